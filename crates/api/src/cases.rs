@@ -1,0 +1,314 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::limits::*;
+use crate::validate::{check_text, is_mainland_mobile};
+use crate::{CaseKind, CaseStatus, FieldErrorCode, FieldErrors, Meta};
+
+/// A case's public reference: the filing date and the day's sequence, `20261126-0042`.
+///
+/// Anyone with the number can see the case's public status; only the holder of the
+/// tracking code sees the owner's details.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "20261126-0042"))]
+pub struct CaseNumber(String);
+
+/// Why a string is not a [`CaseNumber`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidCaseNumber;
+
+impl fmt::Display for InvalidCaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a case number looks like 20261126-0042")
+    }
+}
+
+impl std::error::Error for InvalidCaseNumber {}
+
+impl CaseNumber {
+    /// Parses `YYYYMMDD-NNNN` (4 to 6 digits of sequence), ignoring surrounding spaces.
+    pub fn parse(text: &str) -> Result<Self, InvalidCaseNumber> {
+        let text = text.trim();
+        let (date, sequence) = text.split_once('-').ok_or(InvalidCaseNumber)?;
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if date.len() != 8 || !all_digits(date) || !(4..=6).contains(&sequence.len()) {
+            return Err(InvalidCaseNumber);
+        }
+        if !all_digits(sequence) {
+            return Err(InvalidCaseNumber);
+        }
+        let month: u32 = date[4..6].parse().map_err(|_| InvalidCaseNumber)?;
+        let day: u32 = date[6..8].parse().map_err(|_| InvalidCaseNumber)?;
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || sequence.bytes().all(|b| b == b'0')
+        {
+            return Err(InvalidCaseNumber);
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// Builds the number of the `sequence`th case filed on `date` (`YYYYMMDD`).
+    pub fn from_parts(date: &str, sequence: u32) -> Result<Self, InvalidCaseNumber> {
+        Self::parse(&format!("{date}-{sequence:04}"))
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for CaseNumber {
+    type Error = InvalidCaseNumber;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<CaseNumber> for String {
+    fn from(number: CaseNumber) -> Self {
+        number.0
+    }
+}
+
+/// A published case as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseSummary {
+    /// The case's public reference.
+    pub number: CaseNumber,
+    /// What the resident is doing: complaining, suggesting, …
+    pub kind: CaseKind,
+    /// The category's code (see [`Meta::categories`]).
+    pub category: String,
+    /// The district's code (see [`Meta::districts`]).
+    pub district: String,
+    /// The title the resident gave.
+    pub title: String,
+    /// Where the case is in its life.
+    pub status: CaseStatus,
+    /// The code of the department handling it, once assigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// When it was filed.
+    pub submitted_at: String,
+    /// The day by which the department must reply, once accepted (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// When the official reply was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_at: Option<String>,
+    /// Whether the deadline has passed without a reply.
+    pub overdue: bool,
+}
+
+/// A published case's public page.
+///
+/// It never holds the submitter's name or phone number, nor the tracking code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseDetail {
+    /// What lists show.
+    pub summary: CaseSummary,
+    /// The place, in the resident's words.
+    pub place: String,
+    /// The resident's description.
+    pub description: String,
+    /// The submitter's name, masked to its first character (`张**`); absent when the case
+    /// came in anonymously (clients show 匿名 / Anonymous).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<String>,
+    /// Every move of the case, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// The department's official reply, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<Reply>,
+}
+
+/// One move in a case's life.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    /// When it happened.
+    pub at: String,
+    /// The status the case moved to.
+    pub status: CaseStatus,
+    /// The department involved, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// A public note, for example the reason a case was not accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A department's official reply (答复).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reply {
+    /// When it was given.
+    pub at: String,
+    /// The code of the department that replied.
+    pub department: String,
+    /// The reply.
+    pub text: String,
+}
+
+/// The filters of `GET /api/v1/cases`. Codes are checked against [`Meta`]; an unknown one is
+/// a `400` with a field error, never an empty list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CaseListQuery {
+    /// A district code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// A category code; a group's code matches every category in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// A kind code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// A status code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Items per page (1 to 50, default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// How the submitter can be reached. Stored apart from the case and never published.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    /// The submitter's name.
+    pub name: String,
+    /// A mainland China mobile number, `13800138000` or `+86 138 0013 8000`.
+    pub phone: String,
+}
+
+/// What a resident submits to file a case.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewCase {
+    /// What the resident is doing; `None` only while a form is being filled in.
+    pub kind: Option<CaseKind>,
+    /// A category code (a child, not a group).
+    pub category: String,
+    /// A district code.
+    pub district: String,
+    /// The place, in words.
+    pub place: String,
+    /// Latitude from the browser's geolocation, when the resident shared it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Longitude from the browser's geolocation, when the resident shared it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// A short title.
+    pub title: String,
+    /// What happened, where, since when, what the resident wants.
+    pub description: String,
+    /// Ids of photos uploaded beforehand.
+    #[serde(default)]
+    pub photos: Vec<String>,
+    /// How to reach the submitter; never published.
+    pub contact: Contact,
+    /// Whether the resident agrees to publish the case and its reply.
+    #[serde(default)]
+    pub publish: bool,
+    /// Whether the resident accepted the privacy notice.
+    #[serde(default)]
+    pub privacy_accepted: bool,
+}
+
+impl NewCase {
+    /// Checks every rule that needs nothing but the case itself.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.kind.is_none() {
+            errors.add("kind", FieldErrorCode::Required, None);
+        }
+        if self.category.trim().is_empty() {
+            errors.add("category", FieldErrorCode::Required, None);
+        }
+        if self.district.trim().is_empty() {
+            errors.add("district", FieldErrorCode::Required, None);
+        }
+        check_text(&mut errors, "place", &self.place, 1, PLACE_MAX_CHARS);
+        check_text(
+            &mut errors,
+            "title",
+            &self.title,
+            TITLE_MIN_CHARS,
+            TITLE_MAX_CHARS,
+        );
+        check_text(
+            &mut errors,
+            "description",
+            &self.description,
+            DESCRIPTION_MIN_CHARS,
+            DESCRIPTION_MAX_CHARS,
+        );
+        match (self.latitude, self.longitude) {
+            (None, None) => {}
+            (Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) {
+                    errors.add("latitude", FieldErrorCode::OutOfRange, None);
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    errors.add("longitude", FieldErrorCode::OutOfRange, None);
+                }
+            }
+            (None, Some(_)) => errors.add("latitude", FieldErrorCode::Required, None),
+            (Some(_), None) => errors.add("longitude", FieldErrorCode::Required, None),
+        }
+        if self.photos.len() > PHOTOS_MAX {
+            errors.add("photos", FieldErrorCode::TooMany, Some(PHOTOS_MAX as u64));
+        }
+        check_text(
+            &mut errors,
+            "contact.name",
+            &self.contact.name,
+            1,
+            NAME_MAX_CHARS,
+        );
+        if self.contact.phone.trim().is_empty() {
+            errors.add("contact.phone", FieldErrorCode::Required, None);
+        } else if !is_mainland_mobile(&self.contact.phone) {
+            errors.add("contact.phone", FieldErrorCode::InvalidFormat, None);
+        }
+        if !self.privacy_accepted {
+            errors.add("privacy_accepted", FieldErrorCode::MustAccept, None);
+        }
+        errors.into_result()
+    }
+
+    /// Checks that the category and district name entries of `meta`; the category must be a
+    /// child, since groups are only for browsing.
+    pub fn validate_codes(&self, meta: &Meta, errors: &mut FieldErrors) {
+        let category_ok = meta
+            .categories
+            .iter()
+            .any(|c| c.code == self.category && c.parent.is_some());
+        if !self.category.trim().is_empty() && !category_ok {
+            errors.add("category", FieldErrorCode::UnknownCode, None);
+        }
+        let district_ok = meta.districts.iter().any(|d| d.code == self.district);
+        if !self.district.trim().is_empty() && !district_ok {
+            errors.add("district", FieldErrorCode::UnknownCode, None);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+use serde::{Deserialize, Serialize};
+
+use crate::ContentLanguage;
+
+/// The kind of a government document (文件类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentType {
+    /// Local regulations and government rules (法规规章).
+    Regulation,
+    /// Normative documents (规范性文件).
+    Normative,
+    /// Plans (规划计划).
+    Plan,
+    /// Work reports and statistics (工作报告).
+    Report,
+    /// Notices and circulars (通知).
+    Notice,
+    /// A policy interpretation (政策解读), which explains another document.
+    Interpretation,
+}
+
+impl DocumentType {
+    /// Every type, in the order filters offer them.
+    pub const ALL: [DocumentType; 6] = [
+        Self::Regulation,
+        Self::Normative,
+        Self::Plan,
+        Self::Report,
+        Self::Notice,
+        Self::Interpretation,
+    ];
+
+    /// The stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Regulation => "regulation",
+            Self::Normative => "normative",
+            Self::Plan => "plan",
+            Self::Report => "report",
+            Self::Notice => "notice",
+            Self::Interpretation => "interpretation",
+        }
+    }
+
+    /// The type with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// Whether a document is still in force (有效性).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Validity {
+    /// In force (有效).
+    Effective,
+    /// In force as amended by a later document (已修改).
+    Amended,
+    /// No longer in force (已废止).
+    Repealed,
+}
+
+impl Validity {
+    /// Every validity, in the order filters offer them.
+    pub const ALL: [Validity; 3] = [Self::Effective, Self::Amended, Self::Repealed];
+
+    /// The stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Effective => "effective",
+            Self::Amended => "amended",
+            Self::Repealed => "repealed",
+        }
+    }
+
+    /// The validity with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+/// One block of a document's or an announcement's body.
+///
+/// Bodies are structured data, not HTML: every block holds plain text, so nothing in a body
+/// can run script or load a resource, whatever the store holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// A section heading.
+    Heading {
+        /// The heading's text.
+        text: String,
+    },
+    /// A paragraph.
+    Paragraph {
+        /// The paragraph's text.
+        text: String,
+    },
+    /// A list of items.
+    List {
+        /// Whether the items are numbered.
+        ordered: bool,
+        /// The items' text.
+        items: Vec<String>,
+    },
+}
+
+/// A government document as the catalogue lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentSummary {
+    /// The document's id.
+    pub id: i64,
+    /// The title.
+    pub title: String,
+    /// The document number (文号), for example `成府发〔2026〕12号`; absent for some types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The code of the issuing department (see [`crate::Meta::departments`]).
+    pub agency: String,
+    /// The kind of document.
+    pub doc_type: DocumentType,
+    /// The topic, for example `housing`.
+    pub topic: String,
+    /// The day it was issued (`YYYY-MM-DD`).
+    pub issued_on: String,
+    /// The day it was published (`YYYY-MM-DD`).
+    pub published_on: String,
+    /// Whether it is still in force.
+    pub validity: Validity,
+    /// The language it is written in.
+    pub language: ContentLanguage,
+}
+
+/// A government document's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Document {
+    /// What the catalogue shows.
+    pub summary: DocumentSummary,
+    /// The day it came into force (`YYYY-MM-DD`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<String>,
+    /// The id of the document that amended or repealed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<i64>,
+    /// For an interpretation: the id of the document it explains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interprets: Option<i64>,
+    /// The body.
+    pub body: Vec<Block>,
+}
+
+/// The filters of `GET /api/v1/documents`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DocumentListQuery {
+    /// A document type code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_type: Option<String>,
+    /// A validity code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity: Option<String>,
+    /// An issuing department's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// Items per page (1 to 50, default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// A policy announcement (通知公告) as lists show it: pinned first, then newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnnouncementSummary {
+    /// The announcement's id.
+    pub id: i64,
+    /// The title.
+    pub title: String,
+    /// The code of the department that published it.
+    pub agency: String,
+    /// When it was published.
+    pub published_at: String,
+    /// Whether it stays at the top of lists.
+    pub pinned: bool,
+    /// The language it is written in.
+    pub language: ContentLanguage,
+}
+
+/// An announcement's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Announcement {
+    /// What lists show.
+    pub summary: AnnouncementSummary,
+    /// The body.
+    pub body: Vec<Block>,
+}

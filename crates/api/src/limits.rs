@@ -1,0 +1,31 @@
+//! The limits both sides enforce. Lengths are counted in Unicode scalar values
+//! (what a person sees as characters: 噪 is one, so is 😀), never in bytes.
+
+/// Fewest characters in a case title.
+pub const TITLE_MIN_CHARS: usize = 4;
+/// Most characters in a case title.
+pub const TITLE_MAX_CHARS: usize = 50;
+/// Fewest characters in a case description.
+pub const DESCRIPTION_MIN_CHARS: usize = 10;
+/// Most characters in a case description.
+pub const DESCRIPTION_MAX_CHARS: usize = 2000;
+/// Most characters in the place, described in words.
+pub const PLACE_MAX_CHARS: usize = 100;
+/// Most characters in the submitter's name.
+pub const NAME_MAX_CHARS: usize = 20;
+/// Most characters in a rating comment or a follow-up.
+pub const COMMENT_MAX_CHARS: usize = 500;
+/// Most photos attached to one case.
+pub const PHOTOS_MAX: usize = 6;
+/// Most bytes in one uploaded photo, after the browser has shrunk it.
+pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Longest side, in pixels, that the browser shrinks a photo to before upload.
+pub const PHOTO_MAX_SIDE_PX: u32 = 1600;
+/// Most pixels the server agrees to decode in one image (guards against decompression bombs).
+pub const PHOTO_MAX_DECODED_PIXELS: u64 = 40_000_000;
+/// Items per page when the request does not say.
+pub const PAGE_SIZE_DEFAULT: u32 = 20;
+/// Most items per page.
+pub const PAGE_SIZE_MAX: u32 = 50;
+/// Most characters in a search query.
+pub const QUERY_MAX_CHARS: usize = 100;

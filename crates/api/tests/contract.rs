@@ -1,0 +1,518 @@
+//! The contract's promises, checked without a server: every wire type survives a JSON round
+//! trip, and every validation rule accepts and rejects what it says it does.
+
+use api::limits::*;
+use api::validate::{char_count, mask_name, normalize_mobile, page_limit, search_query};
+use api::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: T) {
+    let json = serde_json::to_string(&value).expect("serialises");
+    let back: T = serde_json::from_str(&json).expect("deserialises");
+    assert_eq!(back, value, "round trip through {json}");
+}
+
+fn summary() -> CaseSummary {
+    CaseSummary {
+        number: CaseNumber::parse("20261126-0042").unwrap(),
+        kind: CaseKind::Complaint,
+        category: "environment.noise".into(),
+        district: "wuhou".into(),
+        title: "夜间施工噪音扰民".into(),
+        status: CaseStatus::Replied,
+        department: Some("ecology".into()),
+        submitted_at: "2026-11-26T09:30:00+08:00".into(),
+        deadline: Some("2026-12-03".into()),
+        replied_at: Some("2026-11-30T16:00:00+08:00".into()),
+        overdue: false,
+    }
+}
+
+fn valid_case() -> NewCase {
+    NewCase {
+        kind: Some(CaseKind::Complaint),
+        category: "environment.noise".into(),
+        district: "wuhou".into(),
+        place: "武侯区人民南路四段".into(),
+        latitude: Some(30.62),
+        longitude: Some(104.07),
+        title: "夜间施工噪音扰民".into(),
+        description: "每晚十一点以后工地仍在施工，噪音很大，影响休息。".into(),
+        photos: vec!["ph_1".into()],
+        contact: Contact {
+            name: "张三".into(),
+            phone: "13800138000".into(),
+        },
+        publish: true,
+        privacy_accepted: true,
+    }
+}
+
+#[test]
+fn every_wire_type_survives_a_json_round_trip() {
+    let text = LocalizedText::new("武侯区", "Wuhou District");
+    round_trip(text.clone());
+    round_trip(Meta {
+        districts: vec![Term {
+            code: "wuhou".into(),
+            name: text.clone(),
+        }],
+        departments: vec![Term {
+            code: "ecology".into(),
+            name: text.clone(),
+        }],
+        categories: vec![
+            Category {
+                code: "environment".into(),
+                parent: None,
+                name: text.clone(),
+            },
+            Category {
+                code: "environment.noise".into(),
+                parent: Some("environment".into()),
+                name: text.clone(),
+            },
+        ],
+        kinds: CaseKind::ALL
+            .iter()
+            .map(|&code| KindTerm {
+                code,
+                name: code.name(),
+            })
+            .collect(),
+        statuses: CaseStatus::ALL
+            .iter()
+            .map(|&code| StatusTerm {
+                code,
+                name: code.name(),
+            })
+            .collect(),
+        hotline: "12345".into(),
+    });
+    round_trip(summary());
+    round_trip(CaseDetail {
+        summary: summary(),
+        place: "人民南路".into(),
+        description: "描述".into(),
+        submitter: Some("张**".into()),
+        timeline: vec![TimelineEntry {
+            at: "2026-11-26T09:30:00+08:00".into(),
+            status: CaseStatus::Submitted,
+            department: None,
+            note: Some("note".into()),
+        }],
+        reply: Some(Reply {
+            at: "2026-11-30T16:00:00+08:00".into(),
+            department: "ecology".into(),
+            text: "已责令整改".into(),
+        }),
+    });
+    round_trip(Page {
+        items: vec![summary()],
+        next_cursor: Some("abc".into()),
+    });
+    round_trip(Page::<CaseSummary>::empty());
+    round_trip(valid_case());
+    let doc = DocumentSummary {
+        id: 7,
+        title: "成都市住房公积金管理办法".into(),
+        number: Some("成府发〔2026〕12号".into()),
+        agency: "housing".into(),
+        doc_type: DocumentType::Normative,
+        topic: "housing".into(),
+        issued_on: "2026-01-05".into(),
+        published_on: "2026-01-06".into(),
+        validity: Validity::Amended,
+        language: ContentLanguage::ZhCn,
+    };
+    round_trip(doc.clone());
+    round_trip(Document {
+        summary: doc,
+        effective_on: Some("2026-02-01".into()),
+        replaced_by: Some(9),
+        interprets: None,
+        body: vec![
+            Block::Heading {
+                text: "第一章".into(),
+            },
+            Block::Paragraph {
+                text: "正文".into(),
+            },
+            Block::List {
+                ordered: true,
+                items: vec!["一".into(), "二".into()],
+            },
+        ],
+    });
+    let announcement = AnnouncementSummary {
+        id: 3,
+        title: "Notice".into(),
+        agency: "office".into(),
+        published_at: "2026-11-20T10:00:00+08:00".into(),
+        pinned: true,
+        language: ContentLanguage::En,
+    };
+    round_trip(Announcement {
+        summary: announcement,
+        body: vec![],
+    });
+    let mut errors = FieldErrors::new();
+    errors.add("title", FieldErrorCode::TooLong, Some(50));
+    round_trip(errors.into_body());
+    round_trip(ErrorBody::new(ErrorCode::NotFound, "nothing here"));
+}
+
+#[test]
+fn enums_use_their_documented_codes_on_the_wire() {
+    for kind in CaseKind::ALL {
+        assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
+        assert_eq!(CaseKind::from_code(kind.code()), Some(kind));
+    }
+    for status in CaseStatus::ALL {
+        assert_eq!(serde_json::to_value(status).unwrap(), status.code());
+        assert_eq!(CaseStatus::from_code(status.code()), Some(status));
+    }
+    for t in DocumentType::ALL {
+        assert_eq!(serde_json::to_value(t).unwrap(), t.code());
+        assert_eq!(DocumentType::from_code(t.code()), Some(t));
+    }
+    for v in Validity::ALL {
+        assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+        assert_eq!(Validity::from_code(v.code()), Some(v));
+    }
+    assert_eq!(
+        serde_json::to_value(ContentLanguage::ZhCn).unwrap(),
+        "zh-CN"
+    );
+    assert_eq!(
+        serde_json::to_value(ErrorCode::ValidationFailed).unwrap(),
+        "validation_failed"
+    );
+}
+
+#[test]
+fn error_codes_map_to_their_http_statuses() {
+    let table = [
+        (ErrorCode::BadRequest, 400),
+        (ErrorCode::Unauthorized, 401),
+        (ErrorCode::NotFound, 404),
+        (ErrorCode::MethodNotAllowed, 405),
+        (ErrorCode::Conflict, 409),
+        (ErrorCode::PayloadTooLarge, 413),
+        (ErrorCode::UnsupportedMediaType, 415),
+        (ErrorCode::ValidationFailed, 422),
+        (ErrorCode::RateLimited, 429),
+        (ErrorCode::Internal, 500),
+        (ErrorCode::Unavailable, 503),
+    ];
+    for (code, status) in table {
+        assert_eq!(code.http_status(), status, "{code:?}");
+    }
+}
+
+#[test]
+fn case_numbers_are_parsed_strictly() {
+    let table = [
+        ("20261126-0042", true),
+        ("  20261126-0042 ", true),
+        ("20261126-123456", true),
+        ("20261126-42", false),
+        ("20261126-1234567", false),
+        ("2026112-0042", false),
+        ("20261326-0042", false),
+        ("20261100-0042", false),
+        ("20261126-0000", false),
+        ("20261126_0042", false),
+        ("2026112a-0042", false),
+        ("20261126-00x2", false),
+        ("", false),
+        ("../../etc/passwd", false),
+    ];
+    for (text, ok) in table {
+        assert_eq!(CaseNumber::parse(text).is_ok(), ok, "{text:?}");
+    }
+    assert_eq!(
+        CaseNumber::from_parts("20261126", 42).unwrap().as_str(),
+        "20261126-0042"
+    );
+    assert!(serde_json::from_str::<CaseNumber>("\"nonsense\"").is_err());
+}
+
+#[test]
+fn lengths_are_counted_in_characters_not_bytes() {
+    let table = [
+        ("噪音扰民", 4),
+        ("Noise at night", 14),
+        ("夜间 noise 😀", 10),
+        ("  padded  ", 6),
+        ("", 0),
+    ];
+    for (text, count) in table {
+        assert_eq!(char_count(text), count, "{text:?}");
+    }
+}
+
+#[test]
+fn a_valid_case_passes_validation() {
+    assert_eq!(valid_case().validate(), Ok(()));
+}
+
+#[test]
+fn each_broken_rule_is_reported_on_its_field() {
+    type Breaker = fn(&mut NewCase);
+    let long = |n: usize| "字".repeat(n);
+    let table: Vec<(&str, Breaker, &str, FieldErrorCode, Option<u64>)> = vec![
+        (
+            "no kind",
+            |c| c.kind = None,
+            "kind",
+            FieldErrorCode::Required,
+            None,
+        ),
+        (
+            "no category",
+            |c| c.category = " ".into(),
+            "category",
+            FieldErrorCode::Required,
+            None,
+        ),
+        (
+            "no district",
+            |c| c.district.clear(),
+            "district",
+            FieldErrorCode::Required,
+            None,
+        ),
+        (
+            "no place",
+            |c| c.place.clear(),
+            "place",
+            FieldErrorCode::Required,
+            None,
+        ),
+        (
+            "blank title",
+            |c| c.title = "   ".into(),
+            "title",
+            FieldErrorCode::Required,
+            None,
+        ),
+        (
+            "short title",
+            |c| c.title = "噪音".into(),
+            "title",
+            FieldErrorCode::TooShort,
+            Some(4),
+        ),
+        (
+            "emoji title too short",
+            |c| c.title = "😀😀😀".into(),
+            "title",
+            FieldErrorCode::TooShort,
+            Some(4),
+        ),
+        (
+            "long title",
+            |c| c.title = "字".repeat(51),
+            "title",
+            FieldErrorCode::TooLong,
+            Some(50),
+        ),
+        (
+            "short description",
+            |c| c.description = "太吵了".into(),
+            "description",
+            FieldErrorCode::TooShort,
+            Some(10),
+        ),
+        (
+            "long description",
+            |c| c.description = "a".repeat(2001),
+            "description",
+            FieldErrorCode::TooLong,
+            Some(2000),
+        ),
+        (
+            "long place",
+            |c| c.place = "路".repeat(101),
+            "place",
+            FieldErrorCode::TooLong,
+            Some(100),
+        ),
+        (
+            "too many photos",
+            |c| c.photos = vec!["p".into(); 7],
+            "photos",
+            FieldErrorCode::TooMany,
+            Some(6),
+        ),
+        (
+            "no name",
+            |c| c.contact.name.clear(),
+            "contact.name",
+            FieldErrorCode::Required,
+            None,
+        ),
+        (
+            "long name",
+            |c| c.contact.name = "名".repeat(21),
+            "contact.name",
+            FieldErrorCode::TooLong,
+            Some(20),
+        ),
+        (
+            "no phone",
+            |c| c.contact.phone.clear(),
+            "contact.phone",
+            FieldErrorCode::Required,
+            None,
+        ),
+        (
+            "landline",
+            |c| c.contact.phone = "028-12345678".into(),
+            "contact.phone",
+            FieldErrorCode::InvalidFormat,
+            None,
+        ),
+        (
+            "privacy not accepted",
+            |c| c.privacy_accepted = false,
+            "privacy_accepted",
+            FieldErrorCode::MustAccept,
+            None,
+        ),
+        (
+            "latitude out of range",
+            |c| c.latitude = Some(91.0),
+            "latitude",
+            FieldErrorCode::OutOfRange,
+            None,
+        ),
+        (
+            "longitude out of range",
+            |c| c.longitude = Some(-181.0),
+            "longitude",
+            FieldErrorCode::OutOfRange,
+            None,
+        ),
+        (
+            "longitude alone",
+            |c| c.latitude = None,
+            "latitude",
+            FieldErrorCode::Required,
+            None,
+        ),
+    ];
+    for (name, breaker, field, code, limit) in table {
+        let mut case = valid_case();
+        breaker(&mut case);
+        let errors = case.validate().expect_err(name);
+        assert_eq!(errors.fields().collect::<Vec<_>>(), vec![field], "{name}");
+        assert_eq!(errors.get(field)[0].code, code, "{name}");
+        assert_eq!(errors.get(field)[0].limit, limit, "{name}");
+    }
+    // The limits themselves are accepted: 50 Chinese characters, 2000 mixed ones.
+    let mut at_limits = valid_case();
+    at_limits.title = long(TITLE_MAX_CHARS);
+    at_limits.description = "噪音noise😀".repeat(DESCRIPTION_MAX_CHARS / 8);
+    at_limits.photos = vec!["p".into(); PHOTOS_MAX];
+    assert_eq!(at_limits.validate(), Ok(()));
+}
+
+#[test]
+fn codes_must_name_entries_of_the_taxonomy() {
+    let text = LocalizedText::new("x", "x");
+    let meta = Meta {
+        districts: vec![Term {
+            code: "wuhou".into(),
+            name: text.clone(),
+        }],
+        departments: vec![],
+        categories: vec![
+            Category {
+                code: "environment".into(),
+                parent: None,
+                name: text.clone(),
+            },
+            Category {
+                code: "environment.noise".into(),
+                parent: Some("environment".into()),
+                name: text,
+            },
+        ],
+        kinds: vec![],
+        statuses: vec![],
+        hotline: "12345".into(),
+    };
+    let mut errors = FieldErrors::new();
+    valid_case().validate_codes(&meta, &mut errors);
+    assert!(errors.is_empty());
+
+    let mut case = valid_case();
+    case.category = "environment".into();
+    case.district = "atlantis".into();
+    let mut errors = FieldErrors::new();
+    case.validate_codes(&meta, &mut errors);
+    assert_eq!(errors.get("category")[0].code, FieldErrorCode::UnknownCode);
+    assert_eq!(errors.get("district")[0].code, FieldErrorCode::UnknownCode);
+}
+
+#[test]
+fn mainland_mobile_numbers_are_recognised_in_their_usual_spellings() {
+    let table = [
+        ("13800138000", Some("13800138000")),
+        ("138 0013 8000", Some("13800138000")),
+        ("138-0013-8000", Some("13800138000")),
+        ("+86 138 0013 8000", Some("13800138000")),
+        ("8613800138000", Some("13800138000")),
+        ("19912345678", Some("19912345678")),
+        ("12800138000", None),
+        ("1380013800", None),
+        ("138001380000", None),
+        ("028-85551234", None),
+        ("1380013800a", None),
+        ("１３８００１３８０００", None),
+        ("", None),
+    ];
+    for (text, expected) in table {
+        assert_eq!(normalize_mobile(text).as_deref(), expected, "{text:?}");
+    }
+}
+
+#[test]
+fn page_sizes_outside_the_limits_are_rejected() {
+    assert_eq!(page_limit(None), Ok(PAGE_SIZE_DEFAULT));
+    assert_eq!(page_limit(Some(1)), Ok(1));
+    assert_eq!(page_limit(Some(PAGE_SIZE_MAX)), Ok(PAGE_SIZE_MAX));
+    for bad in [0, PAGE_SIZE_MAX + 1, u32::MAX] {
+        let errors = page_limit(Some(bad)).unwrap_err();
+        assert_eq!(errors.get("limit")[0].code, FieldErrorCode::OutOfRange);
+    }
+}
+
+#[test]
+fn search_queries_are_trimmed_and_bounded() {
+    assert_eq!(search_query(None), Ok(None));
+    assert_eq!(search_query(Some("   ")), Ok(None));
+    assert_eq!(search_query(Some(" 噪音 ")), Ok(Some("噪音".into())));
+    let errors = search_query(Some(&"字".repeat(QUERY_MAX_CHARS + 1))).unwrap_err();
+    assert_eq!(errors.get("q")[0].code, FieldErrorCode::TooLong);
+}
+
+#[test]
+fn names_are_masked_to_their_first_character() {
+    assert_eq!(mask_name("张三").as_deref(), Some("张**"));
+    assert_eq!(mask_name("欧阳娜娜").as_deref(), Some("欧**"));
+    assert_eq!(mask_name(" John Smith").as_deref(), Some("J**"));
+    assert_eq!(mask_name("  "), None);
+}
+
+#[test]
+fn localized_text_picks_the_language_and_falls_back_to_chinese() {
+    let text = LocalizedText::new("武侯区", "Wuhou District");
+    assert_eq!(text.get("en"), "Wuhou District");
+    assert_eq!(text.get("en-GB"), "Wuhou District");
+    assert_eq!(text.get("zh-CN"), "武侯区");
+    assert_eq!(text.get("fr"), "武侯区");
+}

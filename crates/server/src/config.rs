@@ -1,0 +1,105 @@
+//! The server's settings: each a flag and an environment variable, with defaults that make
+//! `civic-server` alone serve a local demo.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How the server runs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// The address to listen on; port 0 picks a free one.
+    #[arg(long, env = "CIVIC_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// The database. SQLite: `sqlite://path/to/file.db` (created when missing).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/civic.db")]
+    pub database_url: String,
+
+    /// The built app (Trunk's `dist/`).
+    #[arg(long, env = "CIVIC_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+
+    /// Where uploads and other files live.
+    #[arg(long, env = "CIVIC_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// The bearer token of the staff API; when unset, staff endpoints are off.
+    #[arg(long, env = "CIVIC_STAFF_TOKEN", hide_env_values = true)]
+    pub staff_token: Option<String>,
+
+    /// Origins allowed to embed the app in a frame, separated by spaces or commas
+    /// (`https://www.chengdu.gov.cn https://portal.example`).
+    #[arg(long, env = "CIVIC_FRAME_ANCESTORS", default_value = "", value_parser = parse_origins)]
+    pub frame_ancestors: Origins,
+
+    /// Seed demo data into an empty database (`1`, `true`, `yes` or `on` to enable).
+    #[arg(long, env = "CIVIC_DEMO", default_value_t = false, action = clap::ArgAction::Set,
+          num_args = 0..=1, default_missing_value = "true",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub demo: bool,
+}
+
+/// A list of web origins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins(pub Vec<String>);
+
+/// Parses origins separated by spaces or commas; each must be `http(s)://host[:port]`
+/// without a path, so nothing else can slip into the CSP header.
+pub fn parse_origins(text: &str) -> Result<Origins, String> {
+    let mut origins = Vec::new();
+    for origin in text.split([' ', ',']).filter(|s| !s.is_empty()) {
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"))
+            .ok_or_else(|| format!("{origin:?} is not an http(s) origin"))?;
+        let valid = !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'));
+        if !valid {
+            return Err(format!("{origin:?} is not an origin (no path, no quotes)"));
+        }
+        origins.push(origin.to_owned());
+    }
+    Ok(Origins(origins))
+}
+
+impl Settings {
+    /// Settings for a test: a free port on loopback, the given database, no demo data.
+    pub fn for_tests(database_url: String, static_dir: PathBuf, data_dir: PathBuf) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url,
+            static_dir,
+            data_dir,
+            staff_token: None,
+            frame_ancestors: Origins::default(),
+            demo: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_split_and_checked() {
+        assert_eq!(
+            parse_origins("https://a.example, http://localhost:3000").unwrap(),
+            Origins(vec![
+                "https://a.example".into(),
+                "http://localhost:3000".into()
+            ])
+        );
+        assert_eq!(parse_origins("").unwrap(), Origins::default());
+        for bad in [
+            "javascript:alert(1)",
+            "https://a.example/path",
+            "'unsafe-inline'",
+            "https://a;b",
+        ] {
+            assert!(parse_origins(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The one error type of the HTTP layer. Every failure becomes an [`api::ErrorBody`]; an
+//! internal failure is logged with its cause and answered with a fixed sentence, so no
+//! internal error text ever reaches a client.
+
+use api::{ErrorBody, ErrorCode, FieldErrors};
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::storage::StoreError;
+
+/// A failed API request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request could not be read (400), optionally with the fields at fault.
+    #[error("bad request: {message}")]
+    BadRequest {
+        /// What could not be read, for developers.
+        message: String,
+        /// The fields at fault.
+        fields: FieldErrors,
+    },
+    /// The request breaks the contract's rules (422).
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// Nothing public lives here (404).
+    #[error("not found")]
+    NotFound,
+    /// The method is not allowed here (405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The body is too large (413).
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The body's media type is not accepted (415).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// The storage is unreachable (503).
+    #[error("storage unavailable: {0}")]
+    Unavailable(#[source] StoreError),
+    /// Something failed inside the server (500).
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    /// A 400 for an unreadable request with nothing to pin on one field.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            message: message.into(),
+            fields: FieldErrors::new(),
+        }
+    }
+
+    /// A 400 for query parameters that break the contract's rules.
+    pub fn bad_query(fields: FieldErrors) -> Self {
+        Self::BadRequest {
+            message: "Some query parameters are not valid; see `fields`.".to_owned(),
+            fields,
+        }
+    }
+
+    fn body(&self) -> ErrorBody {
+        match self {
+            Self::BadRequest { message, fields } => {
+                let mut body = fields.clone().into_body();
+                body.code = ErrorCode::BadRequest;
+                body.message = message.clone();
+                body
+            }
+            Self::Validation(fields) => fields.clone().into_body(),
+            Self::NotFound => ErrorBody::new(ErrorCode::NotFound, "Nothing public lives here."),
+            Self::MethodNotAllowed => ErrorBody::new(
+                ErrorCode::MethodNotAllowed,
+                "This method is not allowed on this path.",
+            ),
+            Self::PayloadTooLarge => {
+                ErrorBody::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
+            }
+            Self::UnsupportedMediaType => ErrorBody::new(
+                ErrorCode::UnsupportedMediaType,
+                "Send the body as application/json.",
+            ),
+            Self::Unavailable(_) => ErrorBody::new(
+                ErrorCode::Unavailable,
+                "The service is briefly unavailable; please try again.",
+            ),
+            Self::Internal(_) => ErrorBody::new(
+                ErrorCode::Internal,
+                "Something went wrong on our side; it has been logged.",
+            ),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(_) => Self::Unavailable(error),
+            other => Self::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Internal(_) | Self::Unavailable(_) => {
+                tracing::error!(error = ?self, "request failed")
+            }
+            _ => tracing::debug!(error = %self, "request refused"),
+        }
+        error_response(self.body())
+    }
+}
+
+/// The response for an error body: its status, the body as JSON, and no caching.
+pub fn error_response(body: ErrorBody) -> Response {
+    let status =
+        StatusCode::from_u16(body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,18 @@
+//! The Civic reference backend: the REST API of the contract in `crates/api`, on axum and
+//! SQLite, and the built app it serves. `main.rs` is glue; [`startup::Application`] is
+//! what tests and the binary both run.
+
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod storage;
+pub mod taxonomy;
+pub mod web;
+
+/// The contract's types, under the name handlers use for wire types.
+pub use api as json;

@@ -1,0 +1,49 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the contract's
+//! types, served at `/api/openapi.json`. A snapshot test keeps it in review.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::routes;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Civic API",
+        description = "The REST API of a city's 12345 governance platform: cases, open government \
+            information and announcements. Every 4xx and 5xx answer carries an ErrorBody.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        routes::healthz,
+        routes::meta,
+        routes::list_cases,
+        routes::get_case,
+        routes::list_documents,
+        routes::get_document,
+        routes::list_announcements,
+        routes::get_announcement,
+    ),
+    components(schemas(api::ErrorBody, api::ErrorCode, api::FieldError, api::FieldErrorCode)),
+    tags(
+        (name = "meta", description = "The taxonomy forms and filters need"),
+        (name = "cases", description = "Residents' cases (诉求)"),
+        (name = "documents", description = "Open government information (政府信息公开)"),
+        (name = "announcements", description = "Policy announcements (通知公告)"),
+        (name = "health", description = "Liveness"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as pretty JSON, as served and as snapshotted.
+pub fn document_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// `GET /api/openapi.json`.
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,74 @@
+use api::validate::page_limit;
+use api::{Announcement, AnnouncementSummary, ErrorBody, Page, PageQuery};
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::{bad_cursor, parse_id};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::startup::AppState;
+use crate::storage::AnnouncementCursor;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/announcements", get(list_announcements))
+        .route("/announcements/{id}", get(get_announcement))
+}
+
+fn decode_cursor(text: &str) -> Option<AnnouncementCursor> {
+    let mut parts = text.split('.');
+    let pinned = match parts.next()? {
+        "1" => true,
+        "0" => false,
+        _ => return None,
+    };
+    let published_at = parts.next()?.parse().ok()?;
+    let id = parts.next()?.parse().ok()?;
+    parts.next().is_none().then_some(AnnouncementCursor {
+        pinned,
+        published_at,
+        id,
+    })
+}
+
+/// Announcements: pinned first, then newest first.
+#[utoipa::path(get, path = "/api/v1/announcements", tag = "announcements", params(PageQuery),
+    responses((status = 200, description = "A page of announcements", body = Page<AnnouncementSummary>),
+              (status = 400, description = "The limit or the cursor is not valid", body = ErrorBody)))]
+pub async fn list_announcements(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<AnnouncementSummary>>, ApiError> {
+    let limit = page_limit(query.limit).map_err(ApiError::bad_query)?;
+    let cursor = match query.cursor.as_deref() {
+        Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),
+        None => None,
+    };
+    let slice = state.store.announcements(cursor, limit).await?;
+    Ok(Json(Page {
+        items: slice.items,
+        next_cursor: slice
+            .next
+            .map(|c| format!("{}.{}.{}", u8::from(c.pinned), c.published_at, c.id)),
+    }))
+}
+
+/// An announcement's page.
+#[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "announcements",
+    params(("id" = i64, Path, description = "The announcement's id")),
+    responses((status = 200, description = "The announcement", body = Announcement),
+              (status = 400, description = "Not an id", body = ErrorBody),
+              (status = 404, description = "No such announcement", body = ErrorBody)))]
+pub async fn get_announcement(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Announcement>, ApiError> {
+    let id = parse_id(&id)?;
+    state
+        .store
+        .announcement(id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,93 @@
+use api::validate::page_limit;
+use api::{Document, DocumentListQuery, DocumentSummary, DocumentType, ErrorBody, Page, Validity};
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::{bad_cursor, check_code, parse_id};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::startup::AppState;
+use crate::storage::{DocumentCursor, DocumentFilter};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/documents", get(list_documents))
+        .route("/documents/{id}", get(get_document))
+}
+
+fn decode_cursor(text: &str) -> Option<DocumentCursor> {
+    let (day, id) = text.split_once('.')?;
+    crate::clock::parse_iso_date(day)?;
+    Some(DocumentCursor {
+        published_on: day.to_owned(),
+        id: id.parse().ok()?,
+    })
+}
+
+/// The catalogue of government documents, newest first.
+#[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(DocumentListQuery),
+    responses((status = 200, description = "A page of documents", body = Page<DocumentSummary>),
+              (status = 400, description = "A filter or the cursor is not valid", body = ErrorBody)))]
+pub async fn list_documents(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<DocumentListQuery>,
+) -> Result<Json<Page<DocumentSummary>>, ApiError> {
+    let mut errors = page_limit(query.limit).err().unwrap_or_default();
+    let doc_type = check_code(
+        &mut errors,
+        "doc_type",
+        query.doc_type.as_deref(),
+        DocumentType::from_code,
+    );
+    let validity = check_code(
+        &mut errors,
+        "validity",
+        query.validity.as_deref(),
+        Validity::from_code,
+    );
+    let meta = &state.meta;
+    let agency = check_code(&mut errors, "agency", query.agency.as_deref(), |code| {
+        meta.departments
+            .iter()
+            .any(|d| d.code == code)
+            .then(|| code.to_owned())
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::bad_query(errors));
+    }
+    let cursor = match query.cursor.as_deref() {
+        Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),
+        None => None,
+    };
+    let limit = page_limit(query.limit).map_err(ApiError::bad_query)?;
+    let filter = DocumentFilter {
+        doc_type,
+        validity,
+        agency,
+    };
+    let slice = state.store.documents(&filter, cursor, limit).await?;
+    Ok(Json(Page {
+        items: slice.items,
+        next_cursor: slice.next.map(|c| format!("{}.{}", c.published_on, c.id)),
+    }))
+}
+
+/// A document's page.
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents",
+    params(("id" = i64, Path, description = "The document's id")),
+    responses((status = 200, description = "The document", body = Document),
+              (status = 400, description = "Not an id", body = ErrorBody),
+              (status = 404, description = "No such document", body = ErrorBody)))]
+pub async fn get_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Document>, ApiError> {
+    let id = parse_id(&id)?;
+    state
+        .store
+        .document(id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}

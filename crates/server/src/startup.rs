@@ -1,0 +1,164 @@
+//! Builds the application from its settings: the store, the routes, the middleware.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use api::Meta;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::storage::{SqliteStore, Store, StoreError};
+use crate::web::{self, AppShell};
+use crate::{clock, demo, routes, taxonomy};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The storage.
+    pub store: Arc<dyn Store>,
+    /// The taxonomy and fixed lists, loaded at start-up.
+    pub meta: Arc<Meta>,
+    /// The settings the server started with.
+    pub settings: Arc<Settings>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened, migrated or seeded.
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    /// The address could not be bound, or the static folder not prepared.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A built server, bound to its port but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Opens the store (installing the taxonomy and, when asked, demo data), prepares the
+    /// static files and binds the address.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let store = SqliteStore::open(&settings.database_url).await?;
+        store.install_taxonomy(&taxonomy::chengdu()).await?;
+        if settings.demo && store.is_empty().await? {
+            tracing::info!("seeding demo data into the empty database");
+            demo::seed(&store, demo::DemoSize::default(), clock::now()).await?;
+        }
+        let meta = routes::build_meta(&store.taxonomy().await?);
+        if settings.static_dir.join("index.html").exists() {
+            let compressed = web::precompress(&settings.static_dir)?;
+            if compressed > 0 {
+                tracing::info!(files = compressed, "precompressed static files");
+            }
+        } else {
+            tracing::warn!(dir = %settings.static_dir.display(), "no built app found; run `make build`");
+        }
+        let listener = TcpListener::bind(settings.addr).await?;
+        let state = AppState {
+            store: Arc::new(store),
+            meta: Arc::new(meta),
+            settings: Arc::new(settings),
+        };
+        Ok(Self {
+            listener,
+            router: router(state),
+        })
+    }
+
+    /// The port the server is bound to.
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    /// Serves until the process receives Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+/// The whole application: the API, the health check and the app itself.
+pub fn router(state: AppState) -> Router {
+    let shell = Arc::new(AppShell::load(
+        &state.settings.static_dir,
+        &state.settings.frame_ancestors.0,
+    ));
+    let static_files = ServeDir::new(&state.settings.static_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .fallback(
+            get(web::spa_fallback)
+                .head(web::spa_fallback)
+                .with_state(shell.clone()),
+        );
+    let app_routes = Router::new()
+        .route("/", get(web::spa_fallback).with_state(shell.clone()))
+        .route(
+            "/index.html",
+            get(web::spa_fallback).with_state(shell.clone()),
+        )
+        .fallback_service(static_files)
+        .layer(axum::middleware::from_fn(web::cache_headers));
+    let api_routes = Router::new()
+        .nest(api::API_PREFIX, routes::api_router())
+        .nest("/api", routes::api_root_router())
+        .route("/healthz", get(routes::healthz))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .with_state(state);
+    api_routes
+        .merge(app_routes)
+        .layer(axum::middleware::from_fn_with_state(
+            shell,
+            web::security_headers,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            crate::error::error_response(api::ErrorBody::new(
+                api::ErrorCode::Internal,
+                "Something went wrong on our side; it has been logged.",
+            ))
+        }))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

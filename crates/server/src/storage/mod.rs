@@ -1,0 +1,209 @@
+//! The storage boundary. Handlers speak to a [`Store`]; [`SqliteStore`] is the embedded
+//! implementation, and a PostgreSQL one can fill the same trait for a city-wide deployment.
+//! The trait's types are plain Rust values, never SQL.
+
+mod sqlite;
+
+use api::{
+    Announcement, AnnouncementSummary, CaseDetail, CaseKind, CaseNumber, CaseStatus, CaseSummary,
+    Document, DocumentSummary, DocumentType, Validity,
+};
+use async_trait::async_trait;
+use time::Date;
+
+pub use sqlite::SqliteStore;
+
+use crate::taxonomy::Taxonomy;
+
+/// A storage failure. Its text is for logs only.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or is busy beyond the timeout.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The database answered with an error.
+    #[error("database error: {0}")]
+    Database(String),
+    /// Stored data does not have the shape the code expects.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// Applying the schema migrations failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Which published cases a list shows. Codes have been checked against the taxonomy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    /// Only cases in this district.
+    pub district: Option<String>,
+    /// Only cases in this category, or in any child of this group.
+    pub category: Option<String>,
+    /// Only cases of this kind.
+    pub kind: Option<CaseKind>,
+    /// Only cases with this status.
+    pub status: Option<CaseStatus>,
+}
+
+/// Where a list of cases continues: after the case filed at `submitted_at` with `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseCursor {
+    /// When the last case shown was filed, in Unix seconds.
+    pub submitted_at: i64,
+    /// Its row id, which breaks ties.
+    pub id: i64,
+}
+
+/// Which documents the catalogue shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentFilter {
+    /// Only documents of this type.
+    pub doc_type: Option<DocumentType>,
+    /// Only documents with this validity.
+    pub validity: Option<Validity>,
+    /// Only documents issued by this department.
+    pub agency: Option<String>,
+}
+
+/// Where the catalogue continues: after the document published on `published_on` with `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentCursor {
+    /// The last document's publication day, `YYYY-MM-DD`.
+    pub published_on: String,
+    /// Its id.
+    pub id: i64,
+}
+
+/// Where the announcements continue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnnouncementCursor {
+    /// Whether the last announcement shown was pinned.
+    pub pinned: bool,
+    /// When it was published, in Unix seconds.
+    pub published_at: i64,
+    /// Its id.
+    pub id: i64,
+}
+
+/// A page as a store returns it: the items, and where the next page starts when more follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slice<T, C> {
+    /// At most the limit asked for.
+    pub items: Vec<T>,
+    /// The position after the last item, when at least one more item follows.
+    pub next: Option<C>,
+}
+
+/// A case as stored: what the public sees, and apart from it the contact and the hash of
+/// the tracking code. This is the import format of demo data and, later, of filing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRecord {
+    /// `YYYYMMDD-NNNN`.
+    pub number: CaseNumber,
+    /// The kind.
+    pub kind: CaseKind,
+    /// A category code (a child).
+    pub category: String,
+    /// A district code.
+    pub district: String,
+    /// The place in words.
+    pub place: String,
+    /// The title.
+    pub title: String,
+    /// The description.
+    pub description: String,
+    /// The current status.
+    pub status: CaseStatus,
+    /// The department handling it, once assigned.
+    pub department: Option<String>,
+    /// Whether the submitter agreed to publish it.
+    pub published: bool,
+    /// The submitter's name and phone; `None` for an anonymous hotline case.
+    pub contact: Option<(String, String)>,
+    /// When it was filed, Unix seconds.
+    pub submitted_at: i64,
+    /// The reply deadline, once accepted.
+    pub deadline: Option<Date>,
+    /// The official reply: when, which department, what.
+    pub reply: Option<(i64, String, String)>,
+    /// Every move, oldest first.
+    pub events: Vec<EventRecord>,
+    /// The SHA-256 of the tracking code, hex.
+    pub tracking_hash: String,
+}
+
+/// One move of a case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    /// When, Unix seconds.
+    pub at: i64,
+    /// The status moved to.
+    pub status: CaseStatus,
+    /// The department involved.
+    pub department: Option<String>,
+    /// A public note.
+    pub note: Option<String>,
+}
+
+/// Everything the API needs from storage.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Installs `taxonomy` when the database has none yet; leaves an existing one alone.
+    async fn install_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), StoreError>;
+
+    /// The taxonomy as stored.
+    async fn taxonomy(&self) -> Result<Taxonomy, StoreError>;
+
+    /// Whether the database holds no cases, documents or announcements yet.
+    async fn is_empty(&self) -> Result<bool, StoreError>;
+
+    /// Stores cases in one transaction.
+    async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError>;
+
+    /// Stores documents (with their ids) in one transaction.
+    async fn insert_documents(&self, documents: &[Document]) -> Result<(), StoreError>;
+
+    /// Stores announcements (with their ids) in one transaction.
+    async fn insert_announcements(&self, announcements: &[Announcement]) -> Result<(), StoreError>;
+
+    /// Published cases matching `filter`, newest first, after `cursor`. `today` decides
+    /// which cases are overdue.
+    async fn published_cases(
+        &self,
+        filter: &CaseFilter,
+        cursor: Option<CaseCursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError>;
+
+    /// A published case's public page, or `None` when there is no such published case.
+    async fn published_case(
+        &self,
+        number: &CaseNumber,
+        today: Date,
+    ) -> Result<Option<CaseDetail>, StoreError>;
+
+    /// Documents matching `filter`, newest first, after `cursor`.
+    async fn documents(
+        &self,
+        filter: &DocumentFilter,
+        cursor: Option<DocumentCursor>,
+        limit: u32,
+    ) -> Result<Slice<DocumentSummary, DocumentCursor>, StoreError>;
+
+    /// A document, or `None`.
+    async fn document(&self, id: i64) -> Result<Option<Document>, StoreError>;
+
+    /// Announcements, pinned first then newest first, after `cursor`.
+    async fn announcements(
+        &self,
+        cursor: Option<AnnouncementCursor>,
+        limit: u32,
+    ) -> Result<Slice<AnnouncementSummary, AnnouncementCursor>, StoreError>;
+
+    /// An announcement, or `None`.
+    async fn announcement(&self, id: i64) -> Result<Option<Announcement>, StoreError>;
+}

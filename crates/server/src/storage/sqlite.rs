@@ -1,0 +1,669 @@
+//! The embedded store: one SQLite file in WAL mode, migrated at start-up.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use api::validate::mask_name;
+use api::{
+    Announcement, AnnouncementSummary, Block, CaseDetail, CaseKind, CaseNumber, CaseStatus,
+    CaseSummary, Category, ContentLanguage, Document, DocumentSummary, DocumentType, LocalizedText,
+    Reply, Term, TimelineEntry, Validity,
+};
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+// Dynamic SQL here is only ever assembled from this file's constants and fixed table
+// names; every value a request carries is bound, never formatted in.
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
+use time::Date;
+
+use super::*;
+use crate::clock;
+
+/// A [`Store`] on an SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                StoreError::Corrupt(error.to_string())
+            }
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://data/civic.db`, or
+    /// `sqlite::memory:`), switches it to WAL with foreign keys on, and applies migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .filter(|path| !path.starts_with(":memory:") && !path.is_empty())
+            && let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL with NORMAL is durable against a crash of the process; FULL adds an fsync
+            // per commit, which is what filing needs before it answers 201.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self { pool })
+    }
+}
+
+fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    from(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
+}
+
+fn decode_language(tag: &str) -> ContentLanguage {
+    if tag == "en" {
+        ContentLanguage::En
+    } else {
+        ContentLanguage::ZhCn
+    }
+}
+
+fn decode_body(json: &str) -> Result<Vec<Block>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("body: {e}")))
+}
+
+#[derive(FromRow)]
+struct CaseRow {
+    id: i64,
+    number: String,
+    kind: String,
+    category: String,
+    district: String,
+    title: String,
+    status: String,
+    department: Option<String>,
+    submitted_at: i64,
+    deadline: Option<String>,
+    replied_at: Option<i64>,
+}
+
+impl CaseRow {
+    fn into_summary(self, today: Date) -> Result<CaseSummary, StoreError> {
+        let status = decode_code(&self.status, CaseStatus::from_code)?;
+        let overdue = status.awaits_reply()
+            && self
+                .deadline
+                .as_deref()
+                .and_then(clock::parse_iso_date)
+                .is_some_and(|deadline| deadline < today);
+        Ok(CaseSummary {
+            number: CaseNumber::parse(&self.number)
+                .map_err(|_| StoreError::Corrupt(format!("case number {:?}", self.number)))?,
+            kind: decode_code(&self.kind, CaseKind::from_code)?,
+            category: self.category,
+            district: self.district,
+            title: self.title,
+            status,
+            department: self.department,
+            submitted_at: clock::rfc3339(self.submitted_at),
+            deadline: self.deadline,
+            replied_at: self.replied_at.map(clock::rfc3339),
+            overdue,
+        })
+    }
+}
+
+const CASE_COLUMNS: &str = "id, number, kind, category, district, title, status, department, \
+     submitted_at, deadline, replied_at";
+
+#[derive(FromRow)]
+struct DocumentRow {
+    id: i64,
+    title: String,
+    number: Option<String>,
+    agency: String,
+    doc_type: String,
+    topic: String,
+    issued_on: String,
+    published_on: String,
+    validity: String,
+    language: String,
+}
+
+impl DocumentRow {
+    fn into_summary(self) -> Result<DocumentSummary, StoreError> {
+        Ok(DocumentSummary {
+            id: self.id,
+            title: self.title,
+            number: self.number,
+            agency: self.agency,
+            doc_type: decode_code(&self.doc_type, DocumentType::from_code)?,
+            topic: self.topic,
+            issued_on: self.issued_on,
+            published_on: self.published_on,
+            validity: decode_code(&self.validity, Validity::from_code)?,
+            language: decode_language(&self.language),
+        })
+    }
+}
+
+const DOCUMENT_COLUMNS: &str =
+    "id, title, number, agency, doc_type, topic, issued_on, published_on, validity, language";
+
+#[derive(FromRow)]
+struct AnnouncementRow {
+    id: i64,
+    title: String,
+    agency: String,
+    published_at: i64,
+    pinned: bool,
+    language: String,
+}
+
+impl AnnouncementRow {
+    fn into_summary(self) -> AnnouncementSummary {
+        AnnouncementSummary {
+            id: self.id,
+            title: self.title,
+            agency: self.agency,
+            published_at: clock::rfc3339(self.published_at),
+            pinned: self.pinned,
+            language: decode_language(&self.language),
+        }
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn install_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM districts")
+            .fetch_one(&mut *tx)
+            .await?;
+        if count > 0 {
+            return Ok(());
+        }
+        for (table, terms) in [
+            ("districts", &taxonomy.districts),
+            ("departments", &taxonomy.departments),
+        ] {
+            for (position, term) in terms.iter().enumerate() {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO {table} (code, name_zh, name_en, position) VALUES (?, ?, ?, ?)"
+                )))
+                .bind(&term.code)
+                .bind(&term.name.zh)
+                .bind(&term.name.en)
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for (position, category) in taxonomy.categories.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO categories (code, parent, name_zh, name_en, position) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&category.code)
+            .bind(&category.parent)
+            .bind(&category.name.zh)
+            .bind(&category.name.en)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn taxonomy(&self) -> Result<Taxonomy, StoreError> {
+        let mut terms = Vec::new();
+        for table in ["districts", "departments"] {
+            let rows: Vec<(String, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT code, name_zh, name_en FROM {table} ORDER BY position"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            terms.push(
+                rows.into_iter()
+                    .map(|(code, zh, en)| Term {
+                        code,
+                        name: LocalizedText { zh, en },
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let categories: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT code, parent, name_zh, name_en FROM categories ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let departments = terms.pop().unwrap_or_default();
+        let districts = terms.pop().unwrap_or_default();
+        Ok(Taxonomy {
+            districts,
+            departments,
+            categories: categories
+                .into_iter()
+                .map(|(code, parent, zh, en)| Category {
+                    code,
+                    parent,
+                    name: LocalizedText { zh, en },
+                })
+                .collect(),
+        })
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM documents) \
+             + (SELECT COUNT(*) FROM announcements)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count == 0)
+    }
+
+    async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for case in cases {
+            let mask = case.contact.as_ref().and_then(|(name, _)| mask_name(name));
+            let (reply_at, reply_department, reply_text) = match &case.reply {
+                Some((at, department, text)) => (Some(*at), Some(department), Some(text)),
+                None => (None, None, None),
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO cases (number, kind, category, district, place, title, description, \
+                 status, department, published, submitter_mask, submitted_at, deadline, replied_at, \
+                 reply_department, reply_text, tracking_hash) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(case.number.as_str())
+            .bind(case.kind.code())
+            .bind(&case.category)
+            .bind(&case.district)
+            .bind(&case.place)
+            .bind(&case.title)
+            .bind(&case.description)
+            .bind(case.status.code())
+            .bind(&case.department)
+            .bind(case.published)
+            .bind(mask)
+            .bind(case.submitted_at)
+            .bind(case.deadline.map(clock::iso_date))
+            .bind(reply_at)
+            .bind(reply_department)
+            .bind(reply_text)
+            .bind(&case.tracking_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some((name, phone)) = &case.contact {
+                sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES (?, ?, ?)")
+                    .bind(id)
+                    .bind(name)
+                    .bind(phone)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for event in &case.events {
+                sqlx::query(
+                    "INSERT INTO case_events (case_id, at, status, department, note) VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(id)
+                .bind(event.at)
+                .bind(event.status.code())
+                .bind(&event.department)
+                .bind(&event.note)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_documents(&self, documents: &[Document]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Replacements and interpretations point at each other, so check the links only
+        // once every document of the batch is in.
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await?;
+        for document in documents {
+            let s = &document.summary;
+            let body = serde_json::to_string(&document.body)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO documents (id, title, number, agency, doc_type, topic, issued_on, \
+                 published_on, effective_on, validity, replaced_by, interprets, language, body) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(s.id)
+            .bind(&s.title)
+            .bind(&s.number)
+            .bind(&s.agency)
+            .bind(s.doc_type.code())
+            .bind(&s.topic)
+            .bind(&s.issued_on)
+            .bind(&s.published_on)
+            .bind(&document.effective_on)
+            .bind(s.validity.code())
+            .bind(document.replaced_by)
+            .bind(document.interprets)
+            .bind(s.language.tag())
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_announcements(&self, announcements: &[Announcement]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for announcement in announcements {
+            let s = &announcement.summary;
+            let published_at = time::OffsetDateTime::parse(
+                &s.published_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map_err(|e| StoreError::Corrupt(format!("published_at: {e}")))?
+            .unix_timestamp();
+            let body = serde_json::to_string(&announcement.body)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO announcements (id, title, agency, published_at, pinned, language, body) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(s.id)
+            .bind(&s.title)
+            .bind(&s.agency)
+            .bind(published_at)
+            .bind(s.pinned)
+            .bind(s.language.tag())
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn published_cases(
+        &self,
+        filter: &CaseFilter,
+        cursor: Option<CaseCursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE published = 1"
+        ));
+        if let Some(district) = &filter.district {
+            query.push(" AND district = ").push_bind(district.clone());
+        }
+        if let Some(category) = &filter.category {
+            if category.contains('.') {
+                query.push(" AND category = ").push_bind(category.clone());
+            } else {
+                // A group matches its children, whose codes all start with `group.`.
+                query
+                    .push(" AND category >= ")
+                    .push_bind(format!("{category}."))
+                    .push(" AND category < ")
+                    .push_bind(format!("{category}/"));
+            }
+        }
+        if let Some(kind) = filter.kind {
+            query.push(" AND kind = ").push_bind(kind.code());
+        }
+        if let Some(status) = filter.status {
+            query.push(" AND status = ").push_bind(status.code());
+        }
+        if let Some(cursor) = cursor {
+            query
+                .push(" AND (submitted_at, id) < (")
+                .push_bind(cursor.submitted_at)
+                .push(", ")
+                .push_bind(cursor.id)
+                .push(")");
+        }
+        query
+            .push(" ORDER BY submitted_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        let mut rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = if more {
+            rows.last().map(|row| CaseCursor {
+                submitted_at: row.submitted_at,
+                id: row.id,
+            })
+        } else {
+            None
+        };
+        let items = rows
+            .into_iter()
+            .map(|row| row.into_summary(today))
+            .collect::<Result<_, _>>()?;
+        Ok(Slice { items, next })
+    }
+
+    async fn published_case(
+        &self,
+        number: &CaseNumber,
+        today: Date,
+    ) -> Result<Option<CaseDetail>, StoreError> {
+        let row: Option<(i64, String, String, Option<String>, Option<i64>, Option<String>, Option<String>)> =
+            sqlx::query_as(
+                "SELECT id, place, description, submitter_mask, replied_at, reply_department, reply_text \
+                 FROM cases WHERE number = ? AND published = 1",
+            )
+            .bind(number.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some((id, place, description, submitter, replied_at, reply_department, reply_text)) =
+            row
+        else {
+            return Ok(None);
+        };
+        let summary: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let events: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT at, status, department, note FROM case_events WHERE case_id = ? ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let timeline = events
+            .into_iter()
+            .map(|(at, status, department, note)| {
+                Ok(TimelineEntry {
+                    at: clock::rfc3339(at),
+                    status: decode_code(&status, CaseStatus::from_code)?,
+                    department,
+                    note,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let reply = match (replied_at, reply_department, reply_text) {
+            (Some(at), Some(department), Some(text)) => Some(Reply {
+                at: clock::rfc3339(at),
+                department,
+                text,
+            }),
+            _ => None,
+        };
+        Ok(Some(CaseDetail {
+            summary: summary.into_summary(today)?,
+            place,
+            description,
+            submitter,
+            timeline,
+            reply,
+        }))
+    }
+
+    async fn documents(
+        &self,
+        filter: &DocumentFilter,
+        cursor: Option<DocumentCursor>,
+        limit: u32,
+    ) -> Result<Slice<DocumentSummary, DocumentCursor>, StoreError> {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE 1 = 1"
+        ));
+        if let Some(doc_type) = filter.doc_type {
+            query.push(" AND doc_type = ").push_bind(doc_type.code());
+        }
+        if let Some(validity) = filter.validity {
+            query.push(" AND validity = ").push_bind(validity.code());
+        }
+        if let Some(agency) = &filter.agency {
+            query.push(" AND agency = ").push_bind(agency.clone());
+        }
+        if let Some(cursor) = cursor {
+            query
+                .push(" AND (published_on, id) < (")
+                .push_bind(cursor.published_on)
+                .push(", ")
+                .push_bind(cursor.id)
+                .push(")");
+        }
+        query
+            .push(" ORDER BY published_on DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        let mut rows: Vec<DocumentRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = if more {
+            rows.last().map(|row| DocumentCursor {
+                published_on: row.published_on.clone(),
+                id: row.id,
+            })
+        } else {
+            None
+        };
+        let items = rows
+            .into_iter()
+            .map(DocumentRow::into_summary)
+            .collect::<Result<_, _>>()?;
+        Ok(Slice { items, next })
+    }
+
+    async fn document(&self, id: i64) -> Result<Option<Document>, StoreError> {
+        let row: Option<DocumentRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (effective_on, replaced_by, interprets, body): (
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            String,
+        ) = sqlx::query_as(
+            "SELECT effective_on, replaced_by, interprets, body FROM documents WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Some(Document {
+            summary: row.into_summary()?,
+            effective_on,
+            replaced_by,
+            interprets,
+            body: decode_body(&body)?,
+        }))
+    }
+
+    async fn announcements(
+        &self,
+        cursor: Option<AnnouncementCursor>,
+        limit: u32,
+    ) -> Result<Slice<AnnouncementSummary, AnnouncementCursor>, StoreError> {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT id, title, agency, published_at, pinned, language FROM announcements",
+        );
+        if let Some(cursor) = cursor {
+            query
+                .push(" WHERE (pinned, published_at, id) < (")
+                .push_bind(cursor.pinned)
+                .push(", ")
+                .push_bind(cursor.published_at)
+                .push(", ")
+                .push_bind(cursor.id)
+                .push(")");
+        }
+        query
+            .push(" ORDER BY pinned DESC, published_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        let mut rows: Vec<AnnouncementRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = if more {
+            rows.last().map(|row| AnnouncementCursor {
+                pinned: row.pinned,
+                published_at: row.published_at,
+                id: row.id,
+            })
+        } else {
+            None
+        };
+        Ok(Slice {
+            items: rows
+                .into_iter()
+                .map(AnnouncementRow::into_summary)
+                .collect(),
+            next,
+        })
+    }
+
+    async fn announcement(&self, id: i64) -> Result<Option<Announcement>, StoreError> {
+        let row: Option<AnnouncementRow> = sqlx::query_as(
+            "SELECT id, title, agency, published_at, pinned, language FROM announcements WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (body,): (String,) = sqlx::query_as("SELECT body FROM announcements WHERE id = ?")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(Announcement {
+            summary: row.into_summary(),
+            body: decode_body(&body)?,
+        }))
+    }
+}

@@ -1,0 +1,316 @@
+//! Serving the built app: Trunk's `dist/` with precompressed assets, long caching for
+//! hashed files, `index.html` for deep links, and the security headers every response carries.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// The app's `index.html`, read once at start-up, with the CSP that allows its inline scripts.
+#[derive(Debug, Clone)]
+pub struct AppShell {
+    /// The page's bytes, or `None` when the app has not been built.
+    pub html: Option<Arc<str>>,
+    /// The Content-Security-Policy header for every response.
+    pub csp: HeaderValue,
+}
+
+impl AppShell {
+    /// Reads `static_dir/index.html` and builds the CSP around the hashes of its inline
+    /// scripts (Trunk's start-up script), so no `unsafe-inline` is needed.
+    pub fn load(static_dir: &Path, frame_ancestors: &[String]) -> Self {
+        let html = std::fs::read_to_string(static_dir.join("index.html")).ok();
+        let hashes = html
+            .as_deref()
+            .map(inline_script_hashes)
+            .unwrap_or_default();
+        let csp = content_security_policy(&hashes, frame_ancestors);
+        Self {
+            html: html.map(Arc::from),
+            csp: HeaderValue::from_str(&csp)
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+        }
+    }
+}
+
+/// The `'sha256-…'` sources of every inline `<script>` in `html`.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body = &rest[tag_end + 1..];
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") && !tag.contains(" src =") {
+            let digest = Sha256::digest(body[..close].as_bytes());
+            hashes.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &body[close..];
+    }
+    hashes
+}
+
+/// The policy: everything from this origin only, wasm allowed to compile, inline scripts
+/// only by hash, embedding only by the listed origins.
+pub fn content_security_policy(script_hashes: &[String], frame_ancestors: &[String]) -> String {
+    let mut scripts = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+    scripts.extend(script_hashes.iter().cloned());
+    let mut ancestors = vec!["'self'".to_owned()];
+    ancestors.extend(frame_ancestors.iter().cloned());
+    format!(
+        "default-src 'self'; script-src {}; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors {}",
+        scripts.join(" "),
+        ancestors.join(" ")
+    )
+}
+
+/// Whether `path` names a file Trunk fingerprinted (`civic-0123456789abcdef_bg.wasm`),
+/// which can be cached for a year because its name changes with its content.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split(['-', '_', '.']).any(|part| {
+        part.len() == 16
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}
+
+/// Sets Cache-Control on static responses: a year for hashed assets, revalidation for
+/// the page itself, an hour for the rest.
+pub async fn cache_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let value = if !response.status().is_success() {
+        "no-store"
+    } else if is_html {
+        "no-cache"
+    } else if is_hashed_asset(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Adds the security headers to every response.
+pub async fn security_headers(
+    State(shell): State<Arc<AppShell>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers: &mut HeaderMap = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, shell.csp.clone());
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self), payment=()"),
+    );
+    response
+}
+
+/// The fallback for paths that name no file: the app for a route (`/cases/…`), a 404 for
+/// what looks like a missing file (`/missing.js`).
+pub async fn spa_fallback(State(shell): State<Arc<AppShell>>, request: Request) -> Response {
+    let path = request.uri().path();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, "Not found").into_response();
+    }
+    match &shell.html {
+        Some(html) => Response::builder()
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .body(Body::from(html.to_string()))
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The app has not been built: run `make build`.",
+        )
+            .into_response(),
+    }
+}
+
+const COMPRESSIBLE: &[&str] = &[
+    "html",
+    "js",
+    "wasm",
+    "css",
+    "svg",
+    "json",
+    "txt",
+    "xml",
+    "webmanifest",
+    "ico",
+];
+
+/// Writes `.br` and `.gz` siblings for every compressible file under `dir` that lacks
+/// them or is newer than them, so the server never compresses on the fly. Returns how many
+/// files it compressed.
+pub fn precompress(dir: &Path) -> std::io::Result<usize> {
+    let mut done = 0;
+    for path in files_under(dir)? {
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        if !COMPRESSIBLE.contains(&ext) {
+            continue;
+        }
+        let modified = std::fs::metadata(&path)?.modified()?;
+        let br = sibling(&path, "br");
+        let fresh = std::fs::metadata(&br)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t >= modified);
+        if fresh {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        std::fs::write(&br, brotli_bytes(&bytes))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes)?;
+        std::fs::write(sibling(&path, "gz"), gz.finish()?)?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// `bytes` compressed with brotli at its highest quality, as served.
+pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    out
+}
+
+fn sibling(path: &Path, ext: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// One line of the first-load size report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizeLine {
+    /// The file's name in `dist/`.
+    pub name: String,
+    /// Its size as stored.
+    pub raw: usize,
+    /// Its size compressed with brotli at quality 11.
+    pub brotli: usize,
+}
+
+/// The files of the first load (the page, and the CSS, JS and wasm beside it) with their
+/// raw and brotli sizes.
+pub fn first_load_sizes(dir: &Path) -> std::io::Result<Vec<SizeLine>> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        if !["html", "css", "js", "wasm"].contains(&ext) || !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        lines.push(SizeLine {
+            name: path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+            raw: bytes.len(),
+            brotli: brotli_bytes(&bytes).len(),
+        });
+    }
+    lines.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_fingerprinted_names_count_as_hashed() {
+        assert!(is_hashed_asset("/civic-5e7fbb0e1d2f3a4b_bg.wasm"));
+        assert!(is_hashed_asset("/civic-5e7fbb0e1d2f3a4b.js"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/robots.txt"));
+        assert!(!is_hashed_asset("/icons/icon-192.png"));
+        assert!(!is_hashed_asset("/boot.js"));
+    }
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_skipped() {
+        let html = r#"<script src="/boot.js"></script><script type="module">alert(1)</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"alert(1)"));
+        assert_eq!(hashes[0], format!("'sha256-{expected}'"));
+    }
+
+    #[test]
+    fn the_policy_allows_wasm_and_the_listed_embedders_only() {
+        let csp = content_security_policy(
+            &["'sha256-x'".into()],
+            &["https://www.chengdu.gov.cn".into()],
+        );
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-x'"));
+        assert!(csp.contains("frame-ancestors 'self' https://www.chengdu.gov.cn"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}

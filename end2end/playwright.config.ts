@@ -1,0 +1,58 @@
+import { defineConfig } from '@playwright/test';
+
+// scripts/e2e.sh starts nothing itself: Playwright starts the server below on the free port
+// and the fresh temporary database the script chose, and stops it afterwards.
+const port = process.env.CIVIC_E2E_PORT ?? '18099';
+const database = process.env.CIVIC_E2E_DATABASE_URL ?? 'sqlite:///tmp/civic-e2e.db';
+const dataDir = process.env.CIVIC_E2E_DATA_DIR ?? '/tmp/civic-e2e-data';
+const server = process.env.CIVIC_E2E_SERVER ?? 'target/debug/civic-server';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  workers: 2,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    // A phone set to Chinese, like most of the platform's residents.
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+  ],
+  webServer: {
+    command: server,
+    cwd: '..',
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      CIVIC_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: database,
+      CIVIC_DATA_DIR: dataDir,
+      CIVIC_STATIC_DIR: 'dist',
+      CIVIC_DEMO: '1',
+      RUST_LOG: 'warn',
+    },
+  },
+});

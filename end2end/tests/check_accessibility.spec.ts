@@ -1,0 +1,44 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, openApp, publishedCaseNumber, ROUTES } from './fixtures/app';
+
+async function expectNoViolations(page: import('@playwright/test').Page) {
+  // Wait for loaded lists to settle, so axe sees the page a person reads.
+  await expect(page.locator('.c-state--loading')).toHaveCount(0);
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary).toEqual([]);
+}
+
+for (const lang of ['zh-CN', 'en']) {
+  for (const route of ROUTES) {
+    test(`axe finds no violations on ${route.path} in ${lang}`, async ({ page }) => {
+      await openApp(page, `${route.path}?lang=${lang}`);
+      await expectNoViolations(page);
+    });
+  }
+
+  test(`axe finds no violations on a case page and an announcement in ${lang}`, async ({ page }) => {
+    const number = await publishedCaseNumber(page);
+    await openApp(page, `/cases/${number}?lang=${lang}`);
+    await expectNoViolations(page);
+    await openApp(page, `/announcements/1?lang=${lang}`);
+    await expectNoViolations(page);
+  });
+
+  test(`axe finds no violations in elderly mode in ${lang}`, async ({ page }) => {
+    await openApp(page, `/?lang=${lang}`);
+    await page.locator('button[aria-pressed]').click();
+    await expect(page.locator('html')).toHaveClass(/is-elderly/);
+    await expectNoViolations(page);
+  });
+}
+
+test('nothing scrolls sideways at 320 px wide', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const path of ['/', '/announcements', '/no-such-page']) {
+    await openApp(page, path);
+    await expect(page.locator('.c-state--loading')).toHaveCount(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+});

@@ -1,0 +1,46 @@
+import { test, expect, openApp, publishedCaseNumber, ROUTES } from './fixtures/app';
+
+test('a deep link to a case reloads into that case', async ({ page }) => {
+  const number = await publishedCaseNumber(page);
+  await openApp(page, `/cases/${number}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`诉求详情 ${number}`);
+  await expect(page.getByRole('heading', { name: '办理过程' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '答复意见' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`诉求详情 ${number}`);
+});
+
+test('following a link moves focus to the new page heading and sets its title', async ({ page }) => {
+  await openApp(page, '/');
+  await page.locator('section[aria-labelledby=home-announcements] .c-card a').first().click();
+  await expect(page).toHaveURL(/\/announcements\/\d+$/);
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toBeFocused();
+  await expect(page).toHaveTitle(new RegExp(`^${(await heading.textContent())!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} - `));
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您的诉求，我们来办');
+});
+
+test('an unknown path shows the not-found page with a way home', async ({ page }) => {
+  await openApp(page, '/no/such/page');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('页面未找到');
+  await expect(page).toHaveTitle('页面未找到 - 成都市网络理政平台');
+  await page.getByRole('link', { name: '返回首页' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您的诉求，我们来办');
+});
+
+test('a case number nobody published says so', async ({ page }) => {
+  await openApp(page, '/cases/20200101-9999');
+  await expect(page.getByText('没有找到这个编号的公开诉求')).toBeVisible();
+});
+
+for (const route of ROUTES) {
+  test(`${route.path} has its own heading and title in both languages`, async ({ page }) => {
+    await openApp(page, route.path);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(route.zh);
+    await expect(page).toHaveTitle(/ - 成都市网络理政平台$/);
+    await openApp(page, `${route.path}?lang=en`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(route.en);
+    await expect(page).toHaveTitle(/ - Chengdu Citizen Service Platform$/);
+  });
+}

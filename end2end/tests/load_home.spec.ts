@@ -1,0 +1,48 @@
+import { test, expect, ConsoleWatch, openApp } from './fixtures/app';
+
+test('the home page loads in Chinese by default, with its lists and no console errors', async ({ page }) => {
+  const console = new ConsoleWatch(page);
+  await openApp(page, '/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page).toHaveTitle('首页 - 成都市网络理政平台');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您的诉求，我们来办');
+  await expect(page.getByRole('link', { name: '提交诉求' }).first()).toBeVisible();
+  const announcements = page.locator('section[aria-labelledby=home-announcements] .c-card');
+  await expect(announcements).toHaveCount(5);
+  const replies = page.locator('section[aria-labelledby=home-replies] .c-card');
+  await expect(replies.first()).toBeVisible();
+  await expect(page.getByRole('contentinfo')).toContainText('12345');
+  expect(console.errors).toEqual([]);
+});
+
+test('the home page loads in English from ?lang=en, with no console errors', async ({ page }) => {
+  const console = new ConsoleWatch(page);
+  await openApp(page, '/?lang=en');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveTitle('Home - Chengdu Citizen Service Platform');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tell the city, and see it act');
+  await expect(page.getByRole('heading', { name: 'Latest announcements' })).toBeVisible();
+  await expect(page.locator('section[aria-labelledby=home-replies] .c-card').first()).toBeVisible();
+  expect(console.errors).toEqual([]);
+});
+
+test('a failed list offers a retry that loads it', async ({ page }) => {
+  let fail = true;
+  await page.route('**/api/v1/announcements?*', (route) => (fail ? route.abort() : route.continue()));
+  await openApp(page, '/');
+  const section = page.locator('section[aria-labelledby=home-announcements]');
+  await expect(section.getByRole('alert')).toBeVisible();
+  fail = false;
+  await section.getByRole('button', { name: '重试' }).click();
+  await expect(section.locator('.c-card')).toHaveCount(5);
+});
+
+test.describe('with a browser set to English', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('the app follows the browser language when nothing else says', async ({ page }) => {
+    await openApp(page, '/');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tell the city, and see it act');
+  });
+});

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs every tool the build and the tests need, each only when it is missing
+# at the pinned version, so a second run costs seconds. Nothing here downloads a
+# prebuilt binary: everything comes from crates.io, npm or Debian's packages.
+#
+# Usage: scripts/install-tools.sh [build|test]
+#   build  the Rust wasm target, Trunk, wasm-bindgen CLI and wasm-opt (npm)
+#   test   all of the above, plus Chromium, chromedriver and the CJK fonts
+set -euo pipefail
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+what="${1:-build}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "Adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+else
+  say "Rust target wasm32-unknown-unknown: present"
+fi
+
+if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+  say "Installing Trunk $TRUNK_VERSION from crates.io (about 5 minutes on 2 cores)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+else
+  say "Trunk $TRUNK_VERSION: present"
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ] \
+  || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  # Without --locked: the CLI's own lock file names a crate version the registry lacks.
+  say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (about 5 minutes)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+else
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: present"
+fi
+
+# npm packages: binaryen's wasm-opt for Trunk, Playwright and axe for the tests.
+if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/@playwright/test" ] \
+  || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+  say "Installing npm packages (wasm-opt, Playwright, axe) with npm ci"
+  (cd "$ROOT" && npm ci --no-audit --no-fund)
+else
+  say "npm packages: present"
+fi
+
+if [ "$what" = "test" ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "Installing from Debian: ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  else
+    say "Chromium, chromedriver and CJK fonts: present"
+  fi
+fi

@@ -1,0 +1,147 @@
+//! The typed REST client: one async function per endpoint, returning the contract's types
+//! or an [`ApiFailure`]. This is the only module that talks HTTP.
+//!
+//! The base URL comes from `<meta name="civic-api-base">` in `index.html`, read at run time,
+//! so one build can point at another city's backend. A request is aborted when its future
+//! is dropped, so a page that moves on cancels what it no longer needs.
+
+use std::cell::OnceCell;
+
+use api::{
+    Announcement, AnnouncementSummary, CaseDetail, CaseListQuery, CaseNumber, CaseSummary,
+    ErrorBody, Meta, Page, PageQuery,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use web_sys::AbortController;
+
+/// Why an API call gave no answer of the expected type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiFailure {
+    /// No answer arrived: offline, the connection dropped, or the request was aborted.
+    Network,
+    /// The server answered with an error status, and the contract's error body if it sent one.
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// The error body, when the answer carried a readable one.
+        body: Option<ErrorBody>,
+    },
+    /// The answer was a success but not in the contract's shape.
+    Unreadable,
+}
+
+impl ApiFailure {
+    /// Whether the server said there is nothing at this address.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Server { status: 404, .. })
+    }
+}
+
+thread_local! {
+    static BASE_URL: OnceCell<String> = const { OnceCell::new() };
+}
+
+/// The API's base URL: the `content` of `<meta name="civic-api-base">`, without a trailing
+/// slash; empty (same origin) when absent.
+pub fn base_url() -> String {
+    BASE_URL.with(|cell| {
+        cell.get_or_init(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("meta[name=civic-api-base]").ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlMetaElement>().ok())
+                .map(|meta| meta.content().trim_end_matches('/').to_owned())
+                .unwrap_or_default()
+        })
+        .clone()
+    })
+}
+
+/// Aborts the request it guards when dropped; aborting a finished request does nothing.
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}
+
+async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiFailure> {
+    let guard = AbortOnDrop(AbortController::new().ok());
+    let signal = guard.0.as_ref().map(AbortController::signal);
+    let response = builder
+        .header("Accept", "application/json")
+        .abort_signal(signal.as_ref())
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    let result = into_json(response).await;
+    drop(guard);
+    result
+}
+
+/// Reads a response as `T` when it is a success, and as the contract's error body otherwise.
+pub async fn into_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
+    if response.ok() {
+        response
+            .json::<T>()
+            .await
+            .map_err(|_| ApiFailure::Unreadable)
+    } else {
+        let status = response.status();
+        let body = response.json::<ErrorBody>().await.ok();
+        Err(ApiFailure::Server { status, body })
+    }
+}
+
+fn url(path: &str) -> String {
+    format!("{}{}{}", base_url(), api::API_PREFIX, path)
+}
+
+fn pairs(pairs: &[(&'static str, Option<String>)]) -> Vec<(&'static str, String)> {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (*k, v)))
+        .collect()
+}
+
+/// `GET /meta`: the taxonomy.
+pub async fn meta() -> Result<Meta, ApiFailure> {
+    send(Request::get(&url("/meta"))).await
+}
+
+/// `GET /cases`: published cases, newest first.
+pub async fn cases(query: CaseListQuery) -> Result<Page<CaseSummary>, ApiFailure> {
+    let query = pairs(&[
+        ("district", query.district.clone()),
+        ("category", query.category.clone()),
+        ("kind", query.kind.clone()),
+        ("status", query.status.clone()),
+        ("limit", query.limit.map(|n| n.to_string())),
+        ("cursor", query.cursor.clone()),
+    ]);
+    send(Request::get(&url("/cases")).query(query)).await
+}
+
+/// `GET /cases/{number}`: a published case's public page.
+pub async fn case(number: &CaseNumber) -> Result<CaseDetail, ApiFailure> {
+    send(Request::get(&url(&format!("/cases/{number}")))).await
+}
+
+/// `GET /announcements`: pinned first, then newest first.
+pub async fn announcements(query: PageQuery) -> Result<Page<AnnouncementSummary>, ApiFailure> {
+    let query = pairs(&[
+        ("limit", query.limit.map(|n| n.to_string())),
+        ("cursor", query.cursor.clone()),
+    ]);
+    send(Request::get(&url("/announcements")).query(query)).await
+}
+
+/// `GET /announcements/{id}`.
+pub async fn announcement(id: i64) -> Result<Announcement, ApiFailure> {
+    send(Request::get(&url(&format!("/announcements/{id}")))).await
+}

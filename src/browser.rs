@@ -1,0 +1,133 @@
+//! Thin, failure-tolerant wrappers over the browser APIs the app uses. Storage can be
+//! missing (private mode, partitioned portal iframes): every call degrades to doing nothing.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+/// The value of `name` in the page's query string.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// A value remembered on this device.
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Remembers a value on this device, when storage is available.
+pub fn store(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// The browser's preferred languages, most preferred first.
+pub fn languages() -> Vec<String> {
+    let Some(navigator) = window().map(|w| w.navigator()) else {
+        return Vec::new();
+    };
+    let list: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if list.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        list
+    }
+}
+
+/// Sets `<html lang>`, so screen readers pronounce the page in its language.
+pub fn set_html_lang(tag: &str) {
+    if let Some(html) = document().and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("lang", tag);
+    }
+}
+
+/// Turns a class on `<html>` on or off.
+pub fn set_html_class(class: &str, on: bool) {
+    if let Some(html) = document().and_then(|d| d.document_element()) {
+        let _ = html.class_list().toggle_with_force(class, on);
+    }
+}
+
+/// Whether the browser asks for more contrast.
+pub fn prefers_more_contrast() -> bool {
+    window()
+        .and_then(|w| w.match_media("(prefers-contrast: more)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Sets the document's title.
+pub fn set_title(title: &str) {
+    if let Some(document) = document() {
+        document.set_title(title);
+    }
+}
+
+/// Moves focus to the page's main heading, so keyboard and screen-reader users start
+/// reading the new page after a navigation.
+pub fn focus_main_heading() {
+    let Some(heading) = document()
+        .and_then(|d| d.query_selector("main h1").ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let _ = heading.set_attribute("tabindex", "-1");
+    let _ = heading.focus();
+}
+
+/// Removes the static loading skeleton that `index.html` paints before the app starts.
+pub fn remove_boot_skeleton() {
+    if let Some(el) = document().and_then(|d| d.get_element_by_id("boot")) {
+        el.remove();
+    }
+}
+
+/// A date or date-time from the API, written the local way (`2026年11月26日`,
+/// `26 Nov 2026`) by the browser's `Intl`, so no date library ships in the bundle.
+pub fn format_date(text: &str, locale_tag: &str, with_time: bool) -> String {
+    // A bare `YYYY-MM-DD` is a calendar day in China Standard Time.
+    let iso = if text.len() == 10 {
+        format!("{text}T00:00:00+08:00")
+    } else {
+        text.to_owned()
+    };
+    let date = js_sys::Date::new(&JsValue::from_str(&iso));
+    if date.get_time().is_nan() {
+        return text.to_owned();
+    }
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+    };
+    set("timeZone", "Asia/Shanghai");
+    set("year", "numeric");
+    set("month", "short");
+    set("day", "numeric");
+    if with_time {
+        set("hour", "2-digit");
+        set("minute", "2-digit");
+    }
+    let formatted = if with_time {
+        date.to_locale_string(locale_tag, &options)
+    } else {
+        date.to_locale_date_string(locale_tag, &options)
+    };
+    formatted.as_string().unwrap_or_else(|| text.to_owned())
+}

@@ -1,0 +1,72 @@
+//! List entries: a case, an announcement.
+
+use api::{AnnouncementSummary, CaseSummary, Meta};
+use leptos::prelude::*;
+
+use crate::browser::format_date;
+use crate::components::{kind_name, status_name};
+use crate::i18n::use_i18n;
+use crate::routes::AppRoute;
+
+/// A published case in a list: its title, kind, status, district and date.
+#[component]
+pub fn CaseCard(
+    /// The case.
+    case: CaseSummary,
+    /// The taxonomy, for the district's name; codes show while it loads.
+    meta: Signal<Option<Meta>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = AppRoute::Case(case.number.clone()).path();
+    let district_code = case.district.clone();
+    let district = move || {
+        let tag = i18n.locale().tag();
+        meta.get()
+            .and_then(|m| {
+                m.districts
+                    .iter()
+                    .find(|d| d.code == district_code)
+                    .map(|d| d.name.get(tag).to_owned())
+            })
+            .unwrap_or_else(|| district_code.clone())
+    };
+    let status = case.status;
+    let kind = case.kind;
+    let date = case
+        .replied_at
+        .clone()
+        .unwrap_or_else(|| case.submitted_at.clone());
+    view! {
+        <li class="c-card">
+            <a class="c-card__title" href=href>{case.title.clone()}</a>
+            <p class="c-card__meta">
+                <span class="c-tag">{move || kind_name(i18n.t(), kind)}</span>
+                <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>
+                    {move || status_name(i18n.t(), status)}
+                </span>
+                <span>{district}</span>
+                <span>{move || format_date(&date, i18n.locale().tag(), false)}</span>
+            </p>
+        </li>
+    }
+}
+
+/// An announcement in a list: its title (in its own language), a pinned mark, its date.
+#[component]
+pub fn AnnouncementItem(
+    /// The announcement.
+    item: AnnouncementSummary,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = AppRoute::Announcement(item.id).path();
+    let published = item.published_at.clone();
+    view! {
+        <li class="c-card">
+            <a class="c-card__title" href=href lang=item.language.tag()>{item.title.clone()}</a>
+            <p class="c-card__meta">
+                {item.pinned.then(|| view! { <span class="c-tag c-tag--pinned">{move || i18n.t().announcement_pinned}</span> })}
+                <span>{move || format_date(&published, i18n.locale().tag(), false)}</span>
+            </p>
+        </li>
+    }
+}

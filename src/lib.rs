@@ -1,0 +1,19 @@
+//! Civic: the citizen front end of a city's 12345 governance platform, a Leptos app
+//! compiled to WebAssembly. `main.rs` only calls [`start`].
+
+pub mod api;
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod i18n;
+pub mod model;
+pub mod pages;
+pub mod prefs;
+pub mod routes;
+
+/// Installs the panic hook, removes the loading skeleton and mounts the app on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    browser::remove_boot_skeleton();
+    leptos::mount::mount_to_body(app::App);
+}

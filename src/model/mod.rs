@@ -1,0 +1,3 @@
+//! Plain Rust logic the pages rely on, free of the DOM so it is tested natively.
+
+pub mod locale;

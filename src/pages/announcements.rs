@@ -1,0 +1,136 @@
+use api::{AnnouncementSummary, PageQuery};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api as client;
+use crate::app::use_meta;
+use crate::browser::format_date;
+use crate::components::blocks::Blocks;
+use crate::components::cards::AnnouncementItem;
+use crate::components::layout::use_page_title;
+use crate::components::state::{Empty, LoadError, Loading};
+use crate::i18n::use_i18n;
+use crate::routes::AppRoute;
+use crate::t;
+
+/// Announcements, pinned first then newest, with "show more".
+#[component]
+pub fn AnnouncementsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_page_title(move || i18n.t().title_announcements.to_owned());
+    let shown = RwSignal::new(Vec::<AnnouncementSummary>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let page = LocalResource::new(move || {
+        let cursor = cursor.get();
+        async move {
+            client::announcements(PageQuery {
+                limit: None,
+                cursor,
+            })
+            .await
+        }
+    });
+    // Append each page as it arrives, so "show more" keeps what is already on screen.
+    let next = Memo::new(move |_| page.get().and_then(Result::ok).and_then(|p| p.next_cursor));
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = page.get() {
+            shown.update(|items| {
+                for item in p.items {
+                    if !items.iter().any(|i| i.id == item.id) {
+                        items.push(item);
+                    }
+                }
+            });
+        }
+    });
+    view! {
+        <div class="l-container l-page">
+            <h1 class="c-page-heading">{t!(i18n, title_announcements)}</h1>
+            <ul class="c-list">
+                <For each=move || shown.get() key=|item| item.id let:item>
+                    <AnnouncementItem item/>
+                </For>
+            </ul>
+            {move || match page.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(failure)) => view! {
+                    <LoadError failure on_retry=Callback::new(move |()| page.refetch())/>
+                }.into_any(),
+                Some(Ok(_)) if shown.with(Vec::is_empty) => view! {
+                    <Empty message=Signal::derive(move || i18n.t().empty_announcements)/>
+                }.into_any(),
+                Some(Ok(_)) => next.get().map(|more| view! {
+                    <button type="button" class="c-button c-button--secondary" on:click=move |_| cursor.set(Some(more.clone()))>
+                        {t!(i18n, show_more)}
+                    </button>
+                }).into_any(),
+            }}
+        </div>
+    }
+}
+
+/// An announcement's page.
+#[component]
+pub fn AnnouncementPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let meta = use_meta().0;
+    let announcement = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            match id {
+                Some(id) => client::announcement(id).await,
+                None => Err(client::ApiFailure::Server {
+                    status: 404,
+                    body: None,
+                }),
+            }
+        }
+    });
+    use_page_title(move || match announcement.get() {
+        Some(Ok(a)) => a.summary.title,
+        _ => i18n.t().title_announcement.to_owned(),
+    });
+    // One heading for the page's whole life, so focus placed on it after navigation stays.
+    let heading = move || match announcement.get() {
+        Some(Ok(a)) => a.summary.title,
+        _ => i18n.t().title_announcement.to_owned(),
+    };
+    let heading_lang = move || match announcement.get() {
+        Some(Ok(a)) => a.summary.language.tag(),
+        _ => i18n.locale().tag(),
+    };
+    view! {
+        <div class="l-container l-page">
+            <h1 class="c-page-heading" lang=heading_lang>{heading}</h1>
+            {move || match announcement.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(failure)) if failure.is_not_found() => view! {
+                    <p class="c-state">{t!(i18n, announcement_not_found)}</p>
+                }.into_any(),
+                Some(Err(failure)) => view! {
+                    <LoadError failure on_retry=Callback::new(move |()| announcement.refetch())/>
+                }.into_any(),
+                Some(Ok(a)) => {
+                    let s = a.summary.clone();
+                    let agency = s.agency.clone();
+                    let published = s.published_at.clone();
+                    view! {
+                        <dl class="c-facts">
+                            <div class="c-facts__row"><dt>{t!(i18n, announcement_agency)}</dt><dd>{move || {
+                                let tag = i18n.locale().tag();
+                                meta.get().and_then(Result::ok)
+                                    .and_then(|m| m.departments.iter().find(|d| d.code == agency).map(|d| d.name.get(tag).to_owned()))
+                                    .unwrap_or_else(|| agency.clone())
+                            }}</dd></div>
+                            <div class="c-facts__row"><dt>{t!(i18n, announcement_published)}</dt><dd>{move || format_date(&published, i18n.locale().tag(), true)}</dd></div>
+                        </dl>
+                        <Blocks blocks=a.body.clone() language=s.language/>
+                    }.into_any()
+                }
+            }}
+            <p><a href=AppRoute::Announcements.path()>{t!(i18n, back_to_announcements)}</a></p>
+        </div>
+    }
+}

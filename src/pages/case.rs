@@ -1,0 +1,156 @@
+use api::{CaseDetail, CaseNumber, Meta};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self as client, ApiFailure};
+use crate::app::use_meta;
+use crate::browser::format_date;
+use crate::components::layout::use_page_title;
+use crate::components::state::{LoadError, Loading};
+use crate::components::{kind_name, status_name};
+use crate::i18n::{I18n, use_i18n};
+use crate::t;
+
+fn department_name(meta: &Option<Meta>, code: &str, tag: &str) -> String {
+    meta.as_ref()
+        .and_then(|m| m.departments.iter().find(|d| d.code == code))
+        .map(|d| d.name.get(tag).to_owned())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// A published case's public page: status, timeline, deadline, reply.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let number = Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()));
+    use_page_title(move || format!("{} {}", i18n.t().title_case, number.get()));
+    let meta = use_meta().0;
+    let meta = Signal::derive(move || meta.get().and_then(Result::ok));
+    let case = LocalResource::new(move || {
+        let number = number.get();
+        async move {
+            match CaseNumber::parse(&number) {
+                Ok(number) => client::case(&number).await,
+                Err(_) => Err(ApiFailure::Server {
+                    status: 404,
+                    body: None,
+                }),
+            }
+        }
+    });
+    view! {
+        <div class="l-container l-page">
+            <h1 class="c-page-heading">{move || format!("{} {}", i18n.t().title_case, number.get())}</h1>
+            {move || match case.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(failure)) if failure.is_not_found() => view! {
+                    <p class="c-state">{t!(i18n, case_not_found)}</p>
+                }.into_any(),
+                Some(Err(failure)) => view! {
+                    <LoadError failure on_retry=Callback::new(move |()| case.refetch())/>
+                }.into_any(),
+                Some(Ok(detail)) => view! { <CaseView detail meta i18n/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl IntoView {
+    let summary = detail.summary.clone();
+    let status = summary.status;
+    let kind = summary.kind;
+    let tag = move || i18n.locale().tag();
+    let district = summary.district.clone();
+    let category = summary.category.clone();
+    let department = summary.department.clone();
+    let submitted = summary.submitted_at.clone();
+    let deadline = summary.deadline.clone();
+    let overdue = summary.overdue;
+    let submitter = detail.submitter.clone();
+    let term = move |list: fn(&Meta) -> Vec<(String, api::LocalizedText)>, code: String| {
+        move || {
+            meta.get()
+                .and_then(|m| {
+                    list(&m)
+                        .into_iter()
+                        .find(|(c, _)| *c == code)
+                        .map(|(_, n)| n.get(tag()).to_owned())
+                })
+                .unwrap_or_else(|| code.clone())
+        }
+    };
+    let districts: fn(&Meta) -> Vec<(String, api::LocalizedText)> = |m| {
+        m.districts
+            .iter()
+            .map(|d| (d.code.clone(), d.name.clone()))
+            .collect()
+    };
+    let categories: fn(&Meta) -> Vec<(String, api::LocalizedText)> = |m| {
+        m.categories
+            .iter()
+            .map(|c| (c.code.clone(), c.name.clone()))
+            .collect()
+    };
+    view! {
+        <h2 class="c-case__title">{summary.title.clone()}</h2>
+        <dl class="c-facts">
+            <div class="c-facts__row"><dt>{t!(i18n, case_status)}</dt><dd>
+                <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>{move || status_name(i18n.t(), status)}</span>
+                {overdue.then(|| view! { " " <span class="c-tag c-tag--overdue">{move || i18n.t().case_overdue}</span> })}
+            </dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_kind)}</dt><dd>{move || kind_name(i18n.t(), kind)}</dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_category)}</dt><dd>{term(categories, category)}</dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{term(districts, district)}</dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_place)}</dt><dd>{detail.place.clone()}</dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_submitted)}</dt><dd>{move || format_date(&submitted, tag(), true)}</dd></div>
+            {department.map(|code| view! {
+                <div class="c-facts__row"><dt>{t!(i18n, case_department)}</dt><dd>{move || department_name(&meta.get(), &code, tag())}</dd></div>
+            })}
+            {deadline.map(|day| view! {
+                <div class="c-facts__row"><dt>{t!(i18n, case_deadline)}</dt><dd>{move || format_date(&day, tag(), false)}</dd></div>
+            })}
+            <div class="c-facts__row"><dt>{t!(i18n, case_submitter)}</dt><dd>{move || submitter.clone().unwrap_or_else(|| i18n.t().case_anonymous.to_owned())}</dd></div>
+        </dl>
+        <section class="c-section">
+            <h2 class="c-section__heading">{t!(i18n, case_description)}</h2>
+            <p class="c-case__text">{detail.description.clone()}</p>
+        </section>
+        {detail.reply.clone().map(|reply| {
+            let at = reply.at.clone();
+            let code = reply.department.clone();
+            view! {
+                <section class="c-section c-reply">
+                    <h2 class="c-section__heading">{t!(i18n, case_reply)}</h2>
+                    <p class="c-case__text">{reply.text.clone()}</p>
+                    <p class="c-card__meta">
+                        {move || format!("{}：{}", i18n.t().case_replied_by, department_name(&meta.get(), &code, tag()))}
+                        " · "
+                        {move || format_date(&at, tag(), true)}
+                    </p>
+                </section>
+            }
+        })}
+        <section class="c-section">
+            <h2 class="c-section__heading">{t!(i18n, case_timeline)}</h2>
+            <ol class="c-timeline">
+                {detail.timeline.iter().cloned().map(|entry| {
+                    let at = entry.at.clone();
+                    let status = entry.status;
+                    let department = entry.department.clone();
+                    view! {
+                        <li class="c-timeline__item">
+                            <p class="c-timeline__status">{move || status_name(i18n.t(), status)}</p>
+                            <p class="c-card__meta">
+                                {move || format_date(&at, tag(), true)}
+                                {department.clone().map(|code| view! { " · " {move || department_name(&meta.get(), &code, tag())} })}
+                            </p>
+                            {entry.note.clone().map(|note| view! { <p>{note}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
