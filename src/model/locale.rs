@@ -60,7 +60,8 @@ mod tests {
 
     #[test]
     fn the_query_beats_the_saved_choice_which_beats_the_browser() {
-        let table: &[(Option<&str>, Option<&str>, &[&str], Locale)] = &[
+        type Row<'a> = (Option<&'a str>, Option<&'a str>, &'a [&'a str], Locale);
+        let table: &[Row] = &[
             (Some("en"), Some("zh-CN"), &["zh-CN"], Locale::En),
             (Some("zh-CN"), Some("en"), &["en-US"], Locale::ZhCn),
             (None, Some("en"), &["zh-CN"], Locale::En),

@@ -135,7 +135,7 @@ fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl 
         <section class="c-section">
             <h2 class="c-section__heading">{t!(i18n, case_timeline)}</h2>
             <ol class="c-timeline">
-                {detail.timeline.iter().cloned().map(|entry| {
+                {detail.timeline.into_iter().map(|entry| {
                     let at = entry.at.clone();
                     let status = entry.status;
                     let department = entry.department.clone();
@@ -146,7 +146,7 @@ fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl 
                                 {move || format_date(&at, tag(), true)}
                                 {department.clone().map(|code| view! { " · " {move || department_name(&meta.get(), &code, tag())} })}
                             </p>
-                            {entry.note.clone().map(|note| view! { <p>{note}</p> })}
+                            {entry.note.map(|note| view! { <p>{note}</p> })}
                         </li>
                     }
                 }).collect_view()}

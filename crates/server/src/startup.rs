@@ -120,6 +120,9 @@ pub fn router(state: AppState) -> Router {
     let api_routes = Router::new()
         .nest(api::API_PREFIX, routes::api_router())
         .nest("/api", routes::api_root_router())
+        // `nest` leaves the bare prefixes to the app; they are API paths too.
+        .route("/api", axum::routing::any(routes::unknown_route))
+        .route("/api/", axum::routing::any(routes::unknown_route))
         .route("/healthz", get(routes::healthz))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(DefaultBodyLimit::max(64 * 1024))

@@ -132,9 +132,21 @@ const DEPARTMENTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// A child category: code (after the group's), Chinese name, English name, and the
+/// department that usually handles it.
+pub type ChildCategory = (&'static str, &'static str, &'static str, &'static str);
+
+/// A category group: code, Chinese name, English name, children.
+pub type CategoryGroup = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [ChildCategory],
+);
+
 /// Category groups with their children; each child names the department that usually
 /// handles it, which the demo generator uses for assignments.
-pub const CATEGORIES: &[(&str, &str, &str, &[(&str, &str, &str, &str)])] = &[
+pub const CATEGORIES: &[CategoryGroup] = &[
     (
         "transport",
         "道路交通",

@@ -145,7 +145,14 @@ pub async fn generate_cases(
             sequence = 0;
         }
         sequence += 1;
-        let case = make_case(&mut rng, date, sequence, submitted_at, now);
+        let case = make_case(
+            &mut rng,
+            date,
+            sequence,
+            submitted_at,
+            now,
+            count - 1 - index,
+        );
         buffer.push(case);
         if buffer.len() == batch {
             store.insert_cases(&buffer).await?;
@@ -158,7 +165,16 @@ pub async fn generate_cases(
     Ok(())
 }
 
-fn make_case(rng: &mut Rng, date: Date, sequence: u32, submitted_at: i64, now: i64) -> CaseRecord {
+/// `from_end` counts back from the newest case: the newest two are always published and
+/// still fresh (submitted, accepted), so a demo shows every status whatever the day.
+fn make_case(
+    rng: &mut Rng,
+    date: Date,
+    sequence: u32,
+    submitted_at: i64,
+    now: i64,
+    from_end: usize,
+) -> CaseRecord {
     let english = rng.chance(3);
     let (category, title, description, reply) = if english {
         *rng.pick(content::ENGLISH_CASES)
@@ -178,8 +194,9 @@ fn make_case(rng: &mut Rng, date: Date, sequence: u32, submitted_at: i64, now: i
     let hours = |n: i64| n * 3600;
 
     // Older cases have gone further: decide how far this one got.
-    let rejected = rng.chance(5);
+    let rejected = from_end > 1 && rng.chance(5);
     let stage = match age_days {
+        _ if from_end < 2 => from_end,
         0 => rng.below(3),
         1..=3 => 1 + rng.below(3),
         4..=10 => 2 + rng.below(3),
@@ -307,7 +324,7 @@ fn make_case(rng: &mut Rng, date: Date, sequence: u32, submitted_at: i64, now: i
         description,
         status,
         department: assigned,
-        published: rng.chance(75),
+        published: from_end < 2 || rng.chance(75),
         contact,
         submitted_at,
         deadline: (stage >= 1 && !rejected).then_some(deadline),

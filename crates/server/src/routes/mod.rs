@@ -39,7 +39,8 @@ pub fn api_root_router() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
 }
 
-async fn unknown_route() -> ApiError {
+/// The answer for any path under `/api` that names no endpoint.
+pub async fn unknown_route() -> ApiError {
     ApiError::NotFound
 }
 

@@ -1,0 +1,44 @@
+# Civic: two commands set everything up on a fresh machine.
+#   make run    install what is missing, build, serve the app with demo data on http://127.0.0.1:8080
+#   make test   install what is missing, run every check and test
+# Server flags can be passed to `make run` as ARGS="--addr 0.0.0.0:8080 --staff-token …";
+# the same settings are read from CIVIC_ADDR, DATABASE_URL, CIVIC_STATIC_DIR, … (see README).
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+ARGS ?=
+
+.PHONY: run test build tools size e2e clean
+
+## install the build tools that are missing (wasm target, Trunk, wasm-bindgen, wasm-opt)
+tools:
+	@scripts/install-tools.sh build
+
+## build the release app (dist/) and the release server, without starting anything
+build: tools
+	@echo "==> Building the app with Trunk (release, wasm-opt -Oz)"
+	trunk build --release --offline
+	@echo "==> Building civic-server (release)"
+	cargo build --release --locked -p civic-server
+	target/release/civic-server precompress dist
+
+## build, then serve the app with demo data at http://127.0.0.1:8080
+run: build
+	@mkdir -p data
+	CIVIC_DEMO=$${CIVIC_DEMO:-1} target/release/civic-server $(ARGS)
+
+## install what is missing, then run every check and test
+test:
+	@scripts/test.sh
+
+## print the first-load size of the release app, raw and brotli (budget: 200 KiB brotli)
+size: build
+	target/release/civic-server size dist --budget-kib 200
+
+## only the Playwright suite (needs a built dist/ and a debug server)
+e2e:
+	@scripts/e2e.sh
+
+clean:
+	cargo clean
+	rm -rf dist test-results

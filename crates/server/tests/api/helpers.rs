@@ -1,0 +1,103 @@
+use std::path::PathBuf;
+
+use civic_server::config::Settings;
+use civic_server::startup::Application;
+use reqwest::{Client, Response};
+use serde::de::DeserializeOwned;
+use tempfile::TempDir;
+
+/// The inline script of the fixture page, whose hash the CSP must carry.
+pub const INLINE_SCRIPT: &str = "import init from '/civic-0123456789abcdef.js'; await init();";
+/// A fingerprinted asset of the fixture app.
+pub const HASHED_JS: &str = "civic-0123456789abcdef.js";
+/// The wasm of the fixture app.
+pub const HASHED_WASM: &str = "civic-0123456789abcdef_bg.wasm";
+
+/// A running server with its own database and static folder, removed when dropped.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub dir: TempDir,
+}
+
+impl TestApp {
+    /// Spawns a server with demo data.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(true).await
+    }
+
+    /// Spawns a server, with or without demo data.
+    pub async fn spawn_with(demo: bool) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let static_dir = dir.path().join("dist");
+        std::fs::create_dir_all(&static_dir).unwrap();
+        std::fs::write(
+            static_dir.join("index.html"),
+            format!(
+                "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>Civic</title>\
+                 <script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            static_dir.join(HASHED_JS),
+            "export default function init() {}\n".repeat(50),
+        )
+        .unwrap();
+        std::fs::write(
+            static_dir.join(HASHED_WASM),
+            [0u8, 97, 115, 109, 1, 0, 0, 0],
+        )
+        .unwrap();
+        std::fs::write(static_dir.join("robots.txt"), "User-agent: *\n").unwrap();
+        let database = dir.path().join("civic.db");
+        let mut settings = Settings::for_tests(
+            format!("sqlite://{}", database.display()),
+            static_dir,
+            PathBuf::from(dir.path()),
+        );
+        settings.demo = demo;
+        settings.frame_ancestors =
+            civic_server::config::parse_origins("https://portal.example").unwrap();
+        let app = Application::build(settings).await.expect("the app builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            address,
+            client,
+            dir,
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET path`, expecting 200 and a JSON body of type `T`.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+
+    /// `GET path`, expecting `status` and the contract's error body.
+    pub async fn get_error(&self, path: &str, status: u16) -> api::ErrorBody {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), status, "GET {path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "GET {path} answers JSON"
+        );
+        response.json().await.expect("an ErrorBody")
+    }
+}

@@ -1,0 +1,262 @@
+use std::collections::HashSet;
+
+use api::{
+    Announcement, AnnouncementSummary, CaseDetail, CaseStatus, CaseSummary, Document,
+    DocumentSummary, DocumentType, Page, Validity,
+};
+use sqlx::sqlite::SqlitePoolOptions;
+
+use crate::helpers::TestApp;
+
+async fn database(app: &TestApp) -> sqlx::SqlitePool {
+    let url = format!("sqlite://{}", app.dir.path().join("civic.db").display());
+    SqlitePoolOptions::new().connect(&url).await.unwrap()
+}
+
+/// Follows `next_cursor` from `path` to the last page.
+async fn walk<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> Vec<T> {
+    let mut items = Vec::new();
+    let separator = if path.contains('?') { '&' } else { '?' };
+    let mut url = path.to_owned();
+    loop {
+        let page: Page<T> = app.get_json(&url).await;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(cursor) => url = format!("{path}{separator}cursor={cursor}"),
+            None => return items,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_case_list_pages_through_every_published_case_newest_first_without_repeats() {
+    let app = TestApp::spawn().await;
+    let cases: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=50").await;
+    let (published,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE published = 1")
+        .fetch_one(&database(&app).await)
+        .await
+        .unwrap();
+    assert!(published > 150, "demo data publishes most of its 300 cases");
+    assert_eq!(cases.len() as i64, published);
+    let numbers: HashSet<_> = cases.iter().map(|c| c.number.clone()).collect();
+    assert_eq!(numbers.len(), cases.len(), "no case appears twice");
+    assert!(
+        cases
+            .windows(2)
+            .all(|w| w[0].submitted_at >= w[1].submitted_at)
+    );
+    let statuses: HashSet<_> = cases.iter().map(|c| c.status).collect();
+    assert_eq!(
+        statuses.len(),
+        CaseStatus::ALL.len(),
+        "demo data covers every status"
+    );
+    assert!(
+        cases.iter().any(|c| c.overdue),
+        "demo data has overdue cases"
+    );
+}
+
+#[tokio::test]
+async fn unpublished_cases_are_neither_listed_nor_shown() {
+    let app = TestApp::spawn().await;
+    let (number,): (String,) =
+        sqlx::query_as("SELECT number FROM cases WHERE published = 0 LIMIT 1")
+            .fetch_one(&database(&app).await)
+            .await
+            .unwrap();
+    let listed: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=50").await;
+    assert!(listed.iter().all(|c| c.number.as_str() != number));
+    let body = app.get_error(&format!("/api/v1/cases/{number}"), 404).await;
+    assert_eq!(body.code, api::ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn filters_narrow_the_case_list_and_a_group_matches_its_children() {
+    let app = TestApp::spawn().await;
+    let table = [
+        (
+            "status=replied",
+            Box::new(|c: &CaseSummary| c.status == CaseStatus::Replied)
+                as Box<dyn Fn(&CaseSummary) -> bool>,
+        ),
+        (
+            "kind=complaint",
+            Box::new(|c: &CaseSummary| c.kind == api::CaseKind::Complaint),
+        ),
+        (
+            "district=wuhou",
+            Box::new(|c: &CaseSummary| c.district == "wuhou"),
+        ),
+        (
+            "category=environment",
+            Box::new(|c: &CaseSummary| c.category.starts_with("environment.")),
+        ),
+        (
+            "category=environment.noise",
+            Box::new(|c: &CaseSummary| c.category == "environment.noise"),
+        ),
+        (
+            "status=closed&kind=complaint",
+            Box::new(|c: &CaseSummary| {
+                c.status == CaseStatus::Closed && c.kind == api::CaseKind::Complaint
+            }),
+        ),
+    ];
+    let all: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=50").await;
+    for (query, keep) in table {
+        let filtered: Vec<CaseSummary> =
+            walk(&app, &format!("/api/v1/cases?limit=50&{query}")).await;
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|c| keep(c))
+            .map(|c| c.number.clone())
+            .collect();
+        assert!(!expected.is_empty(), "{query} matches some demo cases");
+        assert_eq!(
+            filtered
+                .iter()
+                .map(|c| c.number.clone())
+                .collect::<Vec<_>>(),
+            expected,
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_published_case_shows_its_timeline_and_reply_but_no_contact_details() {
+    let app = TestApp::spawn().await;
+    let replied: Page<CaseSummary> = app.get_json("/api/v1/cases?status=closed&limit=1").await;
+    let number = &replied.items[0].number;
+    let response = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let case: CaseDetail = serde_json::from_str(&text).unwrap();
+    assert_eq!(&case.summary.number, number);
+    assert_eq!(
+        case.timeline.first().map(|e| e.status),
+        Some(CaseStatus::Submitted)
+    );
+    assert_eq!(
+        case.timeline.last().map(|e| e.status),
+        Some(CaseStatus::Closed)
+    );
+    assert!(case.timeline.windows(2).all(|w| w[0].at <= w[1].at));
+    assert!(case.reply.is_some());
+    if let Some(submitter) = &case.submitter {
+        assert_eq!(
+            submitter.chars().count(),
+            3,
+            "masked to one character and two stars"
+        );
+        assert!(submitter.ends_with("**"));
+    }
+    // No contact detail and no tracking hash of any case appears in the public page.
+    let contacts: Vec<(String, String)> = sqlx::query_as("SELECT name, phone FROM case_contacts")
+        .fetch_all(&database(&app).await)
+        .await
+        .unwrap();
+    for (name, phone) in contacts {
+        assert!(!text.contains(&phone));
+        assert!(name.chars().count() < 2 || !text.contains(&name), "{name}");
+    }
+    assert!(!text.contains("tracking"));
+    assert!(!text.contains("phone"));
+}
+
+#[tokio::test]
+async fn unknown_or_malformed_case_numbers_are_told_apart() {
+    let app = TestApp::spawn_with(false).await;
+    let body = app.get_error("/api/v1/cases/20200101-0001", 404).await;
+    assert_eq!(body.code, api::ErrorCode::NotFound);
+    let body = app.get_error("/api/v1/cases/not-a-number", 400).await;
+    assert_eq!(
+        body.fields["number"][0].code,
+        api::FieldErrorCode::InvalidFormat
+    );
+}
+
+#[tokio::test]
+async fn documents_page_newest_first_filter_and_link_to_their_replacements() {
+    let app = TestApp::spawn().await;
+    let documents: Vec<DocumentSummary> = walk(&app, "/api/v1/documents?limit=50").await;
+    assert_eq!(documents.len(), 120);
+    assert!(
+        documents
+            .windows(2)
+            .all(|w| w[0].published_on >= w[1].published_on)
+    );
+    let repealed: Vec<DocumentSummary> = walk(&app, "/api/v1/documents?validity=repealed").await;
+    assert!(!repealed.is_empty());
+    assert!(repealed.iter().all(|d| d.validity == Validity::Repealed));
+    let old: Document = app
+        .get_json(&format!("/api/v1/documents/{}", repealed[0].id))
+        .await;
+    let newer: Document = app
+        .get_json(&format!(
+            "/api/v1/documents/{}",
+            old.replaced_by
+                .expect("a repealed document names its replacement")
+        ))
+        .await;
+    assert_eq!(newer.summary.topic, old.summary.topic);
+    let interpretations: Vec<DocumentSummary> =
+        walk(&app, "/api/v1/documents?doc_type=interpretation").await;
+    assert!(!interpretations.is_empty());
+    let interpretation: Document = app
+        .get_json(&format!("/api/v1/documents/{}", interpretations[0].id))
+        .await;
+    assert_eq!(
+        interpretation.summary.doc_type,
+        DocumentType::Interpretation
+    );
+    let target: Document = app
+        .get_json(&format!(
+            "/api/v1/documents/{}",
+            interpretation.interprets.unwrap()
+        ))
+        .await;
+    assert!(interpretation.summary.title.contains(&target.summary.title));
+    assert!(!interpretation.body.is_empty());
+    let by_agency: Vec<DocumentSummary> = walk(&app, "/api/v1/documents?agency=education").await;
+    assert!(by_agency.iter().all(|d| d.agency == "education"));
+    app.get_error("/api/v1/documents/99999", 404).await;
+}
+
+#[tokio::test]
+async fn announcements_put_pinned_ones_first_then_the_newest() {
+    let app = TestApp::spawn().await;
+    let items: Vec<AnnouncementSummary> = walk(&app, "/api/v1/announcements?limit=7").await;
+    assert_eq!(items.len(), 60);
+    let pinned = items.iter().take_while(|a| a.pinned).count();
+    assert_eq!(pinned, 3);
+    assert!(items[pinned..].iter().all(|a| !a.pinned));
+    assert!(
+        items[pinned..]
+            .windows(2)
+            .all(|w| w[0].published_at >= w[1].published_at)
+    );
+    assert!(items.iter().any(|a| a.language == api::ContentLanguage::En));
+    let first: Announcement = app
+        .get_json(&format!("/api/v1/announcements/{}", items[0].id))
+        .await;
+    assert_eq!(first.summary, items[0]);
+    assert!(!first.body.is_empty());
+    app.get_error("/api/v1/announcements/0", 400).await;
+    app.get_error("/api/v1/announcements/424242", 404).await;
+}
+
+#[tokio::test]
+async fn an_empty_database_gives_empty_lists_not_errors() {
+    let app = TestApp::spawn_with(false).await;
+    for path in [
+        "/api/v1/cases",
+        "/api/v1/documents",
+        "/api/v1/announcements",
+    ] {
+        let page: Page<serde_json::Value> = app.get_json(path).await;
+        assert!(page.items.is_empty(), "{path}");
+        assert!(page.next_cursor.is_none(), "{path}");
+    }
+}

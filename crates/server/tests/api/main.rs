@@ -1,0 +1,10 @@
+//! The server's integration tests, compiled as one binary. Each test spawns the whole
+//! application on port 0 with its own SQLite file and its own static folder.
+
+mod helpers;
+
+mod errors;
+mod lists;
+mod meta;
+mod openapi;
+mod static_files;

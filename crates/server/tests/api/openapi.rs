@@ -1,0 +1,54 @@
+//! The OpenAPI document is generated from the code; this snapshot makes every contract
+//! change visible in review. After an intended change, refresh it with
+//! `UPDATE_SNAPSHOTS=1 cargo test -p civic-server --test api openapi`.
+
+use crate::helpers::TestApp;
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+
+#[tokio::test]
+async fn the_served_openapi_document_matches_the_reviewed_snapshot() {
+    let app = TestApp::spawn_with(false).await;
+    let served: serde_json::Value = app.get_json("/api/openapi.json").await;
+    assert_eq!(
+        served["openapi"].as_str().map(|v| v.starts_with("3.1")),
+        Some(true)
+    );
+    let generated = civic_server::openapi::document_json();
+    assert_eq!(
+        served,
+        serde_json::from_str::<serde_json::Value>(&generated).unwrap()
+    );
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(std::path::Path::new(SNAPSHOT).parent().unwrap()).unwrap();
+        std::fs::write(SNAPSHOT, format!("{generated}\n")).unwrap();
+    }
+    let reviewed = std::fs::read_to_string(SNAPSHOT)
+        .expect("tests/snapshots/openapi.json exists; create it with UPDATE_SNAPSHOTS=1");
+    assert_eq!(
+        generated.trim_end(),
+        reviewed.trim_end(),
+        "the API contract changed: review and refresh the snapshot"
+    );
+}
+
+#[tokio::test]
+async fn every_endpoint_is_documented_with_its_error_body() {
+    let document: serde_json::Value =
+        serde_json::from_str(&civic_server::openapi::document_json()).unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    for path in [
+        "/healthz",
+        "/api/v1/meta",
+        "/api/v1/cases",
+        "/api/v1/cases/{number}",
+        "/api/v1/documents",
+        "/api/v1/documents/{id}",
+        "/api/v1/announcements",
+        "/api/v1/announcements/{id}",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(document["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(document["components"]["schemas"]["CaseDetail"].is_object());
+}

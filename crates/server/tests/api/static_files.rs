@@ -1,0 +1,119 @@
+use crate::helpers::{HASHED_JS, HASHED_WASM, INLINE_SCRIPT, TestApp};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+#[tokio::test]
+async fn deep_links_reload_into_the_app_but_missing_files_are_404() {
+    let app = TestApp::spawn_with(false).await;
+    for path in [
+        "/",
+        "/cases/20261126-0042",
+        "/documents/7",
+        "/announcements",
+        "/anything/at/all",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8",
+            "{path}"
+        );
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>Civic</title>")
+        );
+    }
+    let response = app.get("/missing-0123456789abcdef.js").await;
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn hashed_assets_are_precompressed_and_cached_for_a_year() {
+    let app = TestApp::spawn_with(false).await;
+    for (file, content_type) in [
+        (HASHED_JS, "text/javascript"),
+        (HASHED_WASM, "application/wasm"),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}/{file}", app.address))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{file}");
+        assert_eq!(response.headers()["content-type"], content_type, "{file}");
+        assert_eq!(response.headers()["content-encoding"], "br", "{file}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let gz = app
+            .client
+            .get(format!("{}/{file}", app.address))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gz.headers()["content-encoding"], "gzip", "{file}");
+    }
+    assert!(
+        app.dir
+            .path()
+            .join("dist")
+            .join(format!("{HASHED_WASM}.br"))
+            .exists()
+    );
+    let plain = app.get("/robots.txt").await;
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=3600");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::spawn_with(false).await;
+    let digest =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT.as_bytes()));
+    for path in [
+        "/",
+        "/cases/x",
+        "/api/v1/meta",
+        "/api/v1/nothing",
+        "/healthz",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'"), "{path}");
+        assert!(
+            csp.contains(&format!(
+                "script-src 'self' 'wasm-unsafe-eval' 'sha256-{digest}'"
+            )),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert!(
+            csp.contains("frame-ancestors 'self' https://portal.example"),
+            "{path}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn api_answers_are_compressed_when_the_client_accepts_it() {
+    let app = TestApp::spawn_with(false).await;
+    let response = app
+        .client
+        .get(format!("{}/api/v1/meta", app.address))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every check and test, in order from cheapest to dearest, and stops at the first
+# failure: format, lints, Rust tests, browser unit tests, the release build with its size
+# budget, then the Playwright suite against a fresh server. Prints each step's time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+started=$(date +%s)
+step() {
+  local name="$1"; shift
+  local t0; t0=$(date +%s)
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  "$@"
+  printf '    (%s: %ss)\n' "$name" "$(( $(date +%s) - t0 ))"
+}
+
+step "Installing missing tools" scripts/install-tools.sh test
+step "cargo fmt --check" cargo fmt --all --check
+step "clippy (native)" cargo clippy --locked --workspace --all-targets -- -D warnings
+step "clippy (wasm app)" cargo clippy --locked -p civic --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "Rust tests" cargo test --locked --workspace
+step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
+  env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web
+step "Release build of the app" trunk build --release --offline
+step "First-load size (budget 200 KiB brotli)" target/debug/civic-server size dist --budget-kib 200
+step "Playwright end-to-end suite" scripts/e2e.sh
+
+printf '\nAll checks passed in %ss.\n' "$(( $(date +%s) - started ))"
