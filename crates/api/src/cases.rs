@@ -312,3 +312,79 @@ impl NewCase {
         }
     }
 }
+
+/// What the server answers when a case is filed: the case number and, shown only this once,
+/// the tracking code that lets the submitter see their own details and rate the reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseReceipt {
+    /// The case's public reference.
+    pub number: CaseNumber,
+    /// The secret code, `XXXX-XXXX-XXXX-XXXX` (80 bits, Crockford base32). The server keeps
+    /// only its hash; a retry with the same `Idempotency-Key` returns the same code.
+    pub tracking_code: String,
+    /// The status right after filing (`submitted`).
+    pub status: CaseStatus,
+    /// When the case was filed.
+    pub submitted_at: String,
+    /// The day by which the department must reply (`YYYY-MM-DD`), from the kind's rule.
+    pub deadline: String,
+}
+
+/// The alphabet of tracking codes: Crockford's base32, without I, L, O and U, so that a
+/// code read aloud over the hotline or copied by hand survives.
+pub const TRACKING_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Tracking codes: 80 random bits written as sixteen base32 characters in groups of four.
+pub mod tracking_code {
+    use super::TRACKING_ALPHABET;
+
+    /// Writes the 80 bits of `bytes` as `XXXX-XXXX-XXXX-XXXX`.
+    pub fn encode(bytes: [u8; 10]) -> String {
+        let mut value = bytes
+            .iter()
+            .fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+        let mut chars = [0u8; 16];
+        for slot in chars.iter_mut().rev() {
+            *slot = TRACKING_ALPHABET[(value & 31) as usize];
+            value >>= 5;
+        }
+        let text = String::from_utf8_lossy(&chars).into_owned();
+        format!(
+            "{}-{}-{}-{}",
+            &text[0..4],
+            &text[4..8],
+            &text[8..12],
+            &text[12..16]
+        )
+    }
+
+    /// The canonical form of a code as a person typed it: upper case, without spaces or
+    /// dashes, with O read as 0 and I or L as 1; `None` when it cannot be a code.
+    pub fn normalize(text: &str) -> Option<String> {
+        let canonical: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .map(|c| match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                other => other,
+            })
+            .collect();
+        let valid =
+            canonical.len() == 16 && canonical.bytes().all(|b| TRACKING_ALPHABET.contains(&b));
+        valid.then_some(canonical)
+    }
+}
+
+/// The header that makes filing safe to retry: a client-chosen key (8 to 64 characters of
+/// letters, digits, `-` and `_`), one per draft.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// Whether `key` is an acceptable idempotency key.
+pub fn is_valid_idempotency_key(key: &str) -> bool {
+    (8..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -516,3 +516,49 @@ fn localized_text_picks_the_language_and_falls_back_to_chinese() {
     assert_eq!(text.get("zh-CN"), "武侯区");
     assert_eq!(text.get("fr"), "武侯区");
 }
+
+#[test]
+fn tracking_codes_are_sixteen_unambiguous_characters_and_survive_retyping() {
+    use api::tracking_code::{encode, normalize};
+    let code = encode([0xff; 10]);
+    assert_eq!(code, "ZZZZ-ZZZZ-ZZZZ-ZZZZ");
+    assert_eq!(encode([0; 10]), "0000-0000-0000-0000");
+    let code = encode([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(code.len(), 19);
+    let canonical = normalize(&code).unwrap();
+    assert_eq!(canonical.len(), 16);
+    assert_eq!(
+        normalize(&code.to_lowercase().replace('-', " ")),
+        Some(canonical.clone())
+    );
+    assert_eq!(
+        normalize("O1IL-0000-0000-0000"),
+        Some("0111000000000000".into())
+    );
+    for bad in [
+        "",
+        "ZZZZ-ZZZZ-ZZZZ",
+        "ZZZZ-ZZZZ-ZZZZ-ZZZU",
+        "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Z",
+        "噪音噪音噪音噪音噪音噪音噪音噪音",
+    ] {
+        assert_eq!(normalize(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn idempotency_keys_are_bounded_and_plain() {
+    assert!(is_valid_idempotency_key(
+        "3f2b8c1e-4d5a-4e6f-8a7b-9c0d1e2f3a4b"
+    ));
+    assert!(is_valid_idempotency_key("draft_12345678"));
+    for bad in [
+        "short",
+        &"k".repeat(65),
+        "has space in it",
+        "semi;colon;x",
+        "中文中文中文中文",
+    ] {
+        assert!(!is_valid_idempotency_key(bad), "{bad:?}");
+    }
+}

@@ -34,6 +34,8 @@ CREATE TABLE cases (
     category         TEXT NOT NULL REFERENCES categories (code),
     district         TEXT NOT NULL REFERENCES districts (code),
     place            TEXT NOT NULL,
+    latitude         REAL,
+    longitude        REAL,
     title            TEXT NOT NULL,
     description      TEXT NOT NULL,
     status           TEXT NOT NULL,
@@ -100,3 +102,26 @@ CREATE TABLE announcements (
     body         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX announcements_list ON announcements (pinned DESC, published_at DESC, id DESC);
+
+-- The last sequence number given out per filing day, so numbers are dense and
+-- `20261126-10000` follows `20261126-9999` without a lexical scan.
+CREATE TABLE case_sequences (
+    day  TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+) STRICT;
+
+-- Filing is idempotent: a retried submission with the same key returns the same case.
+-- `request_hash` tells a true retry from a different case sent under a reused key.
+CREATE TABLE idempotency_keys (
+    key          TEXT PRIMARY KEY,
+    case_id      INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    request_hash TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+) STRICT;
+
+-- Secrets the server makes for itself on first start (the key that derives a retried
+-- filing's tracking code from its idempotency key).
+CREATE TABLE server_secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;

@@ -26,6 +26,9 @@ pub enum ApiError {
     /// Nothing public lives here (404).
     #[error("not found")]
     NotFound,
+    /// The request conflicts with what is stored (409).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// The method is not allowed here (405).
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -70,6 +73,7 @@ impl ApiError {
             }
             Self::Validation(fields) => fields.clone().into_body(),
             Self::NotFound => ErrorBody::new(ErrorCode::NotFound, "Nothing public lives here."),
+            Self::Conflict(message) => ErrorBody::new(ErrorCode::Conflict, *message),
             Self::MethodNotAllowed => ErrorBody::new(
                 ErrorCode::MethodNotAllowed,
                 "This method is not allowed on this path.",

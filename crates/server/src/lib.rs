@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod routes;
+pub mod rules;
 pub mod startup;
 pub mod storage;
 pub mod taxonomy;

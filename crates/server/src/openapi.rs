@@ -19,6 +19,7 @@ use crate::routes;
         routes::healthz,
         routes::meta,
         routes::list_cases,
+        routes::file_case,
         routes::get_case,
         routes::list_documents,
         routes::get_document,

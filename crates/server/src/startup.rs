@@ -28,6 +28,8 @@ pub struct AppState {
     pub meta: Arc<Meta>,
     /// The settings the server started with.
     pub settings: Arc<Settings>,
+    /// The key that derives a retried filing's tracking code from its idempotency key.
+    pub filing_key: Arc<[u8]>,
 }
 
 /// Why the server could not start.
@@ -66,11 +68,15 @@ impl Application {
         } else {
             tracing::warn!(dir = %settings.static_dir.display(), "no built app found; run `make build`");
         }
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let filing_key = store.secret("filing_key", &fresh).await?;
         let listener = TcpListener::bind(settings.addr).await?;
         let state = AppState {
             store: Arc::new(store),
             meta: Arc::new(meta),
             settings: Arc::new(settings),
+            filing_key: filing_key.into(),
         };
         Ok(Self {
             listener,

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, Duration};
 
 use crate::clock;
+use crate::rules::reply_working_days;
 use crate::storage::{CaseRecord, EventRecord, Store, StoreError};
 use crate::taxonomy;
 
@@ -80,15 +81,6 @@ const GIVEN_NAMES: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华",
     "小红",
 ];
-
-/// Working days a department has to reply, by kind.
-pub fn reply_working_days(kind: CaseKind) -> u32 {
-    match kind {
-        CaseKind::Consultation => 3,
-        CaseKind::Help | CaseKind::Complaint | CaseKind::Praise => 5,
-        CaseKind::Suggestion | CaseKind::Report => 10,
-    }
-}
 
 fn kind_for(category: &str, rng: &mut Rng) -> CaseKind {
     match category {

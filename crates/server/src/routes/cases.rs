@@ -1,22 +1,27 @@
 use api::validate::page_limit;
 use api::{
-    CaseDetail, CaseKind, CaseListQuery, CaseNumber, CaseStatus, CaseSummary, ErrorBody,
-    FieldErrorCode, FieldErrors, Page,
+    CaseDetail, CaseKind, CaseListQuery, CaseNumber, CaseReceipt, CaseStatus, CaseSummary,
+    ErrorBody, FieldErrorCode, FieldErrors, NewCase, Page, tracking_code,
 };
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
 
 use super::{bad_cursor, check_code};
 use crate::clock;
 use crate::error::ApiError;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::rules::reply_working_days;
 use crate::startup::AppState;
-use crate::storage::{CaseCursor, CaseFilter};
+use crate::storage::{CaseCursor, CaseFilter, Filed, FiledCase, Filing};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/cases", get(list_cases))
+        .route("/cases", get(list_cases).post(file_case))
         .route("/cases/{number}", get(get_case))
 }
 
@@ -113,4 +118,115 @@ pub async fn get_case(
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
+}
+
+/// The tracking code of a filing: derived from the idempotency key with the server's secret
+/// key, so a retry gets the same code without the code ever being stored; random otherwise.
+fn tracking_code_for(key: Option<&str>, filing_key: &[u8]) -> Result<String, ApiError> {
+    let mut bytes = [0u8; 10];
+    match key {
+        Some(key) => {
+            let mut mac = Hmac::<Sha256>::new_from_slice(filing_key)
+                .map_err(|e| ApiError::Internal(e.to_string().into()))?;
+            mac.update(key.as_bytes());
+            bytes.copy_from_slice(&mac.finalize().into_bytes()[..10]);
+        }
+        None => {
+            getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(e.to_string().into()))?
+        }
+    }
+    Ok(tracking_code::encode(bytes))
+}
+
+/// The hash under which a tracking code is stored.
+pub fn tracking_hash(code: &str) -> String {
+    let canonical = tracking_code::normalize(code).unwrap_or_default();
+    crate::demo::hex_sha256(&canonical)
+}
+
+/// Files a case. Send an `Idempotency-Key` (one per draft): a retry with the same key and
+/// body returns the same case and tracking code instead of making a second case.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCase,
+    params(("Idempotency-Key" = Option<String>, Header, description = "One key per draft, 8 to 64 of [A-Za-z0-9_-]")),
+    responses((status = 201, description = "Filed (or, for a retried key, filed before)", body = CaseReceipt),
+              (status = 400, description = "Malformed JSON or a bad Idempotency-Key", body = ErrorBody),
+              (status = 409, description = "The key was used for a different case", body = ErrorBody),
+              (status = 415, description = "Not application/json", body = ErrorBody),
+              (status = 422, description = "Fields break the contract's rules", body = ErrorBody)))]
+pub async fn file_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(case): ApiJson<NewCase>,
+) -> Result<Response, ApiError> {
+    let key = match headers.get(api::IDEMPOTENCY_HEADER) {
+        None => None,
+        Some(value) => match value.to_str() {
+            Ok(key) if api::is_valid_idempotency_key(key) => Some(key.to_owned()),
+            _ => {
+                let mut fields = FieldErrors::new();
+                fields.add("Idempotency-Key", FieldErrorCode::InvalidFormat, None);
+                return Err(ApiError::bad_query(fields));
+            }
+        },
+    };
+    let mut errors = case.validate().err().unwrap_or_default();
+    case.validate_codes(&state.meta, &mut errors);
+    if !case.photos.is_empty() {
+        // Photos must name uploads; until the upload endpoint exists no id can.
+        errors.add("photos", FieldErrorCode::UnknownCode, None);
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let kind = case
+        .kind
+        .ok_or_else(|| ApiError::Internal("validated case without a kind".into()))?;
+    let now = clock::now();
+    let code = tracking_code_for(key.as_deref(), &state.filing_key)?;
+    let request_hash = {
+        let body = serde_json::to_vec(&case).map_err(|e| ApiError::Internal(Box::new(e)))?;
+        Sha256::digest(&body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let filing = Filing {
+        deadline: clock::add_working_days(clock::cst_date(now), reply_working_days(kind)),
+        case,
+        submitted_at: now,
+        tracking_hash: tracking_hash(&code),
+        idempotency: key.map(|key| (key, request_hash)),
+    };
+    let (filed, replayed) = match state.store.file_case(&filing).await? {
+        Filed::Created(filed) => (filed, false),
+        Filed::Replayed(filed) => (filed, true),
+        Filed::KeyReused => {
+            return Err(ApiError::Conflict(
+                "This Idempotency-Key was used for a different case.",
+            ));
+        }
+    };
+    let FiledCase {
+        number,
+        status,
+        submitted_at,
+        deadline,
+    } = filed;
+    let receipt = CaseReceipt {
+        number,
+        tracking_code: code,
+        status,
+        submitted_at: clock::rfc3339(submitted_at),
+        deadline,
+    };
+    let mut response = (StatusCode::CREATED, Json(receipt)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    if replayed {
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }

@@ -145,6 +145,45 @@ pub struct EventRecord {
     pub note: Option<String>,
 }
 
+/// A validated case to file, with what the server decided about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filing {
+    /// The case as submitted, already validated.
+    pub case: api::NewCase,
+    /// When it was received, Unix seconds.
+    pub submitted_at: i64,
+    /// The reply deadline from the kind's rule.
+    pub deadline: Date,
+    /// The SHA-256 of the tracking code, hex.
+    pub tracking_hash: String,
+    /// The idempotency key and the hash of the request body it came with.
+    pub idempotency: Option<(String, String)>,
+}
+
+/// What filing did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filed {
+    /// A new case was stored.
+    Created(FiledCase),
+    /// The key was seen before with the same request: this is the case it made.
+    Replayed(FiledCase),
+    /// The key was seen before with a different request.
+    KeyReused,
+}
+
+/// The stored facts a receipt is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FiledCase {
+    /// The number given to the case.
+    pub number: CaseNumber,
+    /// Its status now.
+    pub status: CaseStatus,
+    /// When it was filed, Unix seconds.
+    pub submitted_at: i64,
+    /// Its reply deadline, `YYYY-MM-DD`.
+    pub deadline: String,
+}
+
 /// Everything the API needs from storage.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -156,6 +195,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// The taxonomy as stored.
     async fn taxonomy(&self) -> Result<Taxonomy, StoreError>;
+
+    /// The server's secret called `name`, created from `fresh` on first use.
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// Files a case: gives it the next number of its filing day, stores it with its contact
+    /// apart and its first timeline entry, durably, in one transaction, or returns the case
+    /// an earlier request with the same idempotency key made.
+    async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError>;
 
     /// Whether the database holds no cases, documents or announcements yet.
     async fn is_empty(&self) -> Result<bool, StoreError>;

@@ -25,6 +25,9 @@ use crate::clock;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    // Filings are serialised in the process: SQLite allows one writer anyway, and taking the
+    // lock before the transaction avoids a deferred transaction failing to upgrade.
+    filing: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -72,7 +75,10 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            filing: Default::default(),
+        })
     }
 }
 
@@ -278,6 +284,117 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .execute(&self.pool)
+        .await?;
+        let (value,): (Vec<u8>,) =
+            sqlx::query_as("SELECT value FROM server_secrets WHERE name = ?")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(value)
+    }
+
+    async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
+        let _writer = self.filing.lock().await;
+        let mut tx = self.pool.begin().await?;
+        if let Some((key, request_hash)) = &filing.idempotency {
+            let earlier: Option<(String, String, String, i64, String)> = sqlx::query_as(
+                "SELECT k.request_hash, c.number, c.status, c.submitted_at, c.deadline \
+                 FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = ?",
+            )
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((stored_hash, number, status, submitted_at, deadline)) = earlier {
+                if stored_hash != *request_hash {
+                    return Ok(Filed::KeyReused);
+                }
+                return Ok(Filed::Replayed(FiledCase {
+                    number: CaseNumber::parse(&number)
+                        .map_err(|_| StoreError::Corrupt(format!("case number {number:?}")))?,
+                    status: decode_code(&status, CaseStatus::from_code)?,
+                    submitted_at,
+                    deadline,
+                }));
+            }
+        }
+        let day = clock::compact_date(clock::cst_date(filing.submitted_at));
+        let (sequence,): (i64,) = sqlx::query_as(
+            "INSERT INTO case_sequences (day, last) VALUES (?, 1) \
+             ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+        )
+        .bind(&day)
+        .fetch_one(&mut *tx)
+        .await?;
+        let number = CaseNumber::from_parts(&day, sequence as u32)
+            .map_err(|_| StoreError::Corrupt(format!("sequence {sequence} of {day}")))?;
+        let case = &filing.case;
+        let kind = case
+            .kind
+            .ok_or_else(|| StoreError::Corrupt("a filed case has a kind".into()))?;
+        let deadline = clock::iso_date(filing.deadline);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
+             description, status, published, submitter_mask, submitted_at, deadline, tracking_hash) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(number.as_str())
+        .bind(kind.code())
+        .bind(&case.category)
+        .bind(&case.district)
+        .bind(case.place.trim())
+        .bind(case.latitude)
+        .bind(case.longitude)
+        .bind(case.title.trim())
+        .bind(case.description.trim())
+        .bind(CaseStatus::Submitted.code())
+        .bind(case.publish)
+        .bind(mask_name(&case.contact.name))
+        .bind(filing.submitted_at)
+        .bind(&deadline)
+        .bind(&filing.tracking_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let phone = api::validate::normalize_mobile(&case.contact.phone)
+            .unwrap_or_else(|| case.contact.phone.trim().to_owned());
+        sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(case.contact.name.trim())
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO case_events (case_id, at, status) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(filing.submitted_at)
+            .bind(CaseStatus::Submitted.code())
+            .execute(&mut *tx)
+            .await?;
+        if let Some((key, request_hash)) = &filing.idempotency {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, case_id, request_hash, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(key)
+            .bind(id)
+            .bind(request_hash)
+            .bind(filing.submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Filed::Created(FiledCase {
+            number,
+            status: CaseStatus::Submitted,
+            submitted_at: filing.submitted_at,
+            deadline,
+        }))
+    }
+
     async fn is_empty(&self) -> Result<bool, StoreError> {
         let (count,): (i64,) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM documents) \
@@ -321,6 +438,16 @@ impl Store for SqliteStore {
             .bind(&case.tracking_hash)
             .fetch_one(&mut *tx)
             .await?;
+            if let Some((day, sequence)) = case.number.as_str().split_once('-') {
+                sqlx::query(
+                    "INSERT INTO case_sequences (day, last) VALUES (?, ?) \
+                     ON CONFLICT (day) DO UPDATE SET last = MAX(last, excluded.last)",
+                )
+                .bind(day)
+                .bind(sequence.parse::<i64>().unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+            }
             if let Some((name, phone)) = &case.contact {
                 sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES (?, ?, ?)")
                     .bind(id)

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod errors;
+mod filing;
 mod lists;
 mod meta;
 mod openapi;
