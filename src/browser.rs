@@ -92,6 +92,13 @@ pub fn focus_main_heading() {
     let _ = heading.focus();
 }
 
+/// Whether `boot.js` decided that this browser cannot run the app (`window.__civicUnsupported`).
+pub fn boot_found_browser_unsupported() -> bool {
+    window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__civicUnsupported")).ok())
+        .is_some_and(|v| v.is_truthy())
+}
+
 /// Removes the static loading skeleton that `index.html` paints before the app starts.
 pub fn remove_boot_skeleton() {
     if let Some(el) = document().and_then(|d| d.get_element_by_id("boot")) {

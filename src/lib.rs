@@ -11,8 +11,12 @@ pub mod pages;
 pub mod prefs;
 pub mod routes;
 
-/// Installs the panic hook, removes the loading skeleton and mounts the app on `<body>`.
+/// Installs the panic hook, removes the loading skeleton and mounts the app on `<body>`,
+/// unless `boot.js` found the browser unable to run it (then its plain page stays).
 pub fn start() {
+    if browser::boot_found_browser_unsupported() {
+        return;
+    }
     console_error_panic_hook::set_once();
     browser::remove_boot_skeleton();
     leptos::mount::mount_to_body(app::App);

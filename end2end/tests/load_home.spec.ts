@@ -46,3 +46,18 @@ test.describe('with a browser set to English', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tell the city, and see it act');
   });
 });
+
+test('a browser without WebAssembly reference types gets the plain page with the hotline', async ({ page }) => {
+  // Simulate an old engine (X5, early XWeb): the feature probe in boot.js fails.
+  await page.addInitScript(() => {
+    WebAssembly.validate = () => false;
+  });
+  await page.goto('/');
+  const fallback = page.locator('#boot-unsupported');
+  await expect(fallback).toBeVisible();
+  await expect(fallback).toContainText('请将微信或浏览器更新到最新版本');
+  await expect(fallback).toContainText('Please update WeChat or your browser');
+  await expect(fallback.getByRole('link', { name: '12345' }).first()).toHaveAttribute('href', 'tel:12345');
+  await expect(page.locator('#boot-loading')).toBeHidden();
+  await expect(page.locator('.c-nav')).toHaveCount(0);
+});
