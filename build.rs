@@ -9,6 +9,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "yield", "gen", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "abstract", "become",
+];
+
 fn read(path: &Path) -> BTreeMap<String, String> {
     println!("cargo::rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(path)
@@ -29,6 +37,11 @@ fn read(path: &Path) -> BTreeMap<String, String> {
         assert!(
             !value.trim().is_empty(),
             "{}: {key} is blank",
+            path.display()
+        );
+        assert!(
+            !RUST_KEYWORDS.contains(&key.as_str()),
+            "{}: key {key:?} is a Rust keyword and cannot be a field name",
             path.display()
         );
     }

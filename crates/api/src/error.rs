@@ -177,6 +177,13 @@ impl FieldErrors {
     }
 }
 
+impl From<BTreeMap<String, Vec<FieldError>>> for FieldErrors {
+    /// The field errors of an [`ErrorBody`], as a client reads them back.
+    fn from(fields: BTreeMap<String, Vec<FieldError>>) -> Self {
+        Self(fields)
+    }
+}
+
 impl From<FieldErrors> for ErrorBody {
     fn from(errors: FieldErrors) -> Self {
         errors.into_body()
