@@ -18,6 +18,9 @@ pub struct ErrorBody {
     /// Per-field errors, keyed by the field's name in the request (`title`, `contact.phone`, `limit`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, Vec<FieldError>>,
+    /// For a `conflict` over a case's state: the actions that are allowed instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<crate::ActionKind>,
 }
 
 impl ErrorBody {
@@ -27,6 +30,7 @@ impl ErrorBody {
             code,
             message: message.into(),
             fields: BTreeMap::new(),
+            allowed: Vec::new(),
         }
     }
 }
@@ -168,6 +172,7 @@ impl FieldErrors {
             code: ErrorCode::ValidationFailed,
             message: "Some fields are not valid; see `fields`.".to_owned(),
             fields: self.0,
+            allowed: Vec::new(),
         }
     }
 

@@ -16,6 +16,7 @@
 mod cases;
 mod documents;
 mod error;
+mod lifecycle;
 pub mod limits;
 mod meta;
 mod page;
@@ -25,6 +26,7 @@ pub mod validate;
 pub use cases::*;
 pub use documents::*;
 pub use error::*;
+pub use lifecycle::*;
 pub use meta::*;
 pub use page::*;
 pub use text::*;

@@ -29,3 +29,5 @@ pub const PAGE_SIZE_DEFAULT: u32 = 20;
 pub const PAGE_SIZE_MAX: u32 = 50;
 /// Most characters in a search query.
 pub const QUERY_MAX_CHARS: usize = 100;
+/// Most working days one extension of a deadline may add.
+pub const EXTENSION_MAX_WORKING_DAYS: u32 = 15;

@@ -562,3 +562,147 @@ fn idempotency_keys_are_bounded_and_plain() {
         assert!(!is_valid_idempotency_key(bad), "{bad:?}");
     }
 }
+
+#[test]
+fn every_status_allows_exactly_its_moves() {
+    use ActionKind::*;
+    use CaseStatus::*;
+    // (status, extended, allowed)
+    let table: &[(CaseStatus, bool, &[ActionKind])] = &[
+        (Submitted, false, &[Accept, Reject]),
+        (Accepted, false, &[Assign, Extend]),
+        (Accepted, true, &[Assign]),
+        (Assigned, false, &[Transfer, Start, Extend, Reply]),
+        (Assigned, true, &[Transfer, Start, Reply]),
+        (InProgress, false, &[Transfer, Extend, Reply]),
+        (InProgress, true, &[Transfer, Reply]),
+        (Replied, false, &[Close]),
+        (Rejected, false, &[]),
+        (Closed, false, &[]),
+    ];
+    for (status, extended, allowed) in table {
+        let mut expected = allowed.to_vec();
+        expected.sort();
+        assert_eq!(
+            allowed_actions(*status, *extended),
+            expected,
+            "{status:?} extended={extended}"
+        );
+        for action in ActionKind::ALL {
+            let result = next_status(*status, *extended, action);
+            if allowed.contains(&action) {
+                assert!(result.is_ok(), "{status:?} allows {action:?}");
+            } else {
+                let illegal = result.expect_err("not allowed");
+                assert_eq!(illegal.allowed, expected);
+                assert_eq!(illegal.tried, action);
+            }
+        }
+    }
+}
+
+#[test]
+fn legal_moves_lead_where_the_lifecycle_says() {
+    use ActionKind::*;
+    use CaseStatus::*;
+    let table = [
+        (Submitted, Accept, Accepted),
+        (Submitted, Reject, Rejected),
+        (Accepted, Assign, Assigned),
+        (Assigned, Transfer, Assigned),
+        (InProgress, Transfer, Assigned),
+        (Assigned, Start, InProgress),
+        (Assigned, Reply, Replied),
+        (InProgress, Reply, Replied),
+        (InProgress, Extend, InProgress),
+        (Replied, Close, Closed),
+    ];
+    for (from, action, to) in table {
+        assert_eq!(
+            next_status(from, false, action),
+            Ok(to),
+            "{from:?} {action:?}"
+        );
+    }
+}
+
+#[test]
+fn staff_actions_check_their_own_fields() {
+    let table: Vec<(StaffAction, Option<(&str, FieldErrorCode)>)> = vec![
+        (StaffAction::Accept, None),
+        (
+            StaffAction::Reject {
+                reason: "属于司法程序".into(),
+            },
+            None,
+        ),
+        (
+            StaffAction::Reject { reason: " ".into() },
+            Some(("reason", FieldErrorCode::Required)),
+        ),
+        (
+            StaffAction::Assign {
+                department: "".into(),
+            },
+            Some(("department", FieldErrorCode::Required)),
+        ),
+        (
+            StaffAction::Transfer {
+                department: "water".into(),
+                reason: "".into(),
+            },
+            Some(("reason", FieldErrorCode::Required)),
+        ),
+        (
+            StaffAction::Extend {
+                working_days: 0,
+                reason: "需要现场勘查".into(),
+            },
+            Some(("working_days", FieldErrorCode::OutOfRange)),
+        ),
+        (
+            StaffAction::Extend {
+                working_days: 16,
+                reason: "需要现场勘查".into(),
+            },
+            Some(("working_days", FieldErrorCode::OutOfRange)),
+        ),
+        (
+            StaffAction::Extend {
+                working_days: 5,
+                reason: "需要现场勘查".into(),
+            },
+            None,
+        ),
+        (
+            StaffAction::Reply {
+                text: "已处理".into(),
+            },
+            None,
+        ),
+        (
+            StaffAction::Reply {
+                text: "字".repeat(2001),
+            },
+            Some(("text", FieldErrorCode::TooLong)),
+        ),
+    ];
+    for (action, expected) in table {
+        match (action.validate(), expected) {
+            (Ok(()), None) => {}
+            (Err(errors), Some((field, code))) => {
+                assert_eq!(errors.get(field)[0].code, code, "{action:?}")
+            }
+            (result, expected) => panic!("{action:?}: got {result:?}, expected {expected:?}"),
+        }
+    }
+    let json = serde_json::to_value(StaffAction::Extend {
+        working_days: 3,
+        reason: "r".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"action": "extend", "working_days": 3, "reason": "r"})
+    );
+}

@@ -29,6 +29,12 @@ pub enum ApiError {
     /// The request conflicts with what is stored (409).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The case's state does not allow this action (409), with what is allowed.
+    #[error("illegal move")]
+    IllegalMove(api::IllegalMove),
+    /// The staff token is missing or wrong (401).
+    #[error("unauthorized")]
+    Unauthorized,
     /// The method is not allowed here (405).
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -74,6 +80,22 @@ impl ApiError {
             Self::Validation(fields) => fields.clone().into_body(),
             Self::NotFound => ErrorBody::new(ErrorCode::NotFound, "Nothing public lives here."),
             Self::Conflict(message) => ErrorBody::new(ErrorCode::Conflict, *message),
+            Self::IllegalMove(illegal) => {
+                let mut body = ErrorBody::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "A case that is {} cannot be given `{}`; see `allowed`.",
+                        illegal.from.code(),
+                        illegal.tried.code()
+                    ),
+                );
+                body.allowed = illegal.allowed.clone();
+                body
+            }
+            Self::Unauthorized => ErrorBody::new(
+                ErrorCode::Unauthorized,
+                "Send the staff token as `Authorization: Bearer <token>`.",
+            ),
             Self::MethodNotAllowed => ErrorBody::new(
                 ErrorCode::MethodNotAllowed,
                 "This method is not allowed on this path.",
@@ -122,9 +144,12 @@ impl IntoResponse for ApiError {
 pub fn error_response(body: ErrorBody) -> Response {
     let status =
         StatusCode::from_u16(body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let unauthorized = body.code == ErrorCode::Unauthorized;
     let mut response = (status, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if unauthorized {
+        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
     response
 }

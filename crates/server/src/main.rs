@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use civic_server::config::Settings;
 use civic_server::startup::Application;
-use civic_server::storage::{SqliteStore, Store};
+use civic_server::storage::{Applied, SqliteStore, Store};
 use civic_server::{clock, demo, taxonomy, web};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -35,6 +35,9 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         announcements: usize,
     },
+    /// Move a case along its life, as the staff API would (for demos and operators).
+    #[command(subcommand)]
+    Case(CaseCommand),
     /// Write .br and .gz copies of the static files.
     Precompress {
         /// The folder.
@@ -48,6 +51,80 @@ enum Command {
         #[arg(long)]
         budget_kib: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Accept a case (受理).
+    Accept { number: String },
+    /// Decline a case, with the reason the resident sees (不予受理).
+    Reject {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Hand a case to a department (交办), by department code.
+    Assign {
+        number: String,
+        #[arg(long)]
+        department: String,
+    },
+    /// Hand a case on to another department (转办).
+    Transfer {
+        number: String,
+        #[arg(long)]
+        department: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The department starts work.
+    Start { number: String },
+    /// Extend the reply deadline once (延期).
+    Extend {
+        number: String,
+        #[arg(long)]
+        days: u32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Give the official reply (答复).
+    Reply {
+        number: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// Close a case (办结).
+    Close { number: String },
+}
+
+impl CaseCommand {
+    fn into_action(self) -> (String, api::StaffAction) {
+        use api::StaffAction as A;
+        match self {
+            Self::Accept { number } => (number, A::Accept),
+            Self::Reject { number, reason } => (number, A::Reject { reason }),
+            Self::Assign { number, department } => (number, A::Assign { department }),
+            Self::Transfer {
+                number,
+                department,
+                reason,
+            } => (number, A::Transfer { department, reason }),
+            Self::Start { number } => (number, A::Start),
+            Self::Extend {
+                number,
+                days,
+                reason,
+            } => (
+                number,
+                A::Extend {
+                    working_days: days,
+                    reason,
+                },
+            ),
+            Self::Reply { number, text } => (number, A::Reply { text }),
+            Self::Close { number } => (number, A::Close),
+        }
+    }
 }
 
 #[tokio::main]
@@ -75,6 +152,7 @@ async fn main() -> ExitCode {
             )
             .await
         }
+        Command::Case(command) => act(&cli.settings, command).await,
         Command::Precompress { dir } => web::precompress(&dir)
             .map(|n| println!("compressed {n} files"))
             .map_err(|e| e.to_string()),
@@ -96,6 +174,59 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     tracing::info!("Civic is listening on http://{}:{}", addr.ip(), app.port());
     app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
+    let (number, action) = command.into_action();
+    let number = api::CaseNumber::parse(&number).map_err(|e| e.to_string())?;
+    action.validate().map_err(|errors| {
+        let fields: Vec<_> = errors.fields().map(str::to_owned).collect();
+        format!("invalid {}", fields.join(", "))
+    })?;
+    let store = SqliteStore::open(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
+    if let api::StaffAction::Assign { department } | api::StaffAction::Transfer { department, .. } =
+        &action
+        && !taxonomy.departments.iter().any(|d| d.code == *department)
+    {
+        return Err(format!("unknown department {department:?}"));
+    }
+    match store
+        .apply_action(&number, &action, clock::now())
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Applied::Done(result) => {
+            let allowed: Vec<_> = result.allowed.iter().map(|a| a.code()).collect();
+            let next = if allowed.is_empty() {
+                "nothing".to_owned()
+            } else {
+                allowed.join(", ")
+            };
+            println!(
+                "{} is now {}; next: {next}",
+                result.number,
+                result.status.code()
+            );
+            Ok(())
+        }
+        Applied::NotFound => Err(format!("no case {number}")),
+        Applied::Illegal(illegal) => {
+            let allowed: Vec<_> = illegal.allowed.iter().map(|a| a.code()).collect();
+            Err(format!(
+                "a {} case cannot be given {}; allowed: {}",
+                illegal.from.code(),
+                illegal.tried.code(),
+                if allowed.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    allowed.join(", ")
+                }
+            ))
+        }
+    }
 }
 
 async fn seed(settings: &Settings, size: demo::DemoSize) -> Result<(), String> {

@@ -25,6 +25,7 @@ use crate::routes;
         routes::get_document,
         routes::list_announcements,
         routes::get_announcement,
+        routes::act_on_case,
     ),
     components(schemas(api::ErrorBody, api::ErrorCode, api::FieldError, api::FieldErrorCode)),
     tags(
@@ -32,10 +33,26 @@ use crate::routes;
         (name = "cases", description = "Residents' cases (诉求)"),
         (name = "documents", description = "Open government information (政府信息公开)"),
         (name = "announcements", description = "Policy announcements (通知公告)"),
+        (name = "staff", description = "Moving a case through its life (needs the staff token)"),
         (name = "health", description = "Liveness"),
-    )
+    ),
+    modifiers(&StaffTokenScheme)
 )]
 pub struct ApiDoc;
+
+/// Declares the staff API's bearer token.
+struct StaffTokenScheme;
+
+impl utoipa::Modify for StaffTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "staff_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The document as pretty JSON, as served and as snapshotted.
 pub fn document_json() -> String {

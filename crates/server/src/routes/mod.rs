@@ -4,6 +4,7 @@ mod announcements;
 mod cases;
 mod documents;
 mod meta;
+mod staff;
 
 use api::{ErrorBody, FieldErrorCode, FieldErrors};
 use axum::Json;
@@ -19,6 +20,7 @@ pub use announcements::*;
 pub use cases::*;
 pub use documents::*;
 pub use meta::*;
+pub use staff::*;
 
 /// Every versioned endpoint, to be nested under [`api::API_PREFIX`].
 pub fn api_router() -> Router<AppState> {
@@ -27,6 +29,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(cases::router())
         .merge(documents::router())
         .merge(announcements::router())
+        .merge(staff::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
 }

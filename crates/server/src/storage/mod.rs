@@ -184,6 +184,17 @@ pub struct FiledCase {
     pub deadline: String,
 }
 
+/// What applying a staff action did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// The case moved; this is where it stands now.
+    Done(api::StaffActionResult),
+    /// No case has this number.
+    NotFound,
+    /// The lifecycle does not allow this action now.
+    Illegal(api::IllegalMove),
+}
+
 /// Everything the API needs from storage.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -203,6 +214,15 @@ pub trait Store: Send + Sync + 'static {
     /// apart and its first timeline entry, durably, in one transaction, or returns the case
     /// an earlier request with the same idempotency key made.
     async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError>;
+
+    /// Applies a staff action at the instant `at`, with the timeline entry it makes, in one
+    /// transaction; the lifecycle rules of `crates/api` decide whether it is allowed.
+    async fn apply_action(
+        &self,
+        number: &CaseNumber,
+        action: &api::StaffAction,
+        at: i64,
+    ) -> Result<Applied, StoreError>;
 
     /// Whether the database holds no cases, documents or announcements yet.
     async fn is_empty(&self) -> Result<bool, StoreError>;

@@ -395,6 +395,110 @@ impl Store for SqliteStore {
         }))
     }
 
+    async fn apply_action(
+        &self,
+        number: &CaseNumber,
+        action: &api::StaffAction,
+        at: i64,
+    ) -> Result<Applied, StoreError> {
+        use api::StaffAction as A;
+        let _writer = self.filing.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(i64, String, Option<String>, Option<String>, Option<i64>)> =
+            sqlx::query_as(
+                "SELECT id, status, department, deadline, extended_at FROM cases WHERE number = ?",
+            )
+            .bind(number.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((id, status, department, deadline, extended_at)) = row else {
+            return Ok(Applied::NotFound);
+        };
+        let status = decode_code(&status, CaseStatus::from_code)?;
+        let extended = extended_at.is_some();
+        let next = match api::next_status(status, extended, action.kind()) {
+            Ok(next) => next,
+            Err(illegal) => return Ok(Applied::Illegal(illegal)),
+        };
+        let mut department = department;
+        let mut deadline = deadline;
+        let mut note = None;
+        match action {
+            A::Accept | A::Start | A::Close => {}
+            A::Reject { reason } => note = Some(reason.trim().to_owned()),
+            A::Assign { department: to } => department = Some(to.clone()),
+            A::Transfer {
+                department: to,
+                reason,
+            } => {
+                department = Some(to.clone());
+                note = Some(reason.trim().to_owned());
+            }
+            A::Extend {
+                working_days,
+                reason,
+            } => {
+                let from = deadline
+                    .as_deref()
+                    .and_then(clock::parse_iso_date)
+                    .unwrap_or_else(|| clock::cst_date(at));
+                let extended_to = clock::iso_date(clock::add_working_days(from, *working_days));
+                note = Some(reason.trim().to_owned());
+                sqlx::query("UPDATE cases SET extended_at = ?, extension_reason = ? WHERE id = ?")
+                    .bind(at)
+                    .bind(reason.trim())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                deadline = Some(extended_to);
+            }
+            A::Reply { text } => {
+                let replier = department
+                    .clone()
+                    .unwrap_or_else(|| "governance".to_owned());
+                sqlx::query(
+                    "UPDATE cases SET replied_at = ?, reply_department = ?, reply_text = ? WHERE id = ?",
+                )
+                .bind(at)
+                .bind(&replier)
+                .bind(text.trim())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        sqlx::query("UPDATE cases SET status = ?, department = ?, deadline = ? WHERE id = ?")
+            .bind(next.code())
+            .bind(&department)
+            .bind(&deadline)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let event_department = match action {
+            A::Accept | A::Reject { .. } => None,
+            _ => department.clone(),
+        };
+        sqlx::query("INSERT INTO case_events (case_id, at, status, department, note) VALUES (?, ?, ?, ?, ?)")
+            .bind(id)
+            .bind(at)
+            .bind(next.code())
+            .bind(event_department)
+            .bind(note)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Applied::Done(api::StaffActionResult {
+            number: number.clone(),
+            status: next,
+            department,
+            deadline,
+            allowed: api::allowed_actions(
+                next,
+                extended || action.kind() == api::ActionKind::Extend,
+            ),
+        }))
+    }
+
     async fn is_empty(&self) -> Result<bool, StoreError> {
         let (count,): (i64,) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM documents) \

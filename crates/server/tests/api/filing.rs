@@ -4,7 +4,7 @@ use sqlx::sqlite::SqlitePoolOptions;
 
 use crate::helpers::TestApp;
 
-fn valid_case() -> Value {
+pub fn valid_case() -> Value {
     json!({
         "kind": "complaint",
         "category": "environment.noise",

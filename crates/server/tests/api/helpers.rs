@@ -28,6 +28,11 @@ impl TestApp {
 
     /// Spawns a server, with or without demo data.
     pub async fn spawn_with(demo: bool) -> Self {
+        Self::spawn_configured(demo, None).await
+    }
+
+    /// Spawns a server with or without demo data and with the staff API on or off.
+    pub async fn spawn_configured(demo: bool, staff_token: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let static_dir = dir.path().join("dist");
         std::fs::create_dir_all(&static_dir).unwrap();
@@ -57,6 +62,7 @@ impl TestApp {
             PathBuf::from(dir.path()),
         );
         settings.demo = demo;
+        settings.staff_token = staff_token.map(str::to_owned);
         settings.frame_ancestors =
             civic_server::config::parse_origins("https://portal.example").unwrap();
         let app = Application::build(settings).await.expect("the app builds");

@@ -8,4 +8,5 @@ mod filing;
 mod lists;
 mod meta;
 mod openapi;
+mod staff;
 mod static_files;
