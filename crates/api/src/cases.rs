@@ -133,6 +133,161 @@ pub struct CaseDetail {
     /// The department's official reply, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<Reply>,
+    /// What only the submitter sees: present only when the request carried the case's
+    /// tracking code (`X-Tracking-Code`), never in a public answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<OwnerView>,
+}
+
+/// The submitter's own view of their case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OwnerView {
+    /// The contact details they gave.
+    pub contact: Contact,
+    /// Whether they agreed to publish the case.
+    pub published: bool,
+    /// Their rating, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<RatingRecord>,
+    /// Whether they may rate the case now (replied and not yet rated).
+    pub can_rate: bool,
+    /// Whether they may ask for it to be handled again (追问).
+    pub can_follow_up: bool,
+}
+
+/// How satisfied a resident is with the reply (满意度).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    /// 满意.
+    Satisfied,
+    /// 基本满意.
+    BasicallySatisfied,
+    /// 不满意.
+    Dissatisfied,
+}
+
+impl Rating {
+    /// Every rating, best first.
+    pub const ALL: [Rating; 3] = [
+        Self::Satisfied,
+        Self::BasicallySatisfied,
+        Self::Dissatisfied,
+    ];
+
+    /// The stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Satisfied => "satisfied",
+            Self::BasicallySatisfied => "basically_satisfied",
+            Self::Dissatisfied => "dissatisfied",
+        }
+    }
+
+    /// The rating with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// A rating as given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingRecord {
+    /// The rating.
+    pub rating: Rating,
+    /// The comment, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// When it was given.
+    pub at: String,
+}
+
+/// The header that carries a tracking code. It is never put in a URL, so it stays out of
+/// logs, histories and referrers.
+pub const TRACKING_CODE_HEADER: &str = "X-Tracking-Code";
+
+/// A resident's rating of the reply, `POST /api/v1/cases/{number}/rating`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewRating {
+    /// The case's tracking code.
+    pub tracking_code: String,
+    /// The rating; `None` only while a form is being filled in.
+    pub rating: Option<Rating>,
+    /// An optional comment.
+    #[serde(default)]
+    pub comment: String,
+}
+
+impl NewRating {
+    /// Checks the rating's fields.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        check_tracking_code(&mut errors, &self.tracking_code);
+        if self.rating.is_none() {
+            errors.add("rating", FieldErrorCode::Required, None);
+        }
+        if crate::validate::char_count(&self.comment) > COMMENT_MAX_CHARS {
+            errors.add(
+                "comment",
+                FieldErrorCode::TooLong,
+                Some(COMMENT_MAX_CHARS as u64),
+            );
+        }
+        errors.into_result()
+    }
+}
+
+/// A resident's request to handle the case again (追问), `POST /api/v1/cases/{number}/follow-ups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewFollowUp {
+    /// The case's tracking code.
+    pub tracking_code: String,
+    /// What is still wrong; published with the case when the case is published.
+    pub text: String,
+}
+
+impl NewFollowUp {
+    /// Checks the follow-up's fields.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        check_tracking_code(&mut errors, &self.tracking_code);
+        check_text(
+            &mut errors,
+            "text",
+            &self.text,
+            DESCRIPTION_MIN_CHARS,
+            COMMENT_MAX_CHARS,
+        );
+        errors.into_result()
+    }
+}
+
+fn check_tracking_code(errors: &mut FieldErrors, code: &str) {
+    if code.trim().is_empty() {
+        errors.add("tracking_code", FieldErrorCode::Required, None);
+    } else if tracking_code::normalize(code).is_none() {
+        errors.add("tracking_code", FieldErrorCode::InvalidFormat, None);
+    }
+}
+
+/// Whether the submitter may rate a case in `status`: once, after the reply.
+pub fn can_rate(status: CaseStatus, rated: bool) -> bool {
+    status == CaseStatus::Replied && !rated
+}
+
+/// Whether the submitter may ask for the case to be handled again: after a reply they have
+/// not rated, or after rating it dissatisfied.
+pub fn can_follow_up(status: CaseStatus, rating: Option<Rating>) -> bool {
+    match status {
+        CaseStatus::Replied => rating.is_none(),
+        CaseStatus::Closed => rating == Some(Rating::Dissatisfied),
+        _ => false,
+    }
 }
 
 /// One move in a case's life.
@@ -146,9 +301,16 @@ pub struct TimelineEntry {
     /// The department involved, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    /// A public note, for example the reason a case was not accepted.
+    /// A public note, for example the reason a case was not accepted, or the resident's
+    /// follow-up in their own words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The resident's rating, when this entry is the rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+    /// Whether this entry is the resident asking for the case to be handled again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow_up: bool,
 }
 
 /// A department's official reply (答复).

@@ -101,12 +101,37 @@ fn every_wire_type_survives_a_json_round_trip() {
             status: CaseStatus::Submitted,
             department: None,
             note: Some("note".into()),
+            rating: Some(Rating::Satisfied),
+            follow_up: false,
         }],
         reply: Some(Reply {
             at: "2026-11-30T16:00:00+08:00".into(),
             department: "ecology".into(),
             text: "已责令整改".into(),
         }),
+        owner: Some(OwnerView {
+            contact: Contact {
+                name: "张三".into(),
+                phone: "13800138000".into(),
+            },
+            published: true,
+            rating: Some(RatingRecord {
+                rating: Rating::Dissatisfied,
+                comment: Some("没解决".into()),
+                at: "2026-12-01T09:00:00+08:00".into(),
+            }),
+            can_rate: false,
+            can_follow_up: true,
+        }),
+    });
+    round_trip(NewRating {
+        tracking_code: "ABCD-EFGH-JKMN-PQRS".into(),
+        rating: Some(Rating::BasicallySatisfied),
+        comment: String::new(),
+    });
+    round_trip(NewFollowUp {
+        tracking_code: "ABCD-EFGH-JKMN-PQRS".into(),
+        text: "噪音仍然存在，请再次处理".into(),
     });
     round_trip(Page {
         items: vec![summary()],
@@ -705,4 +730,62 @@ fn staff_actions_check_their_own_fields() {
         json,
         serde_json::json!({"action": "extend", "working_days": 3, "reason": "r"})
     );
+}
+
+#[test]
+fn residents_rate_once_after_the_reply_and_follow_up_when_dissatisfied() {
+    use CaseStatus::*;
+    assert!(can_rate(Replied, false));
+    assert!(!can_rate(Replied, true));
+    for status in [Submitted, Accepted, Rejected, Assigned, InProgress, Closed] {
+        assert!(!can_rate(status, false), "{status:?}");
+    }
+    assert!(can_follow_up(Replied, None));
+    assert!(can_follow_up(Closed, Some(Rating::Dissatisfied)));
+    assert!(!can_follow_up(Closed, Some(Rating::Satisfied)));
+    assert!(!can_follow_up(Closed, None));
+    assert!(!can_follow_up(InProgress, None));
+    assert!(!can_follow_up(Rejected, None));
+}
+
+#[test]
+fn ratings_and_follow_ups_check_their_fields() {
+    let code = "ABCD-EFGH-JKMN-PQRS".to_owned();
+    assert_eq!(
+        NewRating {
+            tracking_code: code.clone(),
+            rating: Some(Rating::Satisfied),
+            comment: String::new()
+        }
+        .validate(),
+        Ok(())
+    );
+    let errors = NewRating {
+        tracking_code: "nope".into(),
+        rating: None,
+        comment: "字".repeat(501),
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(
+        errors.get("tracking_code")[0].code,
+        FieldErrorCode::InvalidFormat
+    );
+    assert_eq!(errors.get("rating")[0].code, FieldErrorCode::Required);
+    assert_eq!(errors.get("comment")[0].code, FieldErrorCode::TooLong);
+    let errors = NewFollowUp {
+        tracking_code: String::new(),
+        text: "太短".into(),
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(
+        errors.get("tracking_code")[0].code,
+        FieldErrorCode::Required
+    );
+    assert_eq!(errors.get("text")[0].code, FieldErrorCode::TooShort);
+    for rating in Rating::ALL {
+        assert_eq!(Rating::from_code(rating.code()), Some(rating));
+        assert_eq!(serde_json::to_value(rating).unwrap(), rating.code());
+    }
 }

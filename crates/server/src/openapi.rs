@@ -21,6 +21,8 @@ use crate::routes;
         routes::list_cases,
         routes::file_case,
         routes::get_case,
+        routes::rate_case,
+        routes::follow_up_case,
         routes::list_documents,
         routes::get_document,
         routes::list_announcements,

@@ -204,6 +204,8 @@ fn make_case(
         status: CaseStatus::Submitted,
         department: None,
         note: None,
+        rating: None,
+        follow_up: false,
     }];
     let mut status = CaseStatus::Submitted;
     let mut assigned = None;
@@ -220,6 +222,8 @@ fn make_case(
             status: status_now,
             department: dep.map(str::to_owned),
             note,
+            rating: None,
+            follow_up: false,
         });
         at
     };
@@ -284,18 +288,26 @@ fn make_case(
         reply_record = Some((reply_at, department.to_owned(), reply.to_owned()));
     }
     if !rejected && stage >= 5 && !overdue {
-        let note = match rng.below(4) {
-            0 | 1 => "市民评价：满意",
-            2 => "市民评价：基本满意",
-            _ => "超过评价期限，系统自动办结",
+        // Most residents rate the reply; the rest are closed when the rating period ends.
+        let rating = match rng.below(6) {
+            0..=2 => Some(api::Rating::Satisfied),
+            3 => Some(api::Rating::BasicallySatisfied),
+            4 => Some(api::Rating::Dissatisfied),
+            _ => None,
         };
+        let note = rating
+            .is_none()
+            .then(|| "超过评价期限，系统自动办结".to_owned());
         step_to(
             CaseStatus::Closed,
             hours(24 + rng.below(72) as i64),
             Some(department),
-            Some(note.to_owned()),
+            note,
             &mut events,
         );
+        if let Some(last) = events.last_mut() {
+            last.rating = rating;
+        }
         status = CaseStatus::Closed;
     }
     let anonymous = rng.chance(8);

@@ -1,7 +1,7 @@
 use api::validate::page_limit;
 use api::{
     CaseDetail, CaseKind, CaseListQuery, CaseNumber, CaseReceipt, CaseStatus, CaseSummary,
-    ErrorBody, FieldErrorCode, FieldErrors, NewCase, Page, tracking_code,
+    ErrorBody, FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, tracking_code,
 };
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -17,12 +17,17 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::rules::reply_working_days;
 use crate::startup::AppState;
-use crate::storage::{CaseCursor, CaseFilter, Filed, FiledCase, Filing};
+use crate::storage::{CaseCursor, CaseFilter, CitizenOutcome, Filed, FiledCase, Filing};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(list_cases).post(file_case))
         .route("/cases/{number}", get(get_case))
+        .route("/cases/{number}/rating", axum::routing::post(rate_case))
+        .route(
+            "/cases/{number}/follow-ups",
+            axum::routing::post(follow_up_case),
+        )
 }
 
 fn encode_cursor(cursor: CaseCursor) -> String {
@@ -96,28 +101,116 @@ pub async fn list_cases(
     }))
 }
 
-/// A published case's public page.
-#[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases",
-    params(("number" = String, Path, description = "The case number, `YYYYMMDD-NNNN`")),
-    responses((status = 200, description = "The case's public page", body = CaseDetail),
-              (status = 400, description = "Not a case number", body = ErrorBody),
-              (status = 404, description = "No published case has this number", body = ErrorBody)))]
-pub async fn get_case(
-    State(state): State<AppState>,
-    Path(number): Path<String>,
-) -> Result<Json<CaseDetail>, ApiError> {
-    let number = CaseNumber::parse(&number).map_err(|_| {
+fn parse_number(number: &str) -> Result<CaseNumber, ApiError> {
+    CaseNumber::parse(number).map_err(|_| {
         let mut fields = FieldErrors::new();
         fields.add("number", FieldErrorCode::InvalidFormat, None);
         ApiError::bad_query(fields)
-    })?;
+    })
+}
+
+/// The hash of a tracking code as a person typed it, or a 401 when it cannot be one.
+fn code_hash(code: &str) -> Result<String, ApiError> {
+    api::tracking_code::normalize(code)
+        .map(|canonical| crate::demo::hex_sha256(&canonical))
+        .ok_or(ApiError::Unauthorized)
+}
+
+/// A case's page: the public view of a published case; with the case's tracking code in
+/// `X-Tracking-Code`, the owner's view (published or not). A code that does not match
+/// answers 401 whether or not the case exists, so codes reveal nothing.
+#[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases",
+    params(("number" = String, Path, description = "The case number, `YYYYMMDD-NNNN`"),
+           ("X-Tracking-Code" = Option<String>, Header, description = "The case's tracking code, for the owner's view")),
+    responses((status = 200, description = "The case's page; `owner` only with the right tracking code", body = CaseDetail),
+              (status = 400, description = "Not a case number", body = ErrorBody),
+              (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 404, description = "No published case has this number", body = ErrorBody)))]
+pub async fn get_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    let number = parse_number(&number)?;
     let today = clock::cst_date(clock::now());
+    if let Some(code) = headers.get(api::TRACKING_CODE_HEADER) {
+        let hash = code_hash(code.to_str().unwrap_or_default())?;
+        return state
+            .store
+            .owner_case(&number, &hash, today)
+            .await?
+            .map(Json)
+            .ok_or(ApiError::Unauthorized);
+    }
     state
         .store
         .published_case(&number, today)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
+}
+
+fn citizen_outcome(
+    outcome: CitizenOutcome,
+    not_allowed: &'static str,
+) -> Result<Json<CaseDetail>, ApiError> {
+    match outcome {
+        CitizenOutcome::Done(detail) => Ok(Json(*detail)),
+        CitizenOutcome::NoMatch => Err(ApiError::Unauthorized),
+        CitizenOutcome::NotAllowed => Err(ApiError::Conflict(not_allowed)),
+    }
+}
+
+/// The owner rates the reply, once; the rating closes the case.
+#[utoipa::path(post, path = "/api/v1/cases/{number}/rating", tag = "cases", request_body = NewRating,
+    params(("number" = String, Path, description = "The case number")),
+    responses((status = 200, description = "Rated and closed; the owner's view", body = CaseDetail),
+              (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 409, description = "Not replied yet, or already rated", body = ErrorBody),
+              (status = 422, description = "The rating's fields are not valid", body = ErrorBody)))]
+pub async fn rate_case(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    ApiJson(rating): ApiJson<NewRating>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    let number = parse_number(&number)?;
+    rating.validate().map_err(ApiError::Validation)?;
+    let hash = code_hash(&rating.tracking_code)?;
+    let value = rating
+        .rating
+        .ok_or_else(|| ApiError::Internal("validated rating without a value".into()))?;
+    let comment = Some(rating.comment).filter(|c| !c.trim().is_empty());
+    let outcome = state
+        .store
+        .rate(&number, &hash, value, comment, clock::now())
+        .await?;
+    citizen_outcome(outcome, "Only a replied case can be rated, and only once.")
+}
+
+/// The owner asks for the case to be handled again (追问), after a reply they have not
+/// rated or rated dissatisfied; the case goes back to its department with a new deadline.
+#[utoipa::path(post, path = "/api/v1/cases/{number}/follow-ups", tag = "cases", request_body = NewFollowUp,
+    params(("number" = String, Path, description = "The case number")),
+    responses((status = 200, description = "Reopened; the owner's view", body = CaseDetail),
+              (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 409, description = "The case cannot be reopened now", body = ErrorBody),
+              (status = 422, description = "The follow-up's fields are not valid", body = ErrorBody)))]
+pub async fn follow_up_case(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    ApiJson(follow_up): ApiJson<NewFollowUp>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    let number = parse_number(&number)?;
+    follow_up.validate().map_err(ApiError::Validation)?;
+    let hash = code_hash(&follow_up.tracking_code)?;
+    let outcome = state
+        .store
+        .follow_up(&number, &hash, &follow_up.text, clock::now())
+        .await?;
+    citizen_outcome(
+        outcome,
+        "Only a replied case, or one rated dissatisfied, can be handled again.",
+    )
 }
 
 /// The tracking code of a filing: derived from the idempotency key with the server's secret
@@ -142,6 +235,20 @@ fn tracking_code_for(key: Option<&str>, filing_key: &[u8]) -> Result<String, Api
 pub fn tracking_hash(code: &str) -> String {
     let canonical = tracking_code::normalize(code).unwrap_or_default();
     crate::demo::hex_sha256(&canonical)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_hashes_the_same_however_it_is_typed() {
+        let code = "ABCD-EFGH-JKMN-PQRS";
+        let hash = tracking_hash(code);
+        assert_eq!(code_hash("abcd efgh jkmn pqrs").ok(), Some(hash.clone()));
+        assert_eq!(code_hash(code).ok(), Some(hash));
+        assert!(code_hash("not a code").is_err());
+    }
 }
 
 /// Files a case. Send an `Idempotency-Key` (one per draft): a retry with the same key and

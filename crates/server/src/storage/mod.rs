@@ -143,6 +143,21 @@ pub struct EventRecord {
     pub department: Option<String>,
     /// A public note.
     pub note: Option<String>,
+    /// The resident's rating, when this move is the rating.
+    pub rating: Option<api::Rating>,
+    /// Whether this move is the resident's follow-up.
+    pub follow_up: bool,
+}
+
+/// What a resident's rating or follow-up did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CitizenOutcome {
+    /// Done; the case as its owner now sees it.
+    Done(Box<CaseDetail>),
+    /// No case has this number and tracking code.
+    NoMatch,
+    /// The case's state does not allow it (already rated, not replied yet, …).
+    NotAllowed,
 }
 
 /// A validated case to file, with what the server decided about it.
@@ -252,6 +267,35 @@ pub trait Store: Send + Sync + 'static {
         number: &CaseNumber,
         today: Date,
     ) -> Result<Option<CaseDetail>, StoreError>;
+
+    /// A case as its owner sees it, whether published or not, when `tracking_hash` is its
+    /// tracking code's hash; `None` otherwise.
+    async fn owner_case(
+        &self,
+        number: &CaseNumber,
+        tracking_hash: &str,
+        today: Date,
+    ) -> Result<Option<CaseDetail>, StoreError>;
+
+    /// Records the owner's rating of the reply, which closes the case.
+    async fn rate(
+        &self,
+        number: &CaseNumber,
+        tracking_hash: &str,
+        rating: api::Rating,
+        comment: Option<String>,
+        at: i64,
+    ) -> Result<CitizenOutcome, StoreError>;
+
+    /// Records the owner's follow-up, which sends the case back to its department with a
+    /// new deadline.
+    async fn follow_up(
+        &self,
+        number: &CaseNumber,
+        tracking_hash: &str,
+        text: &str,
+        at: i64,
+    ) -> Result<CitizenOutcome, StoreError>;
 
     /// Documents matching `filter`, newest first, after `cursor`.
     async fn documents(

@@ -82,6 +82,133 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The id of the case with `number` whose tracking code hashes to `tracking_hash`.
+    async fn owned_case_id(
+        &self,
+        number: &CaseNumber,
+        tracking_hash: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM cases WHERE number = ? AND tracking_hash = ?")
+                .bind(number.as_str())
+                .bind(tracking_hash)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// A case's page; `owner` adds what only its submitter may see.
+    async fn load_detail(
+        &self,
+        id: i64,
+        today: Date,
+        owner: bool,
+    ) -> Result<CaseDetail, StoreError> {
+        type DetailRow = (
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            bool,
+        );
+        let (place, description, submitter, replied_at, reply_department, reply_text, published): DetailRow =
+            sqlx::query_as(
+                "SELECT place, description, submitter_mask, replied_at, reply_department, reply_text, \
+                 published FROM cases WHERE id = ?",
+            )
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        let summary: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        type EventRow = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            bool,
+        );
+        let events: Vec<EventRow> = sqlx::query_as(
+            "SELECT at, status, department, note, rating, follow_up FROM case_events \
+             WHERE case_id = ? ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let timeline = events
+            .into_iter()
+            .map(|(at, status, department, note, rating, follow_up)| {
+                Ok(TimelineEntry {
+                    at: clock::rfc3339(at),
+                    status: decode_code(&status, CaseStatus::from_code)?,
+                    department,
+                    note,
+                    rating: rating.as_deref().and_then(api::Rating::from_code),
+                    follow_up,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let reply = match (replied_at, reply_department, reply_text) {
+            (Some(at), Some(department), Some(text)) => Some(Reply {
+                at: clock::rfc3339(at),
+                department,
+                text,
+            }),
+            _ => None,
+        };
+        let summary = summary.into_summary(today)?;
+        let owner = if owner {
+            let (name, phone): (String, String) =
+                sqlx::query_as("SELECT name, phone FROM case_contacts WHERE case_id = ?")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .unwrap_or_default();
+            let rating: Option<(String, Option<String>, i64)> =
+                sqlx::query_as("SELECT rating, comment, at FROM ratings WHERE case_id = ?")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            let rating = rating.and_then(|(rating, comment, at)| {
+                api::Rating::from_code(&rating).map(|rating| api::RatingRecord {
+                    rating,
+                    comment,
+                    at: clock::rfc3339(at),
+                })
+            });
+            Some(api::OwnerView {
+                contact: api::Contact { name, phone },
+                published,
+                can_rate: api::can_rate(summary.status, rating.is_some()),
+                can_follow_up: api::can_follow_up(
+                    summary.status,
+                    rating.as_ref().map(|r| r.rating),
+                ),
+                rating,
+            })
+        } else {
+            None
+        };
+        Ok(CaseDetail {
+            summary,
+            place,
+            description,
+            submitter,
+            timeline,
+            reply,
+            owner,
+        })
+    }
+}
+
 fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
     from(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
 }
@@ -562,15 +689,26 @@ impl Store for SqliteStore {
             }
             for event in &case.events {
                 sqlx::query(
-                    "INSERT INTO case_events (case_id, at, status, department, note) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
                 )
                 .bind(id)
                 .bind(event.at)
                 .bind(event.status.code())
                 .bind(&event.department)
                 .bind(&event.note)
+                .bind(event.rating.map(api::Rating::code))
+                .bind(event.follow_up)
                 .execute(&mut *tx)
                 .await?;
+                if let Some(rating) = event.rating {
+                    sqlx::query("INSERT INTO ratings (case_id, rating, at) VALUES (?, ?, ?)")
+                        .bind(id)
+                        .bind(rating.code())
+                        .bind(event.at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
         }
         tx.commit().await?;
@@ -709,58 +847,144 @@ impl Store for SqliteStore {
         number: &CaseNumber,
         today: Date,
     ) -> Result<Option<CaseDetail>, StoreError> {
-        let row: Option<(i64, String, String, Option<String>, Option<i64>, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT id, place, description, submitter_mask, replied_at, reply_department, reply_text \
-                 FROM cases WHERE number = ? AND published = 1",
-            )
-            .bind(number.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some((id, place, description, submitter, replied_at, reply_department, reply_text)) =
-            row
-        else {
-            return Ok(None);
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM cases WHERE number = ? AND published = 1")
+                .bind(number.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        match id {
+            Some(id) => self.load_detail(id, today, false).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn owner_case(
+        &self,
+        number: &CaseNumber,
+        tracking_hash: &str,
+        today: Date,
+    ) -> Result<Option<CaseDetail>, StoreError> {
+        match self.owned_case_id(number, tracking_hash).await? {
+            Some(id) => self.load_detail(id, today, true).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn rate(
+        &self,
+        number: &CaseNumber,
+        tracking_hash: &str,
+        rating: api::Rating,
+        comment: Option<String>,
+        at: i64,
+    ) -> Result<CitizenOutcome, StoreError> {
+        let _writer = self.filing.lock().await;
+        let Some(id) = self.owned_case_id(number, tracking_hash).await? else {
+            return Ok(CitizenOutcome::NoMatch);
         };
-        let summary: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
-        )))
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await?;
-        let events: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT at, status, department, note FROM case_events WHERE case_id = ? ORDER BY at, id",
+        let mut tx = self.pool.begin().await?;
+        let (status, department): (String, Option<String>) =
+            sqlx::query_as("SELECT status, department FROM cases WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let rated: Option<i64> =
+            sqlx::query_scalar("SELECT case_id FROM ratings WHERE case_id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if !api::can_rate(
+            decode_code(&status, CaseStatus::from_code)?,
+            rated.is_some(),
+        ) {
+            return Ok(CitizenOutcome::NotAllowed);
+        }
+        let comment = comment
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        sqlx::query("INSERT INTO ratings (case_id, rating, comment, at) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(rating.code())
+            .bind(&comment)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE cases SET status = ? WHERE id = ?")
+            .bind(CaseStatus::Closed.code())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO case_events (case_id, at, status, department, rating) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .bind(at)
+        .bind(CaseStatus::Closed.code())
+        .bind(&department)
+        .bind(rating.code())
+        .execute(&mut *tx)
         .await?;
-        let timeline = events
-            .into_iter()
-            .map(|(at, status, department, note)| {
-                Ok(TimelineEntry {
-                    at: clock::rfc3339(at),
-                    status: decode_code(&status, CaseStatus::from_code)?,
-                    department,
-                    note,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        let reply = match (replied_at, reply_department, reply_text) {
-            (Some(at), Some(department), Some(text)) => Some(Reply {
-                at: clock::rfc3339(at),
-                department,
-                text,
-            }),
-            _ => None,
+        tx.commit().await?;
+        let today = clock::cst_date(at);
+        Ok(CitizenOutcome::Done(Box::new(
+            self.load_detail(id, today, true).await?,
+        )))
+    }
+
+    async fn follow_up(
+        &self,
+        number: &CaseNumber,
+        tracking_hash: &str,
+        text: &str,
+        at: i64,
+    ) -> Result<CitizenOutcome, StoreError> {
+        let _writer = self.filing.lock().await;
+        let Some(id) = self.owned_case_id(number, tracking_hash).await? else {
+            return Ok(CitizenOutcome::NoMatch);
         };
-        Ok(Some(CaseDetail {
-            summary: summary.into_summary(today)?,
-            place,
-            description,
-            submitter,
-            timeline,
-            reply,
-        }))
+        let mut tx = self.pool.begin().await?;
+        let (status, kind, department): (String, String, Option<String>) =
+            sqlx::query_as("SELECT status, kind, department FROM cases WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let rating: Option<String> =
+            sqlx::query_scalar("SELECT rating FROM ratings WHERE case_id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let rating = rating.as_deref().and_then(api::Rating::from_code);
+        if !api::can_follow_up(decode_code(&status, CaseStatus::from_code)?, rating) {
+            return Ok(CitizenOutcome::NotAllowed);
+        }
+        // Back to the department, with a fresh deadline by the kind's rule.
+        let kind = decode_code(&kind, CaseKind::from_code)?;
+        let deadline = clock::iso_date(clock::add_working_days(
+            clock::cst_date(at),
+            crate::rules::reply_working_days(kind),
+        ));
+        sqlx::query("UPDATE cases SET status = ?, deadline = ? WHERE id = ?")
+            .bind(CaseStatus::InProgress.code())
+            .bind(&deadline)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO case_events (case_id, at, status, department, note, follow_up) \
+             VALUES (?, ?, ?, ?, ?, 1)",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(CaseStatus::InProgress.code())
+        .bind(&department)
+        .bind(text.trim())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let today = clock::cst_date(at);
+        Ok(CitizenOutcome::Done(Box::new(
+            self.load_detail(id, today, true).await?,
+        )))
     }
 
     async fn documents(

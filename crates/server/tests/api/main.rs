@@ -10,3 +10,4 @@ mod meta;
 mod openapi;
 mod staff;
 mod static_files;
+mod tracking;
