@@ -439,6 +439,8 @@ impl NewCase {
         }
         if self.photos.len() > PHOTOS_MAX {
             errors.add("photos", FieldErrorCode::TooMany, Some(PHOTOS_MAX as u64));
+        } else if !self.photos.iter().all(|id| is_valid_upload_id(id)) {
+            errors.add("photos", FieldErrorCode::InvalidFormat, None);
         }
         check_text(
             &mut errors,
@@ -537,6 +539,29 @@ pub mod tracking_code {
             canonical.len() == 16 && canonical.bytes().all(|b| TRACKING_ALPHABET.contains(&b));
         valid.then_some(canonical)
     }
+}
+
+/// What the server answers for an uploaded photo, `POST /api/v1/uploads`. The photo was
+/// decoded and re-encoded as JPEG, which drops its EXIF data (GPS position included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UploadReceipt {
+    /// The id to list in [`NewCase::photos`]; an upload no case claims within a day expires.
+    pub id: String,
+    /// Width in pixels, as stored.
+    pub width: u32,
+    /// Height in pixels, as stored.
+    pub height: u32,
+    /// Size in bytes, as stored.
+    pub bytes: u64,
+}
+
+/// Whether `id` has the form of an upload id: 32 lower-case hexadecimal digits.
+pub fn is_valid_upload_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The header that makes filing safe to retry: a client-chosen key (8 to 64 characters of

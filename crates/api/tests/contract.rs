@@ -39,7 +39,7 @@ fn valid_case() -> NewCase {
         longitude: Some(104.07),
         title: "夜间施工噪音扰民".into(),
         description: "每晚十一点以后工地仍在施工，噪音很大，影响休息。".into(),
-        photos: vec!["ph_1".into()],
+        photos: vec!["0123456789abcdef0123456789abcdef".into()],
         contact: Contact {
             name: "张三".into(),
             phone: "13800138000".into(),
@@ -441,7 +441,7 @@ fn each_broken_rule_is_reported_on_its_field() {
     let mut at_limits = valid_case();
     at_limits.title = long(TITLE_MAX_CHARS);
     at_limits.description = "噪音noise😀".repeat(DESCRIPTION_MAX_CHARS / 8);
-    at_limits.photos = vec!["p".into(); PHOTOS_MAX];
+    at_limits.photos = vec!["0123456789abcdef0123456789abcdef".into(); PHOTOS_MAX];
     assert_eq!(at_limits.validate(), Ok(()));
 }
 
@@ -787,5 +787,19 @@ fn ratings_and_follow_ups_check_their_fields() {
     for rating in Rating::ALL {
         assert_eq!(Rating::from_code(rating.code()), Some(rating));
         assert_eq!(serde_json::to_value(rating).unwrap(), rating.code());
+    }
+}
+
+#[test]
+fn upload_ids_are_32_lower_case_hex_digits() {
+    assert!(is_valid_upload_id("0123456789abcdef0123456789abcdef"));
+    for bad in [
+        "",
+        "0123456789ABCDEF0123456789ABCDEF",
+        "0123456789abcdef",
+        "../../../../etc/passwd/0123456789",
+        "0123456789abcdef0123456789abcdeg",
+    ] {
+        assert!(!is_valid_upload_id(bad), "{bad:?}");
     }
 }

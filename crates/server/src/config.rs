@@ -32,6 +32,10 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_FRAME_ANCESTORS", default_value = "", value_parser = parse_origins)]
     pub frame_ancestors: Origins,
 
+    /// How many cases one client address may file, as MAX/SECONDS.
+    #[arg(long, env = "CIVIC_FILING_RATE", default_value = "5/600", value_parser = crate::ratelimit::parse_rate)]
+    pub filing_rate: crate::ratelimit::Rate,
+
     /// Seed demo data into an empty database (`1`, `true`, `yes` or `on` to enable).
     #[arg(long, env = "CIVIC_DEMO", default_value_t = false, action = clap::ArgAction::Set,
           num_args = 0..=1, default_missing_value = "true",
@@ -74,6 +78,10 @@ impl Settings {
             data_dir,
             staff_token: None,
             frame_ancestors: Origins::default(),
+            filing_rate: crate::ratelimit::Rate {
+                max: 1000,
+                window: std::time::Duration::from_secs(60),
+            },
             demo: false,
         }
     }

@@ -32,6 +32,12 @@ pub enum ApiError {
     /// The case's state does not allow this action (409), with what is allowed.
     #[error("illegal move")]
     IllegalMove(api::IllegalMove),
+    /// Too many requests from this client (429); retry after this many seconds.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until a retry can succeed.
+        retry_after: u64,
+    },
     /// The staff token is missing or wrong (401).
     #[error("unauthorized")]
     Unauthorized,
@@ -92,6 +98,10 @@ impl ApiError {
                 body.allowed = illegal.allowed.clone();
                 body
             }
+            Self::RateLimited { .. } => ErrorBody::new(
+                ErrorCode::RateLimited,
+                "Too many cases from this connection; try again after Retry-After seconds.",
+            ),
             Self::Unauthorized => ErrorBody::new(
                 ErrorCode::Unauthorized,
                 "Send the staff token as `Authorization: Bearer <token>`.",
@@ -136,7 +146,13 @@ impl IntoResponse for ApiError {
             }
             _ => tracing::debug!(error = %self, "request refused"),
         }
-        error_response(self.body())
+        let mut response = error_response(self.body());
+        if let Self::RateLimited { retry_after } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

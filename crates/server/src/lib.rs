@@ -8,6 +8,8 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod photos;
+pub mod ratelimit;
 pub mod routes;
 pub mod rules;
 pub mod startup;

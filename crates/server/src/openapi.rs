@@ -20,6 +20,7 @@ use crate::routes;
         routes::meta,
         routes::list_cases,
         routes::file_case,
+        routes::upload,
         routes::get_case,
         routes::rate_case,
         routes::follow_up_case,

@@ -30,6 +30,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The key that derives a retried filing's tracking code from its idempotency key.
     pub filing_key: Arc<[u8]>,
+    /// The per-client limit on filing.
+    pub filing_limiter: Arc<crate::ratelimit::FilingLimiter>,
 }
 
 /// Why the server could not start.
@@ -72,12 +74,25 @@ impl Application {
         getrandom::fill(&mut fresh).map_err(|e| std::io::Error::other(e.to_string()))?;
         let filing_key = store.secret("filing_key", &fresh).await?;
         let listener = TcpListener::bind(settings.addr).await?;
+        let filing_rate = settings.filing_rate;
         let state = AppState {
             store: Arc::new(store),
             meta: Arc::new(meta),
             settings: Arc::new(settings),
             filing_key: filing_key.into(),
+            filing_limiter: Arc::new(crate::ratelimit::FilingLimiter::new(filing_rate)),
         };
+        // Unclaimed uploads expire: sweep now and every hour.
+        let sweeper = state.clone();
+        tokio::spawn(async move {
+            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                every_hour.tick().await;
+                if let Err(error) = routes::expire_unclaimed(&sweeper, clock::now()).await {
+                    tracing::warn!(?error, "could not expire unclaimed uploads");
+                }
+            }
+        });
         Ok(Self {
             listener,
             router: router(state),
@@ -94,9 +109,13 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

@@ -3,7 +3,7 @@ use api::{
     CaseDetail, CaseKind, CaseListQuery, CaseNumber, CaseReceipt, CaseStatus, CaseSummary,
     ErrorBody, FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, tracking_code,
 };
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -259,9 +259,11 @@ mod tests {
               (status = 400, description = "Malformed JSON or a bad Idempotency-Key", body = ErrorBody),
               (status = 409, description = "The key was used for a different case", body = ErrorBody),
               (status = 415, description = "Not application/json", body = ErrorBody),
-              (status = 422, description = "Fields break the contract's rules", body = ErrorBody)))]
+              (status = 422, description = "Fields break the contract's rules", body = ErrorBody),
+              (status = 429, description = "Too many cases from this client; see Retry-After", body = ErrorBody)))]
 pub async fn file_case(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     ApiJson(case): ApiJson<NewCase>,
 ) -> Result<Response, ApiError> {
@@ -278,16 +280,16 @@ pub async fn file_case(
     };
     let mut errors = case.validate().err().unwrap_or_default();
     case.validate_codes(&state.meta, &mut errors);
-    if !case.photos.is_empty() {
-        // Photos must name uploads; until the upload endpoint exists no id can.
-        errors.add("photos", FieldErrorCode::UnknownCode, None);
-    }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
     let kind = case
         .kind
         .ok_or_else(|| ApiError::Internal("validated case without a kind".into()))?;
+    let started = std::time::Instant::now();
+    if let Err(wait) = state.filing_limiter.check(client.ip(), started) {
+        return Err(ApiError::RateLimited { retry_after: wait });
+    }
     let now = clock::now();
     let code = tracking_code_for(key.as_deref(), &state.filing_key)?;
     let request_hash = {
@@ -305,7 +307,15 @@ pub async fn file_case(
         idempotency: key.map(|key| (key, request_hash)),
     };
     let (filed, replayed) = match state.store.file_case(&filing).await? {
-        Filed::Created(filed) => (filed, false),
+        Filed::Created(filed) => {
+            state.filing_limiter.record(client.ip(), started);
+            (filed, false)
+        }
+        Filed::UnknownPhotos => {
+            let mut fields = FieldErrors::new();
+            fields.add("photos", FieldErrorCode::UnknownCode, None);
+            return Err(ApiError::Validation(fields));
+        }
         Filed::Replayed(filed) => (filed, true),
         Filed::KeyReused => {
             return Err(ApiError::Conflict(

@@ -5,6 +5,7 @@ mod cases;
 mod documents;
 mod meta;
 mod staff;
+mod uploads;
 
 use api::{ErrorBody, FieldErrorCode, FieldErrors};
 use axum::Json;
@@ -21,6 +22,7 @@ pub use cases::*;
 pub use documents::*;
 pub use meta::*;
 pub use staff::*;
+pub use uploads::*;
 
 /// Every versioned endpoint, to be nested under [`api::API_PREFIX`].
 pub fn api_router() -> Router<AppState> {
@@ -30,6 +32,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(documents::router())
         .merge(announcements::router())
         .merge(staff::router())
+        .merge(uploads::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -184,6 +184,8 @@ pub enum Filed {
     Replayed(FiledCase),
     /// The key was seen before with a different request.
     KeyReused,
+    /// A photo id names no upload, or one another case already claimed.
+    UnknownPhotos,
 }
 
 /// The stored facts a receipt is made of.
@@ -238,6 +240,20 @@ pub trait Store: Send + Sync + 'static {
         action: &api::StaffAction,
         at: i64,
     ) -> Result<Applied, StoreError>;
+
+    /// Records an uploaded photo, stored at `uploads/<id>.jpg`.
+    async fn insert_upload(
+        &self,
+        id: &str,
+        created_at: i64,
+        width: u32,
+        height: u32,
+        bytes: u64,
+    ) -> Result<(), StoreError>;
+
+    /// Forgets the uploads no case claimed before `before` and returns their ids, so their
+    /// files can be deleted.
+    async fn expire_uploads(&self, before: i64) -> Result<Vec<String>, StoreError>;
 
     /// Whether the database holds no cases, documents or announcements yet.
     async fn is_empty(&self) -> Result<bool, StoreError>;

@@ -451,6 +451,17 @@ impl Store for SqliteStore {
                 }));
             }
         }
+        // Every photo must be an upload no case has claimed yet.
+        for photo in &filing.case.photos {
+            let free: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM uploads WHERE id = ? AND case_id IS NULL")
+                    .bind(photo)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if free.is_none() {
+                return Ok(Filed::UnknownPhotos);
+            }
+        }
         let day = clock::compact_date(clock::cst_date(filing.submitted_at));
         let (sequence,): (i64,) = sqlx::query_as(
             "INSERT INTO case_sequences (day, last) VALUES (?, 1) \
@@ -502,6 +513,13 @@ impl Store for SqliteStore {
             .bind(CaseStatus::Submitted.code())
             .execute(&mut *tx)
             .await?;
+        for photo in &filing.case.photos {
+            sqlx::query("UPDATE uploads SET case_id = ? WHERE id = ?")
+                .bind(id)
+                .bind(photo)
+                .execute(&mut *tx)
+                .await?;
+        }
         if let Some((key, request_hash)) = &filing.idempotency {
             sqlx::query(
                 "INSERT INTO idempotency_keys (key, case_id, request_hash, created_at) VALUES (?, ?, ?, ?)",
@@ -624,6 +642,36 @@ impl Store for SqliteStore {
                 extended || action.kind() == api::ActionKind::Extend,
             ),
         }))
+    }
+
+    async fn insert_upload(
+        &self,
+        id: &str,
+        created_at: i64,
+        width: u32,
+        height: u32,
+        bytes: u64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO uploads (id, created_at, width, height, bytes) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(created_at)
+        .bind(i64::from(width))
+        .bind(i64::from(height))
+        .bind(bytes as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn expire_uploads(&self, before: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "DELETE FROM uploads WHERE case_id IS NULL AND created_at < ? RETURNING id",
+        )
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {

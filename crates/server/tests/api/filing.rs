@@ -331,6 +331,12 @@ async fn each_broken_rule_is_a_422_on_its_field() {
             "photos",
             json!(["no-such-upload"]),
             "photos",
+            FieldErrorCode::InvalidFormat,
+        ),
+        (
+            "photos",
+            json!(["0123456789abcdef0123456789abcdef"]),
+            "photos",
             FieldErrorCode::UnknownCode,
         ),
         (

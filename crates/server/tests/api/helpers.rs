@@ -33,6 +33,15 @@ impl TestApp {
 
     /// Spawns a server with or without demo data and with the staff API on or off.
     pub async fn spawn_configured(demo: bool, staff_token: Option<&str>) -> Self {
+        Self::spawn_custom(demo, staff_token, |_| {}).await
+    }
+
+    /// Spawns a server after `adjust` has changed its settings.
+    pub async fn spawn_custom(
+        demo: bool,
+        staff_token: Option<&str>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let static_dir = dir.path().join("dist");
         std::fs::create_dir_all(&static_dir).unwrap();
@@ -65,6 +74,7 @@ impl TestApp {
         settings.staff_token = staff_token.map(str::to_owned);
         settings.frame_ancestors =
             civic_server::config::parse_origins("https://portal.example").unwrap();
+        adjust(&mut settings);
         let app = Application::build(settings).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

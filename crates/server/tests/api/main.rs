@@ -11,3 +11,4 @@ mod openapi;
 mod staff;
 mod static_files;
 mod tracking;
+mod uploads;

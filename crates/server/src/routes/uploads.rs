@@ -1,0 +1,112 @@
+//! `POST /api/v1/uploads`: one photo per request, before filing.
+
+use api::limits::PHOTO_MAX_BYTES;
+use api::{ErrorBody, FieldErrorCode, FieldErrors, UploadReceipt};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+
+use crate::clock;
+use crate::error::ApiError;
+use crate::photos::{self, PhotoError};
+use crate::startup::AppState;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/uploads", post(upload))
+        // The photo and the multipart framing around it.
+        .layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES + 64 * 1024))
+}
+
+fn file_error(code: FieldErrorCode, limit: Option<u64>) -> ApiError {
+    let mut fields = FieldErrors::new();
+    fields.add("file", code, limit);
+    ApiError::Validation(fields)
+}
+
+/// Stores one photo, sent as `multipart/form-data` in the field `file`. The bytes decide
+/// what it is (JPEG, PNG or WebP), never its name; it is re-encoded as JPEG without EXIF.
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "cases",
+    request_body(content_type = "multipart/form-data", description = "One image in the field `file`"),
+    responses((status = 201, description = "Stored; list the id in a case's `photos`", body = UploadReceipt),
+              (status = 400, description = "Not a multipart body", body = ErrorBody),
+              (status = 413, description = "Larger than the contract's photo limit", body = ErrorBody),
+              (status = 422, description = "No file, or not a usable JPEG, PNG or WebP image", body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<UploadReceipt>), ApiError> {
+    let mut bytes = None;
+    loop {
+        let field = multipart.next_field().await.map_err(|error| {
+            if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::bad_request("The body is not readable multipart/form-data.")
+            }
+        })?;
+        let Some(field) = field else { break };
+        if field.name() == Some("file") {
+            let data = field.bytes().await.map_err(|error| {
+                if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::bad_request("The file could not be read.")
+                }
+            })?;
+            bytes = Some(data);
+        }
+    }
+    let bytes = bytes.ok_or_else(|| file_error(FieldErrorCode::Required, None))?;
+    if bytes.len() > PHOTO_MAX_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    // Decoding is CPU work: keep it off the async workers.
+    let processed = tokio::task::spawn_blocking(move || photos::process(&bytes))
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))?
+        .map_err(|error| match error {
+            PhotoError::NotAnImage | PhotoError::Corrupt => {
+                file_error(FieldErrorCode::InvalidFormat, None)
+            }
+            PhotoError::TooManyPixels => file_error(
+                FieldErrorCode::OutOfRange,
+                Some(api::limits::PHOTO_MAX_DECODED_PIXELS),
+            ),
+        })?;
+    let mut raw = [0u8; 16];
+    getrandom::fill(&mut raw).map_err(|e| ApiError::Internal(e.to_string().into()))?;
+    let id: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    let dir = state.settings.data_dir.join("uploads");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    tokio::fs::write(dir.join(format!("{id}.jpg")), &processed.jpeg)
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let size = processed.jpeg.len() as u64;
+    state
+        .store
+        .insert_upload(&id, clock::now(), processed.width, processed.height, size)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(UploadReceipt {
+            id,
+            width: processed.width,
+            height: processed.height,
+            bytes: size,
+        }),
+    ))
+}
+
+/// Deletes the uploads no case claimed within a day, with their files.
+pub async fn expire_unclaimed(state: &AppState, now: i64) -> Result<usize, ApiError> {
+    let ids = state.store.expire_uploads(now - 86_400).await?;
+    let dir = state.settings.data_dir.join("uploads");
+    for id in &ids {
+        let _ = tokio::fs::remove_file(dir.join(format!("{id}.jpg"))).await;
+    }
+    Ok(ids.len())
+}

@@ -1,0 +1,183 @@
+use api::{CaseReceipt, ErrorBody, ErrorCode, FieldErrorCode, UploadReceipt};
+use civic_server::photos::test_images::jpeg_with_gps;
+use civic_server::storage::{SqliteStore, Store};
+use reqwest::multipart::{Form, Part};
+use serde_json::json;
+
+use crate::filing::valid_case;
+use crate::helpers::TestApp;
+
+impl TestApp {
+    /// Uploads `bytes` as the field `file`, named `name`.
+    pub async fn upload(&self, bytes: Vec<u8>, name: &str) -> reqwest::Response {
+        let part = Part::bytes(bytes)
+            .file_name(name.to_owned())
+            .mime_str("image/jpeg")
+            .unwrap();
+        self.client
+            .post(format!("{}/api/v1/uploads", self.address))
+            .multipart(Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn a_photo_is_stored_without_its_exif_and_gps() {
+    let app = TestApp::spawn_with(false).await;
+    let response = app.upload(jpeg_with_gps(), "IMG_0001.jpg").await;
+    assert_eq!(response.status(), 201);
+    let receipt: UploadReceipt = response.json().await.unwrap();
+    assert!(api::is_valid_upload_id(&receipt.id));
+    assert_eq!((receipt.width, receipt.height), (64, 48));
+    let stored = std::fs::read(
+        app.dir
+            .path()
+            .join("uploads")
+            .join(format!("{}.jpg", receipt.id)),
+    )
+    .unwrap();
+    assert_eq!(stored.len() as u64, receipt.bytes);
+    assert!(!contains(&stored, b"Exif"), "EXIF removed");
+    assert!(!contains(&stored, b"GPSLatitude"), "GPS removed");
+}
+
+#[tokio::test]
+async fn what_is_not_a_photo_is_refused_whatever_its_name() {
+    let app = TestApp::spawn_with(false).await;
+    for (bytes, name) in [
+        (b"<script>alert(1)</script>".to_vec(), "photo.jpg"),
+        (b"%PDF-1.7 not an image".to_vec(), "scan.png"),
+        (
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(),
+            "funny.webp",
+        ),
+    ] {
+        let response = app.upload(bytes, name).await;
+        assert_eq!(response.status(), 422, "{name}");
+        let body: ErrorBody = response.json().await.unwrap();
+        assert_eq!(
+            body.fields["file"][0].code,
+            FieldErrorCode::InvalidFormat,
+            "{name}"
+        );
+    }
+    let oversized = vec![0xFFu8; api::limits::PHOTO_MAX_BYTES + 1024];
+    let response = app.upload(oversized, "huge.jpg").await;
+    assert_eq!(response.status(), 413);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.code, ErrorCode::PayloadTooLarge);
+    let response = app
+        .client
+        .post(format!("{}/api/v1/uploads", app.address))
+        .multipart(Form::new().text("note", "no file here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let response = app
+        .client
+        .post(format!("{}/api/v1/uploads", app.address))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
+
+#[tokio::test]
+async fn a_case_claims_its_photos_and_no_other_case_can() {
+    let app = TestApp::spawn_with(false).await;
+    let first: UploadReceipt = app
+        .upload(jpeg_with_gps(), "a.jpg")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second: UploadReceipt = app
+        .upload(jpeg_with_gps(), "b.jpg")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut case = valid_case();
+    case["photos"] = json!([first.id, second.id]);
+    let response = app.post_case(&case, None).await;
+    assert_eq!(response.status(), 201);
+    let _: CaseReceipt = response.json().await.unwrap();
+    // The same photos cannot be claimed again, and an id nobody uploaded names nothing.
+    for photos in [
+        json!([first.id]),
+        json!(["0123456789abcdef0123456789abcdef"]),
+    ] {
+        let mut again = valid_case();
+        again["photos"] = photos;
+        let response = app.post_case(&again, None).await;
+        assert_eq!(response.status(), 422);
+        let body: ErrorBody = response.json().await.unwrap();
+        assert_eq!(body.fields["photos"][0].code, FieldErrorCode::UnknownCode);
+    }
+}
+
+#[tokio::test]
+async fn unclaimed_uploads_expire_and_claimed_ones_stay() {
+    let app = TestApp::spawn_with(false).await;
+    let claimed: UploadReceipt = app
+        .upload(jpeg_with_gps(), "a.jpg")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let unclaimed: UploadReceipt = app
+        .upload(jpeg_with_gps(), "b.jpg")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut case = valid_case();
+    case["photos"] = json!([claimed.id]);
+    assert_eq!(app.post_case(&case, None).await.status(), 201);
+    let store = SqliteStore::open(&format!(
+        "sqlite://{}",
+        app.dir.path().join("civic.db").display()
+    ))
+    .await
+    .unwrap();
+    assert!(
+        store.expire_uploads(0).await.unwrap().is_empty(),
+        "nothing is older than 1970"
+    );
+    let expired = store.expire_uploads(i64::MAX).await.unwrap();
+    assert_eq!(expired, vec![unclaimed.id]);
+}
+
+#[tokio::test]
+async fn filing_is_rate_limited_per_client_but_retries_do_not_count() {
+    let app = TestApp::spawn_custom(false, None, |settings| {
+        settings.filing_rate = civic_server::ratelimit::parse_rate("2/600").unwrap();
+    })
+    .await;
+    let key = "rate-limit-retry-key-1";
+    assert_eq!(app.post_case(&valid_case(), Some(key)).await.status(), 201);
+    assert_eq!(app.post_case(&valid_case(), None).await.status(), 201);
+    let response = app.post_case(&valid_case(), None).await;
+    assert_eq!(response.status(), 429);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=600).contains(&wait));
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.code, ErrorCode::RateLimited);
+    // Invalid requests are still told what is wrong, not that they are too many.
+    let mut invalid = valid_case();
+    invalid["title"] = json!("");
+    assert_eq!(app.post_case(&invalid, None).await.status(), 422);
+}
