@@ -121,6 +121,10 @@ pub async fn cases(query: CaseListQuery) -> Result<Page<CaseSummary>, ApiFailure
         ("category", query.category.clone()),
         ("kind", query.kind.clone()),
         ("status", query.status.clone()),
+        ("department", query.department.clone()),
+        ("from", query.from.clone()),
+        ("to", query.to.clone()),
+        ("sort", query.sort.clone()),
         ("limit", query.limit.map(|n| n.to_string())),
         ("cursor", query.cursor.clone()),
     ]);

@@ -27,7 +27,7 @@ pub fn HomePage() -> impl IntoView {
     });
     let replied = LocalResource::new(|| {
         client::cases(CaseListQuery {
-            status: Some("replied".into()),
+            sort: Some("replied".into()),
             limit: Some(LATEST),
             ..Default::default()
         })

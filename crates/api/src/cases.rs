@@ -343,6 +343,19 @@ pub struct CaseListQuery {
     /// A status code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The code of the department handling the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Filed on or after this day (`YYYY-MM-DD`, China Standard Time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Filed on or before this day (`YYYY-MM-DD`, China Standard Time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// `newest` (by filing, the default) or `replied` (most recently replied first; only
+    /// cases with a reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
     /// Items per page (1 to 50, default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,

@@ -36,6 +36,10 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_FILING_RATE", default_value = "5/600", value_parser = crate::ratelimit::parse_rate)]
     pub filing_rate: crate::ratelimit::Rate,
 
+    /// Days after a reply that an unrated case is closed by itself.
+    #[arg(long, env = "CIVIC_AUTO_CLOSE_DAYS", default_value_t = 7)]
+    pub auto_close_days: u32,
+
     /// Seed demo data into an empty database (`1`, `true`, `yes` or `on` to enable).
     #[arg(long, env = "CIVIC_DEMO", default_value_t = false, action = clap::ArgAction::Set,
           num_args = 0..=1, default_missing_value = "true",
@@ -78,6 +82,7 @@ impl Settings {
             data_dir,
             staff_token: None,
             frame_ancestors: Origins::default(),
+            auto_close_days: 7,
             filing_rate: crate::ratelimit::Rate {
                 max: 1000,
                 window: std::time::Duration::from_secs(60),

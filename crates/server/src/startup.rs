@@ -82,14 +82,23 @@ impl Application {
             filing_key: filing_key.into(),
             filing_limiter: Arc::new(crate::ratelimit::FilingLimiter::new(filing_rate)),
         };
-        // Unclaimed uploads expire: sweep now and every hour.
+        // Every hour: unclaimed uploads expire, unrated replies past their period close.
         let sweeper = state.clone();
         tokio::spawn(async move {
             let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
             loop {
                 every_hour.tick().await;
-                if let Err(error) = routes::expire_unclaimed(&sweeper, clock::now()).await {
+                let now = clock::now();
+                if let Err(error) = routes::expire_unclaimed(&sweeper, now).await {
                     tracing::warn!(?error, "could not expire unclaimed uploads");
+                }
+                let period = i64::from(sweeper.settings.auto_close_days) * 86_400;
+                match sweeper.store.auto_close(now - period, now).await {
+                    Ok(closed) if !closed.is_empty() => {
+                        tracing::info!(count = closed.len(), "closed unrated cases")
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(?error, "could not close unrated cases"),
                 }
             }
         });

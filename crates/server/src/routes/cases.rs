@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::rules::reply_working_days;
 use crate::startup::AppState;
-use crate::storage::{CaseCursor, CaseFilter, CitizenOutcome, Filed, FiledCase, Filing};
+use crate::storage::{CaseCursor, CaseFilter, CaseSort, CitizenOutcome, Filed, FiledCase, Filing};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -30,19 +30,38 @@ pub(super) fn router() -> Router<AppState> {
         )
 }
 
-fn encode_cursor(cursor: CaseCursor) -> String {
-    format!("{}.{}", cursor.submitted_at, cursor.id)
+/// Cursors name their order (`n` newest, `r` replied), so one cannot be replayed on a list
+/// sorted the other way.
+fn encode_cursor(sort: CaseSort, cursor: CaseCursor) -> String {
+    let tag = match sort {
+        CaseSort::Newest => 'n',
+        CaseSort::Replied => 'r',
+    };
+    format!("{tag}{}.{}", cursor.key, cursor.id)
 }
 
-fn decode_cursor(text: &str) -> Option<CaseCursor> {
-    let (at, id) = text.split_once('.')?;
+fn decode_cursor(sort: CaseSort, text: &str) -> Option<CaseCursor> {
+    let rest = match sort {
+        CaseSort::Newest => text.strip_prefix('n')?,
+        CaseSort::Replied => text.strip_prefix('r')?,
+    };
+    let (key, id) = rest.split_once('.')?;
     Some(CaseCursor {
-        submitted_at: at.parse().ok()?,
+        key: key.parse().ok()?,
         id: id.parse().ok()?,
     })
 }
 
-/// Published cases, newest first, filtered.
+fn parse_day(errors: &mut FieldErrors, field: &str, text: Option<&str>) -> Option<time::Date> {
+    let text = text?;
+    let day = clock::parse_iso_date(text);
+    if day.is_none() {
+        errors.add(field, FieldErrorCode::InvalidFormat, None);
+    }
+    day
+}
+
+/// Published cases, newest filed or most recently replied first, filtered.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseListQuery),
     responses((status = 200, description = "A page of published cases", body = Page<CaseSummary>),
               (status = 400, description = "A filter or the cursor is not valid", body = ErrorBody)))]
@@ -76,11 +95,40 @@ pub async fn list_cases(
         query.status.as_deref(),
         CaseStatus::from_code,
     );
+    let department = check_code(
+        &mut errors,
+        "department",
+        query.department.as_deref(),
+        |code| {
+            meta.departments
+                .iter()
+                .any(|d| d.code == code)
+                .then(|| code.to_owned())
+        },
+    );
+    let sort = check_code(
+        &mut errors,
+        "sort",
+        query.sort.as_deref(),
+        |code| match code {
+            "newest" => Some(CaseSort::Newest),
+            "replied" => Some(CaseSort::Replied),
+            _ => None,
+        },
+    )
+    .unwrap_or_default();
+    let from = parse_day(&mut errors, "from", query.from.as_deref());
+    let to = parse_day(&mut errors, "to", query.to.as_deref());
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        errors.add("to", FieldErrorCode::OutOfRange, None);
+    }
     if !errors.is_empty() {
         return Err(ApiError::bad_query(errors));
     }
     let cursor = match query.cursor.as_deref() {
-        Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),
+        Some(text) => Some(decode_cursor(sort, text).ok_or_else(bad_cursor)?),
         None => None,
     };
     let limit = page_limit(query.limit).map_err(ApiError::bad_query)?;
@@ -89,6 +137,10 @@ pub async fn list_cases(
         category,
         kind,
         status,
+        department,
+        filed_from: from.map(clock::start_of_day),
+        filed_before: to.map(|day| clock::start_of_day(day) + 86_400),
+        sort,
     };
     let today = clock::cst_date(clock::now());
     let slice = state
@@ -97,7 +149,7 @@ pub async fn list_cases(
         .await?;
     Ok(Json(Page {
         items: slice.items,
-        next_cursor: slice.next.map(encode_cursor),
+        next_cursor: slice.next.map(|cursor| encode_cursor(sort, cursor)),
     }))
 }
 

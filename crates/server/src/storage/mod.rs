@@ -11,7 +11,7 @@ use api::{
 use async_trait::async_trait;
 use time::Date;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{AUTO_CLOSE_NOTE, SqliteStore};
 
 use crate::taxonomy::Taxonomy;
 
@@ -43,13 +43,32 @@ pub struct CaseFilter {
     pub kind: Option<CaseKind>,
     /// Only cases with this status.
     pub status: Option<CaseStatus>,
+    /// Only cases handled by this department.
+    pub department: Option<String>,
+    /// Only cases filed at or after this instant (Unix seconds).
+    pub filed_from: Option<i64>,
+    /// Only cases filed before this instant (Unix seconds).
+    pub filed_before: Option<i64>,
+    /// The order, and with it what the cursor means.
+    pub sort: CaseSort,
 }
 
-/// Where a list of cases continues: after the case filed at `submitted_at` with `id`.
+/// The orders of the case board.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Newest filed first, by `(submitted_at, id)`.
+    #[default]
+    Newest,
+    /// Most recently replied first, by `(replied_at, id)`; only replied cases.
+    Replied,
+}
+
+/// Where a list of cases continues: after the case whose sort key (`submitted_at` or
+/// `replied_at`, by the list's order) is `key`, with row id `id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseCursor {
-    /// When the last case shown was filed, in Unix seconds.
-    pub submitted_at: i64,
+    /// The last case's sort key, in Unix seconds.
+    pub key: i64,
     /// Its row id, which breaks ties.
     pub id: i64,
 }
@@ -240,6 +259,11 @@ pub trait Store: Send + Sync + 'static {
         action: &api::StaffAction,
         at: i64,
     ) -> Result<Applied, StoreError>;
+
+    /// Closes the replied cases whose reply, given before `replied_before`, was never rated,
+    /// at the instant `at`; returns their numbers.
+    async fn auto_close(&self, replied_before: i64, at: i64)
+    -> Result<Vec<CaseNumber>, StoreError>;
 
     /// Records an uploaded photo, stored at `uploads/<id>.jpg`.
     async fn insert_upload(

@@ -266,6 +266,10 @@ impl CaseRow {
     }
 }
 
+/// The timeline note of a case closed because its rating period ended (content is in the
+/// platform's language, like every staff note).
+pub const AUTO_CLOSE_NOTE: &str = "超过评价期限，系统自动办结";
+
 const CASE_COLUMNS: &str = "id, number, kind, category, district, title, status, department, \
      submitted_at, deadline, replied_at";
 
@@ -644,6 +648,43 @@ impl Store for SqliteStore {
         }))
     }
 
+    async fn auto_close(
+        &self,
+        replied_before: i64,
+        at: i64,
+    ) -> Result<Vec<CaseNumber>, StoreError> {
+        let _writer = self.filing.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let due: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, number, department FROM cases WHERE status = 'replied' AND replied_at < ?",
+        )
+        .bind(replied_before)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut closed = Vec::with_capacity(due.len());
+        for (id, number, department) in due {
+            sqlx::query("UPDATE cases SET status = 'closed' WHERE id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO case_events (case_id, at, status, department, note) VALUES (?, ?, 'closed', ?, ?)",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(department)
+            .bind(AUTO_CLOSE_NOTE)
+            .execute(&mut *tx)
+            .await?;
+            closed.push(
+                CaseNumber::parse(&number)
+                    .map_err(|_| StoreError::Corrupt(format!("case number {number:?}")))?,
+            );
+        }
+        tx.commit().await?;
+        Ok(closed)
+    }
+
     async fn insert_upload(
         &self,
         id: &str,
@@ -861,23 +902,44 @@ impl Store for SqliteStore {
         if let Some(status) = filter.status {
             query.push(" AND status = ").push_bind(status.code());
         }
+        if let Some(department) = &filter.department {
+            query
+                .push(" AND department = ")
+                .push_bind(department.clone());
+        }
+        if let Some(from) = filter.filed_from {
+            query.push(" AND submitted_at >= ").push_bind(from);
+        }
+        if let Some(before) = filter.filed_before {
+            query.push(" AND submitted_at < ").push_bind(before);
+        }
+        let key = match filter.sort {
+            CaseSort::Newest => "submitted_at",
+            CaseSort::Replied => {
+                query.push(" AND replied_at IS NOT NULL");
+                "replied_at"
+            }
+        };
         if let Some(cursor) = cursor {
             query
-                .push(" AND (submitted_at, id) < (")
-                .push_bind(cursor.submitted_at)
+                .push(format!(" AND ({key}, id) < ("))
+                .push_bind(cursor.key)
                 .push(", ")
                 .push_bind(cursor.id)
                 .push(")");
         }
         query
-            .push(" ORDER BY submitted_at DESC, id DESC LIMIT ")
+            .push(format!(" ORDER BY {key} DESC, id DESC LIMIT "))
             .push_bind(i64::from(limit) + 1);
         let mut rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next = if more {
             rows.last().map(|row| CaseCursor {
-                submitted_at: row.submitted_at,
+                key: match filter.sort {
+                    CaseSort::Newest => row.submitted_at,
+                    CaseSort::Replied => row.replied_at.unwrap_or_default(),
+                },
                 id: row.id,
             })
         } else {

@@ -260,3 +260,70 @@ async fn an_empty_database_gives_empty_lists_not_errors() {
         assert!(page.next_cursor.is_none(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_board_filters_by_department_and_filing_dates_and_sorts_by_reply() {
+    let app = TestApp::spawn().await;
+    let all: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=50").await;
+    let department = all
+        .iter()
+        .find_map(|c| c.department.clone())
+        .expect("some case is assigned");
+    let by_department: Vec<CaseSummary> = walk(
+        &app,
+        &format!("/api/v1/cases?limit=50&department={department}"),
+    )
+    .await;
+    let expected: Vec<_> = all
+        .iter()
+        .filter(|c| c.department.as_deref() == Some(department.as_str()))
+        .collect();
+    assert_eq!(by_department.len(), expected.len());
+
+    // A date range is inclusive of both days, in China Standard Time.
+    let day = all[all.len() / 2].submitted_at[..10].to_owned();
+    let on_day: Vec<CaseSummary> =
+        walk(&app, &format!("/api/v1/cases?limit=50&from={day}&to={day}")).await;
+    assert!(!on_day.is_empty());
+    assert!(on_day.iter().all(|c| c.submitted_at.starts_with(&day)));
+    assert_eq!(
+        on_day.len(),
+        all.iter()
+            .filter(|c| c.submitted_at.starts_with(&day))
+            .count()
+    );
+
+    // Recently replied first, every replied case once, through the keyset pages.
+    let replied: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=7&sort=replied").await;
+    assert_eq!(
+        replied.len(),
+        all.iter().filter(|c| c.replied_at.is_some()).count()
+    );
+    assert!(
+        replied
+            .windows(2)
+            .all(|w| w[0].replied_at >= w[1].replied_at)
+    );
+    let numbers: HashSet<_> = replied.iter().map(|c| c.number.clone()).collect();
+    assert_eq!(numbers.len(), replied.len());
+
+    // A cursor of one order is refused by the other.
+    let page: Page<CaseSummary> = app.get_json("/api/v1/cases?limit=2&sort=replied").await;
+    let cursor = page.next_cursor.unwrap();
+    let body = app
+        .get_error(&format!("/api/v1/cases?cursor={cursor}"), 400)
+        .await;
+    assert_eq!(
+        body.fields["cursor"][0].code,
+        api::FieldErrorCode::InvalidFormat
+    );
+    for (query, field) in [
+        ("sort=oldest", "sort"),
+        ("from=2026-02-30", "from"),
+        ("from=2026-11-02&to=2026-11-01", "to"),
+        ("department=nobody", "department"),
+    ] {
+        let body = app.get_error(&format!("/api/v1/cases?{query}"), 400).await;
+        assert!(body.fields.contains_key(field), "{query}");
+    }
+}

@@ -347,3 +347,44 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
     }
     assert!(paths.len() > 200, "walked {} public answers", paths.len());
 }
+
+#[tokio::test]
+async fn an_unrated_reply_closes_by_itself_after_the_rating_period() {
+    use civic_server::storage::{SqliteStore, Store};
+    let app = TestApp::spawn_configured(false, Some(TOKEN)).await;
+    let unrated = app.replied_case(true).await;
+    let rated = app.replied_case(true).await;
+    let response = app
+        .citizen(
+            rated.number.as_str(),
+            "rating",
+            json!({"tracking_code": rated.tracking_code, "rating": "satisfied"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let store = SqliteStore::open(&format!(
+        "sqlite://{}",
+        app.dir.path().join("civic.db").display()
+    ))
+    .await
+    .unwrap();
+    let now = civic_server::clock::now();
+    assert!(
+        store
+            .auto_close(now - 7 * 86_400, now)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not yet due"
+    );
+    let closed = store.auto_close(now + 60, now + 60).await.unwrap();
+    assert_eq!(closed, vec![unrated.number.clone()]);
+    let page: CaseDetail = app
+        .get_json(&format!("/api/v1/cases/{}", unrated.number))
+        .await;
+    assert_eq!(page.summary.status, CaseStatus::Closed);
+    assert_eq!(
+        page.timeline.last().unwrap().note.as_deref(),
+        Some(civic_server::storage::AUTO_CLOSE_NOTE)
+    );
+}
