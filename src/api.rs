@@ -117,6 +117,7 @@ pub async fn meta() -> Result<Meta, ApiFailure> {
 /// `GET /cases`: published cases, newest first.
 pub async fn cases(query: CaseListQuery) -> Result<Page<CaseSummary>, ApiFailure> {
     let query = pairs(&[
+        ("q", query.q.clone()),
         ("district", query.district.clone()),
         ("category", query.category.clone()),
         ("kind", query.kind.clone()),

@@ -331,6 +331,10 @@ pub struct Reply {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct CaseListQuery {
+    /// Words to find in the title, description or place; Chinese terms of two or more
+    /// characters match inside longer text (噪音 finds 夜间施工噪音扰民).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
     /// A district code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,

@@ -12,6 +12,7 @@ pub mod photos;
 pub mod ratelimit;
 pub mod routes;
 pub mod rules;
+pub mod search;
 pub mod startup;
 pub mod storage;
 pub mod taxonomy;

@@ -82,24 +82,16 @@ impl Application {
             filing_key: filing_key.into(),
             filing_limiter: Arc::new(crate::ratelimit::FilingLimiter::new(filing_rate)),
         };
-        // Every hour: unclaimed uploads expire, unrated replies past their period close.
+        // Housekeeping runs once before the first request, so every request sees a settled
+        // state, and then every hour in the background.
+        housekeeping(&state).await;
         let sweeper = state.clone();
         tokio::spawn(async move {
-            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+            let hour = Duration::from_secs(3600);
+            let mut every_hour = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
             loop {
                 every_hour.tick().await;
-                let now = clock::now();
-                if let Err(error) = routes::expire_unclaimed(&sweeper, now).await {
-                    tracing::warn!(?error, "could not expire unclaimed uploads");
-                }
-                let period = i64::from(sweeper.settings.auto_close_days) * 86_400;
-                match sweeper.store.auto_close(now - period, now).await {
-                    Ok(closed) if !closed.is_empty() => {
-                        tracing::info!(count = closed.len(), "closed unrated cases")
-                    }
-                    Ok(_) => {}
-                    Err(error) => tracing::warn!(?error, "could not close unrated cases"),
-                }
+                housekeeping(&sweeper).await;
             }
         });
         Ok(Self {
@@ -178,6 +170,22 @@ pub fn router(state: AppState) -> Router {
             ))
         }))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Unclaimed uploads expire; unrated replies past their rating period close.
+async fn housekeeping(state: &AppState) {
+    let now = clock::now();
+    if let Err(error) = routes::expire_unclaimed(state, now).await {
+        tracing::warn!(?error, "could not expire unclaimed uploads");
+    }
+    let period = i64::from(state.settings.auto_close_days) * 86_400;
+    match state.store.auto_close(now - period, now).await {
+        Ok(closed) if !closed.is_empty() => {
+            tracing::info!(count = closed.len(), "closed unrated cases")
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(?error, "could not close unrated cases"),
+    }
 }
 
 async fn shutdown_signal() {

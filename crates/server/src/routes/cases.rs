@@ -117,6 +117,24 @@ pub async fn list_cases(
         },
     )
     .unwrap_or_default();
+    let text = match api::validate::search_query(query.q.as_deref()) {
+        Ok(Some(q)) => {
+            let expression = crate::search::match_expression(&q);
+            if expression.is_none() {
+                errors.add("q", FieldErrorCode::InvalidFormat, None);
+            }
+            expression
+        }
+        Ok(None) => None,
+        Err(too_long) => {
+            for field in too_long.fields() {
+                for error in too_long.get(field) {
+                    errors.add(field, error.code, error.limit);
+                }
+            }
+            None
+        }
+    };
     let from = parse_day(&mut errors, "from", query.from.as_deref());
     let to = parse_day(&mut errors, "to", query.to.as_deref());
     if let (Some(from), Some(to)) = (from, to)
@@ -138,6 +156,7 @@ pub async fn list_cases(
         kind,
         status,
         department,
+        text,
         filed_from: from.map(clock::start_of_day),
         filed_before: to.map(|day| clock::start_of_day(day) + 86_400),
         sort,

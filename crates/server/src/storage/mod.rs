@@ -45,6 +45,9 @@ pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     /// Only cases handled by this department.
     pub department: Option<String>,
+    /// Only cases whose title, description or place hold every term of this FTS5 match
+    /// expression (see `crate::search`).
+    pub text: Option<String>,
     /// Only cases filed at or after this instant (Unix seconds).
     pub filed_from: Option<i64>,
     /// Only cases filed before this instant (Unix seconds).

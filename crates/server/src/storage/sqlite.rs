@@ -517,6 +517,15 @@ impl Store for SqliteStore {
             .bind(CaseStatus::Submitted.code())
             .execute(&mut *tx)
             .await?;
+        sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
+            .bind(id)
+            .bind(crate::search::index_text(&[
+                &case.title,
+                &case.description,
+                &case.place,
+            ]))
+            .execute(&mut *tx)
+            .await?;
         for photo in &filing.case.photos {
             sqlx::query("UPDATE uploads SET case_id = ? WHERE id = ?")
                 .bind(id)
@@ -758,6 +767,15 @@ impl Store for SqliteStore {
             .bind(&case.tracking_hash)
             .fetch_one(&mut *tx)
             .await?;
+            sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
+                .bind(id)
+                .bind(crate::search::index_text(&[
+                    &case.title,
+                    &case.description,
+                    &case.place,
+                ]))
+                .execute(&mut *tx)
+                .await?;
             if let Some((day, sequence)) = case.number.as_str().split_once('-') {
                 sqlx::query(
                     "INSERT INTO case_sequences (day, last) VALUES (?, ?) \
@@ -906,6 +924,12 @@ impl Store for SqliteStore {
             query
                 .push(" AND department = ")
                 .push_bind(department.clone());
+        }
+        if let Some(text) = &filter.text {
+            query
+                .push(" AND id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ")
+                .push_bind(text.clone())
+                .push(")");
         }
         if let Some(from) = filter.filed_from {
             query.push(" AND submitted_at >= ").push_bind(from);

@@ -327,3 +327,67 @@ async fn the_board_filters_by_department_and_filing_dates_and_sorts_by_reply() {
         assert!(body.fields.contains_key(field), "{query}");
     }
 }
+
+#[tokio::test]
+async fn two_character_chinese_terms_and_english_words_find_the_cases_that_hold_them() {
+    let app = TestApp::spawn().await;
+    let pool = database(&app).await;
+    // Demo data files few cases in English; make sure one speaks of noise.
+    let mut english = crate::filing::valid_case();
+    english["title"] = serde_json::json!("Loud noise from the bar downstairs");
+    english["description"] =
+        serde_json::json!("Music until 2am every night in the bar below our flat.");
+    assert_eq!(app.post_case(&english, None).await.status(), 201);
+    for (query, needle) in [
+        ("噪音", "噪音"),
+        ("停车", "停车"),
+        ("路灯", "路灯"),
+        ("noise", "noise"),
+        ("施工噪音", "施工噪音"),
+    ] {
+        let found: Vec<CaseSummary> =
+            walk(&app, &format!("/api/v1/cases?limit=50&q={query}")).await;
+        // What a plain scan of the published cases finds (case-blind for English).
+        let (expected,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM cases WHERE published = 1 AND \
+             (instr(lower(title), ?1) > 0 OR instr(lower(description), ?1) > 0 OR instr(lower(place), ?1) > 0)",
+        )
+        .bind(needle)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(expected > 0, "demo data holds {needle}");
+        assert_eq!(found.len() as i64, expected, "{query}");
+    }
+    // Terms combine with filters, and must all match.
+    let noisy_wuhou: Vec<CaseSummary> =
+        walk(&app, "/api/v1/cases?limit=50&q=噪音&district=wuhou").await;
+    assert!(noisy_wuhou.iter().all(|c| c.district == "wuhou"));
+    let nothing: Page<CaseSummary> = app.get_json("/api/v1/cases?q=噪音%20parking").await;
+    assert!(nothing.items.is_empty());
+    let body = app.get_error("/api/v1/cases?q=%3F%21", 400).await;
+    assert_eq!(body.fields["q"][0].code, api::FieldErrorCode::InvalidFormat);
+    let long = "字".repeat(101);
+    let body = app.get_error(&format!("/api/v1/cases?q={long}"), 400).await;
+    assert_eq!(body.fields["q"][0].code, api::FieldErrorCode::TooLong);
+}
+
+#[tokio::test]
+async fn a_filed_case_is_found_by_search_at_once() {
+    let app = TestApp::spawn_with(false).await;
+    let receipt: api::CaseReceipt = app
+        .post_case(&crate::filing::valid_case(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let found: Page<CaseSummary> = app.get_json("/api/v1/cases?q=扰民").await;
+    assert_eq!(
+        found
+            .items
+            .iter()
+            .map(|c| c.number.clone())
+            .collect::<Vec<_>>(),
+        vec![receipt.number]
+    );
+}
