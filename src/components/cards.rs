@@ -1,10 +1,10 @@
 //! List entries: a case, an announcement.
 
-use api::{AnnouncementSummary, CaseSummary, Meta};
+use api::{AnnouncementSummary, CaseSummary, Meta, Taxon};
 use leptos::prelude::*;
 
 use crate::browser::format_date;
-use crate::components::{kind_name, status_name};
+use crate::components::{kind_name, status_name, taxon_name};
 use crate::i18n::use_i18n;
 use crate::routes::AppRoute;
 
@@ -20,15 +20,12 @@ pub fn CaseCard(
     let href = AppRoute::Case(case.number.clone()).path();
     let district_code = case.district.clone();
     let district = move || {
-        let tag = i18n.locale().tag();
-        meta.get()
-            .and_then(|m| {
-                m.districts
-                    .iter()
-                    .find(|d| d.code == district_code)
-                    .map(|d| d.name.get(tag).to_owned())
-            })
-            .unwrap_or_else(|| district_code.clone())
+        taxon_name(
+            &meta.get(),
+            Taxon::District,
+            &district_code,
+            i18n.locale().tag(),
+        )
     };
     let status = case.status;
     let kind = case.kind;

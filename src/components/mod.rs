@@ -5,9 +5,18 @@ pub mod cards;
 pub mod layout;
 pub mod state;
 
-use api::{CaseKind, CaseStatus};
+use api::{CaseKind, CaseStatus, Meta, Taxon};
 
 use crate::i18n::Strings;
+
+/// The name of a district, department or category in the language `tag`; the code itself
+/// while the taxonomy loads or when it does not know the code.
+pub fn taxon_name(meta: &Option<Meta>, taxon: Taxon, code: &str, tag: &str) -> String {
+    meta.as_ref()
+        .and_then(|m| m.name(taxon, code))
+        .map(|name| name.get(tag).to_owned())
+        .unwrap_or_else(|| code.to_owned())
+}
 
 /// The name of a case kind in the current language.
 pub fn kind_name(t: &'static Strings, kind: CaseKind) -> &'static str {

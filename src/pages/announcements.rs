@@ -1,4 +1,4 @@
-use api::{AnnouncementSummary, PageQuery};
+use api::{AnnouncementSummary, PageQuery, Taxon};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -9,6 +9,7 @@ use crate::components::blocks::Blocks;
 use crate::components::cards::AnnouncementItem;
 use crate::components::layout::use_page_title;
 use crate::components::state::{Empty, LoadError, Loading};
+use crate::components::taxon_name;
 use crate::i18n::use_i18n;
 use crate::routes::AppRoute;
 use crate::t;
@@ -119,10 +120,7 @@ pub fn AnnouncementPage() -> impl IntoView {
                     view! {
                         <dl class="c-facts">
                             <div class="c-facts__row"><dt>{t!(i18n, announcement_agency)}</dt><dd>{move || {
-                                let tag = i18n.locale().tag();
-                                meta.get().and_then(Result::ok)
-                                    .and_then(|m| m.departments.iter().find(|d| d.code == agency).map(|d| d.name.get(tag).to_owned()))
-                                    .unwrap_or_else(|| agency.clone())
+                                taxon_name(&meta.get().and_then(Result::ok), Taxon::Department, &agency, i18n.locale().tag())
                             }}</dd></div>
                             <div class="c-facts__row"><dt>{t!(i18n, announcement_published)}</dt><dd>{move || format_date(&published, i18n.locale().tag(), true)}</dd></div>
                         </dl>

@@ -1,4 +1,4 @@
-use api::{CaseDetail, CaseNumber, Meta};
+use api::{CaseDetail, CaseNumber, Meta, Taxon};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -7,15 +7,12 @@ use crate::app::use_meta;
 use crate::browser::format_date;
 use crate::components::layout::use_page_title;
 use crate::components::state::{LoadError, Loading};
-use crate::components::{kind_name, status_name};
+use crate::components::{kind_name, status_name, taxon_name};
 use crate::i18n::{I18n, use_i18n};
 use crate::t;
 
 fn department_name(meta: &Option<Meta>, code: &str, tag: &str) -> String {
-    meta.as_ref()
-        .and_then(|m| m.departments.iter().find(|d| d.code == code))
-        .map(|d| d.name.get(tag).to_owned())
-        .unwrap_or_else(|| code.to_owned())
+    taxon_name(meta, Taxon::Department, code, tag)
 }
 
 /// A published case's public page: status, timeline, deadline, reply.
@@ -69,30 +66,6 @@ fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl 
     let deadline = summary.deadline.clone();
     let overdue = summary.overdue;
     let submitter = detail.submitter.clone();
-    let term = move |list: fn(&Meta) -> Vec<(String, api::LocalizedText)>, code: String| {
-        move || {
-            meta.get()
-                .and_then(|m| {
-                    list(&m)
-                        .into_iter()
-                        .find(|(c, _)| *c == code)
-                        .map(|(_, n)| n.get(tag()).to_owned())
-                })
-                .unwrap_or_else(|| code.clone())
-        }
-    };
-    let districts: fn(&Meta) -> Vec<(String, api::LocalizedText)> = |m| {
-        m.districts
-            .iter()
-            .map(|d| (d.code.clone(), d.name.clone()))
-            .collect()
-    };
-    let categories: fn(&Meta) -> Vec<(String, api::LocalizedText)> = |m| {
-        m.categories
-            .iter()
-            .map(|c| (c.code.clone(), c.name.clone()))
-            .collect()
-    };
     view! {
         <h2 class="c-case__title">{summary.title.clone()}</h2>
         <dl class="c-facts">
@@ -101,8 +74,8 @@ fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl 
                 {overdue.then(|| view! { " " <span class="c-tag c-tag--overdue">{move || i18n.t().case_overdue}</span> })}
             </dd></div>
             <div class="c-facts__row"><dt>{t!(i18n, case_kind)}</dt><dd>{move || kind_name(i18n.t(), kind)}</dd></div>
-            <div class="c-facts__row"><dt>{t!(i18n, case_category)}</dt><dd>{term(categories, category)}</dd></div>
-            <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{term(districts, district)}</dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_category)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::Category, &category, tag())}</dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::District, &district, tag())}</dd></div>
             <div class="c-facts__row"><dt>{t!(i18n, case_place)}</dt><dd>{detail.place.clone()}</dd></div>
             <div class="c-facts__row"><dt>{t!(i18n, case_submitted)}</dt><dd>{move || format_date(&submitted, tag(), true)}</dd></div>
             {department.map(|code| view! {
@@ -125,7 +98,7 @@ fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl 
                     <h2 class="c-section__heading">{t!(i18n, case_reply)}</h2>
                     <p class="c-case__text">{reply.text.clone()}</p>
                     <p class="c-card__meta">
-                        {move || format!("{}：{}", i18n.t().case_replied_by, department_name(&meta.get(), &code, tag()))}
+                        {move || format!("{}{}", i18n.t().case_replied_by, department_name(&meta.get(), &code, tag()))}
                         " · "
                         {move || format_date(&at, tag(), true)}
                     </p>

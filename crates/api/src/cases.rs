@@ -487,7 +487,7 @@ impl NewCase {
         if !self.category.trim().is_empty() && !category_ok {
             errors.add("category", FieldErrorCode::UnknownCode, None);
         }
-        let district_ok = meta.districts.iter().any(|d| d.code == self.district);
+        let district_ok = meta.knows(crate::Taxon::District, &self.district);
         if !self.district.trim().is_empty() && !district_ok {
             errors.add("district", FieldErrorCode::UnknownCode, None);
         }

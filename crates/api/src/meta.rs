@@ -23,6 +23,45 @@ pub struct Meta {
     pub hotline: String,
 }
 
+/// The lists of [`Meta`] whose entries have a code and a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taxon {
+    /// [`Meta::districts`].
+    District,
+    /// [`Meta::departments`].
+    Department,
+    /// [`Meta::categories`] (groups and children).
+    Category,
+}
+
+impl Meta {
+    /// The name of the entry with `code` in `taxon`, if there is one.
+    pub fn name(&self, taxon: Taxon, code: &str) -> Option<&LocalizedText> {
+        match taxon {
+            Taxon::District => self
+                .districts
+                .iter()
+                .find(|t| t.code == code)
+                .map(|t| &t.name),
+            Taxon::Department => self
+                .departments
+                .iter()
+                .find(|t| t.code == code)
+                .map(|t| &t.name),
+            Taxon::Category => self
+                .categories
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| &c.name),
+        }
+    }
+
+    /// Whether `code` names an entry of `taxon`.
+    pub fn knows(&self, taxon: Taxon, code: &str) -> bool {
+        self.name(taxon, code).is_some()
+    }
+}
+
 /// A coded entry of a taxonomy: a district or a department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -8,7 +8,7 @@ use api::{
     Announcement, AnnouncementSummary, Block, CaseKind, CaseNumber, CaseStatus, ContentLanguage,
     Document, DocumentSummary, DocumentType, Validity,
 };
-use sha2::{Digest, Sha256};
+
 use time::{Date, Duration};
 
 use crate::clock;
@@ -324,6 +324,7 @@ fn make_case(
         category: category.to_owned(),
         district: (*district).to_owned(),
         place: place.to_owned(),
+        coordinates: None,
         title: title.to_owned(),
         description,
         status,
@@ -334,16 +335,8 @@ fn make_case(
         deadline: (stage >= 1 && !rejected).then_some(deadline),
         reply: reply_record,
         events,
-        tracking_hash: hex_sha256(&tracking_code),
+        tracking_hash: crate::hashing::hex_sha256(tracking_code.as_bytes()),
     }
-}
-
-/// The SHA-256 of `text`, lower-case hex: how tracking codes are stored.
-pub fn hex_sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn body_zh(topic: &str, what: &str, rng: &mut Rng) -> Vec<Block> {

@@ -1,7 +1,7 @@
 use api::validate::page_limit;
 use api::{
-    CaseDetail, CaseKind, CaseListQuery, CaseNumber, CaseReceipt, CaseStatus, CaseSummary,
-    ErrorBody, FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, tracking_code,
+    CaseDetail, CaseKind, CaseListQuery, CaseReceipt, CaseStatus, CaseSummary, ErrorBody,
+    FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, Taxon, tracking_code,
 };
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
-use super::{bad_cursor, check_code};
+use super::{bad_cursor, check_code, known, parse_number};
 use crate::clock;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -71,18 +71,18 @@ pub async fn list_cases(
 ) -> Result<Json<Page<CaseSummary>>, ApiError> {
     let mut errors = page_limit(query.limit).err().unwrap_or_default();
     let meta = &state.meta;
-    let district = check_code(&mut errors, "district", query.district.as_deref(), |code| {
-        meta.districts
-            .iter()
-            .any(|d| d.code == code)
-            .then(|| code.to_owned())
-    });
-    let category = check_code(&mut errors, "category", query.category.as_deref(), |code| {
-        meta.categories
-            .iter()
-            .any(|c| c.code == code)
-            .then(|| code.to_owned())
-    });
+    let district = check_code(
+        &mut errors,
+        "district",
+        query.district.as_deref(),
+        known(meta, Taxon::District),
+    );
+    let category = check_code(
+        &mut errors,
+        "category",
+        query.category.as_deref(),
+        known(meta, Taxon::Category),
+    );
     let kind = check_code(
         &mut errors,
         "kind",
@@ -99,12 +99,7 @@ pub async fn list_cases(
         &mut errors,
         "department",
         query.department.as_deref(),
-        |code| {
-            meta.departments
-                .iter()
-                .any(|d| d.code == code)
-                .then(|| code.to_owned())
-        },
+        known(meta, Taxon::Department),
     );
     let sort = check_code(
         &mut errors,
@@ -172,18 +167,10 @@ pub async fn list_cases(
     }))
 }
 
-fn parse_number(number: &str) -> Result<CaseNumber, ApiError> {
-    CaseNumber::parse(number).map_err(|_| {
-        let mut fields = FieldErrors::new();
-        fields.add("number", FieldErrorCode::InvalidFormat, None);
-        ApiError::bad_query(fields)
-    })
-}
-
 /// The hash of a tracking code as a person typed it, or a 401 when it cannot be one.
 fn code_hash(code: &str) -> Result<String, ApiError> {
     api::tracking_code::normalize(code)
-        .map(|canonical| crate::demo::hex_sha256(&canonical))
+        .map(|canonical| crate::hashing::hex_sha256(canonical.as_bytes()))
         .ok_or(ApiError::Unauthorized)
 }
 
@@ -302,12 +289,6 @@ fn tracking_code_for(key: Option<&str>, filing_key: &[u8]) -> Result<String, Api
     Ok(tracking_code::encode(bytes))
 }
 
-/// The hash under which a tracking code is stored.
-pub fn tracking_hash(code: &str) -> String {
-    let canonical = tracking_code::normalize(code).unwrap_or_default();
-    crate::demo::hex_sha256(&canonical)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,7 +296,7 @@ mod tests {
     #[test]
     fn a_code_hashes_the_same_however_it_is_typed() {
         let code = "ABCD-EFGH-JKMN-PQRS";
-        let hash = tracking_hash(code);
+        let hash = code_hash(code).unwrap();
         assert_eq!(code_hash("abcd efgh jkmn pqrs").ok(), Some(hash.clone()));
         assert_eq!(code_hash(code).ok(), Some(hash));
         assert!(code_hash("not a code").is_err());
@@ -365,16 +346,14 @@ pub async fn file_case(
     let code = tracking_code_for(key.as_deref(), &state.filing_key)?;
     let request_hash = {
         let body = serde_json::to_vec(&case).map_err(|e| ApiError::Internal(Box::new(e)))?;
-        Sha256::digest(&body)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        crate::hashing::hex_sha256(&body)
     };
     let filing = Filing {
         deadline: clock::add_working_days(clock::cst_date(now), reply_working_days(kind)),
         case,
         submitted_at: now,
-        tracking_hash: tracking_hash(&code),
+        // The code was just made, so it always reads back; only its hash is stored.
+        tracking_hash: code_hash(&code)?,
         idempotency: key.map(|key| (key, request_hash)),
     };
     let (filed, replayed) = match state.store.file_case(&filing).await? {

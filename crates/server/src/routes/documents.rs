@@ -1,10 +1,12 @@
 use api::validate::page_limit;
-use api::{Document, DocumentListQuery, DocumentSummary, DocumentType, ErrorBody, Page, Validity};
+use api::{
+    Document, DocumentListQuery, DocumentSummary, DocumentType, ErrorBody, Page, Taxon, Validity,
+};
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{bad_cursor, check_code, parse_id};
+use super::{bad_cursor, check_code, known, parse_id};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::startup::AppState;
@@ -47,12 +49,12 @@ pub async fn list_documents(
         Validity::from_code,
     );
     let meta = &state.meta;
-    let agency = check_code(&mut errors, "agency", query.agency.as_deref(), |code| {
-        meta.departments
-            .iter()
-            .any(|d| d.code == code)
-            .then(|| code.to_owned())
-    });
+    let agency = check_code(
+        &mut errors,
+        "agency",
+        query.agency.as_deref(),
+        known(meta, Taxon::Department),
+    );
     if !errors.is_empty() {
         return Err(ApiError::bad_query(errors));
     }

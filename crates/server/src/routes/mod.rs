@@ -92,6 +92,20 @@ pub(crate) fn check_code<'a, T>(
     parsed
 }
 
+/// Reads a case number from the path, or a 400 naming `number`.
+pub(crate) fn parse_number(text: &str) -> Result<api::CaseNumber, ApiError> {
+    api::CaseNumber::parse(text).map_err(|_| {
+        let mut fields = FieldErrors::new();
+        fields.add("number", FieldErrorCode::InvalidFormat, None);
+        ApiError::bad_query(fields)
+    })
+}
+
+/// The code itself when it names an entry of `taxon`, for [`check_code`].
+pub(crate) fn known(meta: &api::Meta, taxon: api::Taxon) -> impl Fn(&str) -> Option<String> + '_ {
+    move |code| meta.knows(taxon, code).then(|| code.to_owned())
+}
+
 /// The error body of a malformed cursor.
 pub(crate) fn bad_cursor() -> ApiError {
     let mut fields = FieldErrors::new();

@@ -1,7 +1,7 @@
 //! The staff API: the actions that move a case through its life. Off unless the server has
 //! a staff token; every request carries it as a bearer token, compared in constant time.
 
-use api::{CaseNumber, ErrorBody, FieldErrorCode, FieldErrors, StaffAction, StaffActionResult};
+use api::{ErrorBody, FieldErrorCode, StaffAction, StaffActionResult, Taxon};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::routing::post;
@@ -57,7 +57,7 @@ pub fn validate_action(action: &StaffAction, state: &AppState) -> Result<(), Api
     let mut errors = action.validate().err().unwrap_or_default();
     if let StaffAction::Assign { department } | StaffAction::Transfer { department, .. } = action
         && !department.trim().is_empty()
-        && !state.meta.departments.iter().any(|d| d.code == *department)
+        && !state.meta.knows(Taxon::Department, department)
     {
         errors.add("department", FieldErrorCode::UnknownCode, None);
     }
@@ -81,11 +81,7 @@ pub async fn act_on_case(
     ApiJson(action): ApiJson<StaffAction>,
 ) -> Result<Json<StaffActionResult>, ApiError> {
     authorize(&state, &headers)?;
-    let number = CaseNumber::parse(&number).map_err(|_| {
-        let mut fields = FieldErrors::new();
-        fields.add("number", FieldErrorCode::InvalidFormat, None);
-        ApiError::bad_query(fields)
-    })?;
+    let number = super::parse_number(&number)?;
     validate_action(&action, &state)?;
     match state
         .store

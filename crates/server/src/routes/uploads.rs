@@ -77,7 +77,7 @@ pub async fn upload(
         })?;
     let mut raw = [0u8; 16];
     getrandom::fill(&mut raw).map_err(|e| ApiError::Internal(e.to_string().into()))?;
-    let id: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    let id = crate::hashing::hex(&raw);
     let dir = state.settings.data_dir.join("uploads");
     tokio::fs::create_dir_all(&dir)
         .await

@@ -130,6 +130,8 @@ pub struct CaseRecord {
     pub district: String,
     /// The place in words.
     pub place: String,
+    /// Latitude and longitude, when the resident shared them.
+    pub coordinates: Option<(f64, f64)>,
     /// The title.
     pub title: String,
     /// The description.

@@ -209,6 +209,84 @@ impl SqliteStore {
     }
 }
 
+/// Writes one case with everything that hangs off it (contact, timeline, rating, search
+/// terms) inside `tx`, and returns its row id. Filing and importing both come through here.
+async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Result<i64, StoreError> {
+    let mask = case.contact.as_ref().and_then(|(name, _)| mask_name(name));
+    let (reply_at, reply_department, reply_text) = match &case.reply {
+        Some((at, department, text)) => (Some(*at), Some(department), Some(text)),
+        None => (None, None, None),
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
+         description, status, department, published, submitter_mask, submitted_at, deadline, \
+         replied_at, reply_department, reply_text, tracking_hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(case.number.as_str())
+    .bind(case.kind.code())
+    .bind(&case.category)
+    .bind(&case.district)
+    .bind(&case.place)
+    .bind(case.coordinates.map(|(lat, _)| lat))
+    .bind(case.coordinates.map(|(_, lon)| lon))
+    .bind(&case.title)
+    .bind(&case.description)
+    .bind(case.status.code())
+    .bind(&case.department)
+    .bind(case.published)
+    .bind(mask)
+    .bind(case.submitted_at)
+    .bind(case.deadline.map(clock::iso_date))
+    .bind(reply_at)
+    .bind(reply_department)
+    .bind(reply_text)
+    .bind(&case.tracking_hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
+        .bind(id)
+        .bind(crate::search::index_text(&[
+            &case.title,
+            &case.description,
+            &case.place,
+        ]))
+        .execute(&mut *tx)
+        .await?;
+    if let Some((name, phone)) = &case.contact {
+        sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(name)
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for event in &case.events {
+        sqlx::query(
+            "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(event.at)
+        .bind(event.status.code())
+        .bind(&event.department)
+        .bind(&event.note)
+        .bind(event.rating.map(api::Rating::code))
+        .bind(event.follow_up)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(rating) = event.rating {
+            sqlx::query("INSERT INTO ratings (case_id, rating, at) VALUES (?, ?, ?)")
+                .bind(id)
+                .bind(rating.code())
+                .bind(event.at)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(id)
+}
+
 fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
     from(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
 }
@@ -481,51 +559,35 @@ impl Store for SqliteStore {
             .kind
             .ok_or_else(|| StoreError::Corrupt("a filed case has a kind".into()))?;
         let deadline = clock::iso_date(filing.deadline);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
-             description, status, published, submitter_mask, submitted_at, deadline, tracking_hash) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(number.as_str())
-        .bind(kind.code())
-        .bind(&case.category)
-        .bind(&case.district)
-        .bind(case.place.trim())
-        .bind(case.latitude)
-        .bind(case.longitude)
-        .bind(case.title.trim())
-        .bind(case.description.trim())
-        .bind(CaseStatus::Submitted.code())
-        .bind(case.publish)
-        .bind(mask_name(&case.contact.name))
-        .bind(filing.submitted_at)
-        .bind(&deadline)
-        .bind(&filing.tracking_hash)
-        .fetch_one(&mut *tx)
-        .await?;
         let phone = api::validate::normalize_mobile(&case.contact.phone)
             .unwrap_or_else(|| case.contact.phone.trim().to_owned());
-        sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(case.contact.name.trim())
-            .bind(phone)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO case_events (case_id, at, status) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(filing.submitted_at)
-            .bind(CaseStatus::Submitted.code())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
-            .bind(id)
-            .bind(crate::search::index_text(&[
-                &case.title,
-                &case.description,
-                &case.place,
-            ]))
-            .execute(&mut *tx)
-            .await?;
+        let record = CaseRecord {
+            number: number.clone(),
+            kind,
+            category: case.category.clone(),
+            district: case.district.clone(),
+            place: case.place.trim().to_owned(),
+            coordinates: case.latitude.zip(case.longitude),
+            title: case.title.trim().to_owned(),
+            description: case.description.trim().to_owned(),
+            status: CaseStatus::Submitted,
+            department: None,
+            published: case.publish,
+            contact: Some((case.contact.name.trim().to_owned(), phone)),
+            submitted_at: filing.submitted_at,
+            deadline: Some(filing.deadline),
+            reply: None,
+            events: vec![EventRecord {
+                at: filing.submitted_at,
+                status: CaseStatus::Submitted,
+                department: None,
+                note: None,
+                rating: None,
+                follow_up: false,
+            }],
+            tracking_hash: filing.tracking_hash.clone(),
+        };
+        let id = write_case(&mut tx, &record).await?;
         for photo in &filing.case.photos {
             sqlx::query("UPDATE uploads SET case_id = ? WHERE id = ?")
                 .bind(id)
@@ -737,45 +799,8 @@ impl Store for SqliteStore {
     async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for case in cases {
-            let mask = case.contact.as_ref().and_then(|(name, _)| mask_name(name));
-            let (reply_at, reply_department, reply_text) = match &case.reply {
-                Some((at, department, text)) => (Some(*at), Some(department), Some(text)),
-                None => (None, None, None),
-            };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO cases (number, kind, category, district, place, title, description, \
-                 status, department, published, submitter_mask, submitted_at, deadline, replied_at, \
-                 reply_department, reply_text, tracking_hash) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(case.number.as_str())
-            .bind(case.kind.code())
-            .bind(&case.category)
-            .bind(&case.district)
-            .bind(&case.place)
-            .bind(&case.title)
-            .bind(&case.description)
-            .bind(case.status.code())
-            .bind(&case.department)
-            .bind(case.published)
-            .bind(mask)
-            .bind(case.submitted_at)
-            .bind(case.deadline.map(clock::iso_date))
-            .bind(reply_at)
-            .bind(reply_department)
-            .bind(reply_text)
-            .bind(&case.tracking_hash)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
-                .bind(id)
-                .bind(crate::search::index_text(&[
-                    &case.title,
-                    &case.description,
-                    &case.place,
-                ]))
-                .execute(&mut *tx)
-                .await?;
+            write_case(&mut tx, case).await?;
+            // Filing continues the day's numbers after the highest one imported.
             if let Some((day, sequence)) = case.number.as_str().split_once('-') {
                 sqlx::query(
                     "INSERT INTO case_sequences (day, last) VALUES (?, ?) \
@@ -785,37 +810,6 @@ impl Store for SqliteStore {
                 .bind(sequence.parse::<i64>().unwrap_or_default())
                 .execute(&mut *tx)
                 .await?;
-            }
-            if let Some((name, phone)) = &case.contact {
-                sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES (?, ?, ?)")
-                    .bind(id)
-                    .bind(name)
-                    .bind(phone)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for event in &case.events {
-                sqlx::query(
-                    "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(id)
-                .bind(event.at)
-                .bind(event.status.code())
-                .bind(&event.department)
-                .bind(&event.note)
-                .bind(event.rating.map(api::Rating::code))
-                .bind(event.follow_up)
-                .execute(&mut *tx)
-                .await?;
-                if let Some(rating) = event.rating {
-                    sqlx::query("INSERT INTO ratings (case_id, rating, at) VALUES (?, ?, ?)")
-                        .bind(id)
-                        .bind(rating.code())
-                        .bind(event.at)
-                        .execute(&mut *tx)
-                        .await?;
-                }
             }
         }
         tx.commit().await?;

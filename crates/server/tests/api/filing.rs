@@ -1,6 +1,5 @@
 use api::{CaseDetail, CaseReceipt, CaseStatus, ErrorBody, ErrorCode, FieldErrorCode};
 use serde_json::{Value, json};
-use sqlx::sqlite::SqlitePoolOptions;
 
 use crate::helpers::TestApp;
 
@@ -40,11 +39,6 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
-    }
-
-    async fn pool(&self) -> sqlx::SqlitePool {
-        let url = format!("sqlite://{}", self.dir.path().join("civic.db").display());
-        SqlitePoolOptions::new().connect(&url).await.unwrap()
     }
 }
 

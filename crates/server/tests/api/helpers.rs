@@ -89,6 +89,25 @@ impl TestApp {
         }
     }
 
+    /// The URL of this server's SQLite file.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("civic.db").display())
+    }
+
+    /// A connection pool on this server's database, to check what it stored.
+    pub async fn pool(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&self.database_url())
+            .await
+            .unwrap()
+    }
+
+    /// The store on this server's database, to drive its housekeeping directly.
+    pub async fn store(&self) -> civic_server::storage::SqliteStore {
+        civic_server::storage::SqliteStore::open(&self.database_url())
+            .await
+            .unwrap()
+    }
+
     /// `GET path`.
     pub async fn get(&self, path: &str) -> Response {
         self.client

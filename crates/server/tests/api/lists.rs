@@ -4,14 +4,8 @@ use api::{
     Announcement, AnnouncementSummary, CaseDetail, CaseStatus, CaseSummary, Document,
     DocumentSummary, DocumentType, Page, Validity,
 };
-use sqlx::sqlite::SqlitePoolOptions;
 
 use crate::helpers::TestApp;
-
-async fn database(app: &TestApp) -> sqlx::SqlitePool {
-    let url = format!("sqlite://{}", app.dir.path().join("civic.db").display());
-    SqlitePoolOptions::new().connect(&url).await.unwrap()
-}
 
 /// Follows `next_cursor` from `path` to the last page.
 async fn walk<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> Vec<T> {
@@ -33,7 +27,7 @@ async fn the_case_list_pages_through_every_published_case_newest_first_without_r
     let app = TestApp::spawn().await;
     let cases: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=50").await;
     let (published,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE published = 1")
-        .fetch_one(&database(&app).await)
+        .fetch_one(&app.pool().await)
         .await
         .unwrap();
     assert!(published > 150, "demo data publishes most of its 300 cases");
@@ -62,7 +56,7 @@ async fn unpublished_cases_are_neither_listed_nor_shown() {
     let app = TestApp::spawn().await;
     let (number,): (String,) =
         sqlx::query_as("SELECT number FROM cases WHERE published = 0 LIMIT 1")
-            .fetch_one(&database(&app).await)
+            .fetch_one(&app.pool().await)
             .await
             .unwrap();
     let listed: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=50").await;
@@ -154,7 +148,7 @@ async fn a_published_case_shows_its_timeline_and_reply_but_no_contact_details() 
     }
     // No contact detail and no tracking hash of any case appears in the public page.
     let contacts: Vec<(String, String)> = sqlx::query_as("SELECT name, phone FROM case_contacts")
-        .fetch_all(&database(&app).await)
+        .fetch_all(&app.pool().await)
         .await
         .unwrap();
     for (name, phone) in contacts {
@@ -331,7 +325,7 @@ async fn the_board_filters_by_department_and_filing_dates_and_sorts_by_reply() {
 #[tokio::test]
 async fn two_character_chinese_terms_and_english_words_find_the_cases_that_hold_them() {
     let app = TestApp::spawn().await;
-    let pool = database(&app).await;
+    let pool = app.pool().await;
     // Demo data files few cases in English; make sure one speaks of noise.
     let mut english = crate::filing::valid_case();
     english["title"] = serde_json::json!("Loud noise from the bar downstairs");

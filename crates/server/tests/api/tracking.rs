@@ -279,14 +279,7 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
         numbers.push(receipt.number.to_string());
         let hash: (String,) = sqlx::query_as("SELECT tracking_hash FROM cases WHERE number = ?")
             .bind(receipt.number.as_str())
-            .fetch_one(
-                &sqlx::SqlitePool::connect(&format!(
-                    "sqlite://{}",
-                    app.dir.path().join("civic.db").display()
-                ))
-                .await
-                .unwrap(),
-            )
+            .fetch_one(&app.pool().await)
             .await
             .unwrap();
         secrets.push(hash.0);
@@ -350,7 +343,7 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
 
 #[tokio::test]
 async fn an_unrated_reply_closes_by_itself_after_the_rating_period() {
-    use civic_server::storage::{SqliteStore, Store};
+    use civic_server::storage::Store;
     let app = TestApp::spawn_configured(false, Some(TOKEN)).await;
     let unrated = app.replied_case(true).await;
     let rated = app.replied_case(true).await;
@@ -362,12 +355,7 @@ async fn an_unrated_reply_closes_by_itself_after_the_rating_period() {
         )
         .await;
     assert_eq!(response.status(), 200);
-    let store = SqliteStore::open(&format!(
-        "sqlite://{}",
-        app.dir.path().join("civic.db").display()
-    ))
-    .await
-    .unwrap();
+    let store = app.store().await;
     let now = civic_server::clock::now();
     assert!(
         store

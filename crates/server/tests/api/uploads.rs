@@ -1,6 +1,6 @@
 use api::{CaseReceipt, ErrorBody, ErrorCode, FieldErrorCode, UploadReceipt};
 use civic_server::photos::test_images::jpeg_with_gps;
-use civic_server::storage::{SqliteStore, Store};
+use civic_server::storage::Store;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
 
@@ -143,12 +143,7 @@ async fn unclaimed_uploads_expire_and_claimed_ones_stay() {
     let mut case = valid_case();
     case["photos"] = json!([claimed.id]);
     assert_eq!(app.post_case(&case, None).await.status(), 201);
-    let store = SqliteStore::open(&format!(
-        "sqlite://{}",
-        app.dir.path().join("civic.db").display()
-    ))
-    .await
-    .unwrap();
+    let store = app.store().await;
     assert!(
         store.expire_uploads(0).await.unwrap().is_empty(),
         "nothing is older than 1970"
