@@ -71,6 +71,13 @@ impl Drop for AbortOnDrop {
 }
 
 async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiFailure> {
+    let text = send_text(builder).await?;
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable)
+}
+
+/// Sends a request and reads a successful answer's body as text. Not generic, so the
+/// request code exists once in the wasm, not once per answer type.
+async fn send_text(builder: RequestBuilder) -> Result<String, ApiFailure> {
     let guard = AbortOnDrop(AbortController::new().ok());
     let signal = guard.0.as_ref().map(AbortController::signal);
     let response = builder
@@ -79,23 +86,27 @@ async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiFail
         .send()
         .await
         .map_err(|_| ApiFailure::Network)?;
-    let result = into_json(response).await;
+    let result = success_text(response).await;
     drop(guard);
     result
 }
 
-/// Reads a response as `T` when it is a success, and as the contract's error body otherwise.
-pub async fn into_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
-    if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiFailure::Unreadable)
+/// A successful response's body, or the failure with the contract's error body.
+async fn success_text(response: Response) -> Result<String, ApiFailure> {
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiFailure::Network)?;
+    if (200..300).contains(&status) {
+        Ok(text)
     } else {
-        let status = response.status();
-        let body = response.json::<ErrorBody>().await.ok();
+        let body = serde_json::from_str::<ErrorBody>(&text).ok();
         Err(ApiFailure::Server { status, body })
     }
+}
+
+/// Reads a response as `T` when it is a success, and as the contract's error body otherwise.
+pub async fn into_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
+    let text = success_text(response).await?;
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable)
 }
 
 fn url(path: &str) -> String {

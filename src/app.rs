@@ -3,21 +3,23 @@
 
 use api::Meta;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
-use crate::api::{self as client, ApiFailure};
+use crate::api as client;
 use crate::browser;
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::i18n::provide_i18n;
 use crate::pages::*;
 use crate::prefs::provide_prefs;
+use crate::remote::Remote;
+use crate::routes::AppRoute;
 
 /// The taxonomy from `GET /meta`, loaded once and shared: names of districts, departments
 /// and categories come from it.
 #[derive(Clone, Copy)]
-pub struct MetaResource(pub LocalResource<Result<Meta, ApiFailure>>);
+pub struct MetaResource(pub Remote<Meta>);
 
 /// The taxonomy in context.
 pub fn use_meta() -> MetaResource {
@@ -29,29 +31,49 @@ pub fn use_meta() -> MetaResource {
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_prefs();
-    provide_context(MetaResource(LocalResource::new(client::meta)));
+    provide_context(MetaResource(Remote::new(client::meta)));
     view! {
         <Router>
             <FocusOnNavigation/>
             <SkipLink/>
             <Header/>
             <main id="main" class="l-main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/file") view=FileCasePage/>
-                    <Route path=path!("/track") view=TrackCasePage/>
-                    <Route path=path!("/cases") view=CasesPage/>
-                    <Route path=path!("/cases/:number") view=CasePage/>
-                    <Route path=path!("/documents") view=DocumentsPage/>
-                    <Route path=path!("/documents/:id") view=DocumentPage/>
-                    <Route path=path!("/announcements") view=AnnouncementsPage/>
-                    <Route path=path!("/announcements/:id") view=AnnouncementPage/>
-                    <Route path=path!("/statistics") view=StatisticsPage/>
-                    <Route path=path!("/accessibility") view=AccessibilityPage/>
-                </Routes>
+                <CurrentPage/>
             </main>
             <Footer/>
         </Router>
+    }
+}
+
+/// The page for the current path. The router keeps the location, history and link
+/// clicks; which page a path shows is decided once, by [`AppRoute::parse`], so the paths
+/// live in one place and only one page-choosing closure is compiled (smaller wasm than a
+/// `<Route>` per page).
+#[component]
+fn CurrentPage() -> impl IntoView {
+    let location = use_location();
+    let route = Memo::new(move |_| AppRoute::parse(&location.pathname.get()));
+    // The router writes a link's URL into the address bar once the routes view says the
+    // new page is ready; without `<Routes>`, that is said here, after each path change.
+    if let Some(browser_url) = use_context::<BrowserUrl>() {
+        Effect::new(move || {
+            location.pathname.track();
+            browser_url.ready_to_complete();
+        });
+    }
+    move || match route.get() {
+        Some(AppRoute::Home) => view! { <HomePage/> }.into_any(),
+        Some(AppRoute::FileCase) => view! { <FileCasePage/> }.into_any(),
+        Some(AppRoute::TrackCase) => view! { <TrackCasePage/> }.into_any(),
+        Some(AppRoute::Cases) => view! { <CasesPage/> }.into_any(),
+        Some(AppRoute::Case(number)) => view! { <CasePage number/> }.into_any(),
+        Some(AppRoute::Documents) => view! { <DocumentsPage/> }.into_any(),
+        Some(AppRoute::Document(_)) => view! { <DocumentPage/> }.into_any(),
+        Some(AppRoute::Announcements) => view! { <AnnouncementsPage/> }.into_any(),
+        Some(AppRoute::Announcement(id)) => view! { <AnnouncementPage id/> }.into_any(),
+        Some(AppRoute::Statistics) => view! { <StatisticsPage/> }.into_any(),
+        Some(AppRoute::Accessibility) => view! { <AccessibilityPage/> }.into_any(),
+        None => view! { <NotFoundPage/> }.into_any(),
     }
 }
 

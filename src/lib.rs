@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod prefs;
+pub mod remote;
 pub mod routes;
 
 /// Installs the panic hook, removes the loading skeleton and mounts the app on `<body>`,

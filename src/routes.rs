@@ -46,6 +46,39 @@ impl AppRoute {
             Self::Accessibility => "/accessibility".into(),
         }
     }
+
+    /// The page at `path` (a URL's path, without query or fragment), if there is one.
+    /// A trailing slash is ignored; a case number or id must be well formed.
+    pub fn parse(path: &str) -> Option<Self> {
+        let path = match path.strip_suffix('/') {
+            Some(rest) if !rest.is_empty() => rest,
+            _ => path,
+        };
+        let mut parts = path.strip_prefix('/')?.split('/');
+        let route = match (parts.next()?, parts.next()) {
+            ("", None) => Self::Home,
+            ("file", None) => Self::FileCase,
+            ("track", None) => Self::TrackCase,
+            ("cases", None) => Self::Cases,
+            ("cases", Some(number)) => Self::Case(CaseNumber::parse(number).ok()?),
+            ("documents", None) => Self::Documents,
+            ("documents", Some(id)) => Self::Document(id_from(id)?),
+            ("announcements", None) => Self::Announcements,
+            ("announcements", Some(id)) => Self::Announcement(id_from(id)?),
+            ("statistics", None) => Self::Statistics,
+            ("accessibility", None) => Self::Accessibility,
+            _ => return None,
+        };
+        parts.next().is_none().then_some(route)
+    }
+}
+
+/// A positive decimal id, as the server issues them.
+fn id_from(text: &str) -> Option<i64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().filter(|id| *id > 0)
 }
 
 #[cfg(test)]
@@ -72,5 +105,33 @@ mod tests {
         assert_eq!(paths.len(), routes.len());
         assert!(paths.iter().all(|p| p.starts_with('/')));
         assert!(paths.contains("/cases/20261126-0042"));
+        for route in routes {
+            assert_eq!(AppRoute::parse(&route.path()), Some(route));
+        }
+    }
+
+    #[test]
+    fn parse_ignores_one_trailing_slash_and_refuses_what_is_not_a_page() {
+        assert_eq!(AppRoute::parse("/"), Some(AppRoute::Home));
+        assert_eq!(AppRoute::parse("/cases/"), Some(AppRoute::Cases));
+        assert_eq!(
+            AppRoute::parse("/documents/12/"),
+            Some(AppRoute::Document(12))
+        );
+        for path in [
+            "",
+            "/nowhere",
+            "/cases/42",
+            "/cases/20261126-0042/extra",
+            "/documents/-1",
+            "/documents/0",
+            "/documents/+7",
+            "/documents/1e3",
+            "/announcements/99999999999999999999",
+            "/statistics/2026",
+            "file",
+        ] {
+            assert_eq!(AppRoute::parse(path), None, "{path}");
+        }
     }
 }

@@ -16,6 +16,8 @@ test('following a link moves focus to the new page heading and sets its title', 
   await expect(page).toHaveURL(/\/announcements\/\d+$/);
   const heading = page.getByRole('heading', { level: 1 });
   await expect(heading).toBeFocused();
+  // The heading becomes the announcement's own title once it has loaded.
+  await expect(page.locator('.c-facts')).toBeVisible();
   await expect(page).toHaveTitle(new RegExp(`^${(await heading.textContent())!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} - `));
   await page.goBack();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('您的诉求，我们来办');

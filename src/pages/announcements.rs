@@ -1,6 +1,7 @@
 use api::{AnnouncementSummary, PageQuery, Taxon};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+
+use crate::remote::Remote;
 
 use crate::api as client;
 use crate::app::use_meta;
@@ -21,7 +22,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
     use_page_title(move || i18n.t().title_announcements.to_owned());
     let shown = RwSignal::new(Vec::<AnnouncementSummary>::new());
     let cursor = RwSignal::new(None::<String>);
-    let page = LocalResource::new(move || {
+    let page = Remote::new(move || {
         let cursor = cursor.get();
         async move {
             client::announcements(PageQuery {
@@ -72,23 +73,13 @@ pub fn AnnouncementsPage() -> impl IntoView {
 
 /// An announcement's page.
 #[component]
-pub fn AnnouncementPage() -> impl IntoView {
+pub fn AnnouncementPage(
+    /// The announcement's id, from the path.
+    id: i64,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let meta = use_meta().0;
-    let announcement = LocalResource::new(move || {
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => client::announcement(id).await,
-                None => Err(client::ApiFailure::Server {
-                    status: 404,
-                    body: None,
-                }),
-            }
-        }
-    });
+    let announcement = Remote::new(move || client::announcement(id));
     use_page_title(move || match announcement.get() {
         Some(Ok(a)) => a.summary.title,
         _ => i18n.t().title_announcement.to_owned(),

@@ -1,8 +1,9 @@
 use api::{CaseDetail, CaseNumber, Meta, Taxon};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{self as client, ApiFailure};
+use crate::remote::Remote;
+
+use crate::api as client;
 use crate::app::use_meta;
 use crate::browser::format_date;
 use crate::components::layout::use_page_title;
@@ -17,28 +18,23 @@ fn department_name(meta: &Option<Meta>, code: &str, tag: &str) -> String {
 
 /// A published case's public page: status, timeline, deadline, reply.
 #[component]
-pub fn CasePage() -> impl IntoView {
+pub fn CasePage(
+    /// The case's number, from the path.
+    number: CaseNumber,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let number = Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()));
-    use_page_title(move || format!("{} {}", i18n.t().title_case, number.get()));
+    let label = number.to_string();
+    let heading = label.clone();
+    use_page_title(move || format!("{} {}", i18n.t().title_case, label));
     let meta = use_meta().0;
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
-    let case = LocalResource::new(move || {
-        let number = number.get();
-        async move {
-            match CaseNumber::parse(&number) {
-                Ok(number) => client::case(&number).await,
-                Err(_) => Err(ApiFailure::Server {
-                    status: 404,
-                    body: None,
-                }),
-            }
-        }
+    let case = Remote::new(move || {
+        let number = number.clone();
+        async move { client::case(&number).await }
     });
     view! {
         <div class="l-container l-page">
-            <h1 class="c-page-heading">{move || format!("{} {}", i18n.t().title_case, number.get())}</h1>
+            <h1 class="c-page-heading">{move || format!("{} {}", i18n.t().title_case, heading)}</h1>
             {move || match case.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(failure)) if failure.is_not_found() => view! {

@@ -1,6 +1,8 @@
 use api::{CaseListQuery, PageQuery};
 use leptos::prelude::*;
 
+use crate::remote::Remote;
+
 use crate::api as client;
 use crate::app::use_meta;
 use crate::components::cards::{AnnouncementItem, CaseCard};
@@ -19,13 +21,13 @@ pub fn HomePage() -> impl IntoView {
     use_page_title(move || i18n.t().home_title.to_owned());
     let meta = use_meta().0;
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
-    let announcements = LocalResource::new(|| {
+    let announcements = Remote::new(|| {
         client::announcements(PageQuery {
             limit: Some(LATEST),
             cursor: None,
         })
     });
-    let replied = LocalResource::new(|| {
+    let replied = Remote::new(|| {
         client::cases(CaseListQuery {
             sort: Some("replied".into()),
             limit: Some(LATEST),
