@@ -61,11 +61,18 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-/// A reactive closure over one string of the current locale: `t!(i18n, nav_home)`.
+/// One string of the current locale as a signal.
+///
+/// Every call shares one closure type (the key is a function pointer), so the render code
+/// for reactive text is compiled once rather than once per string: this keeps the wasm small.
+pub fn tr(i18n: I18n, key: fn(&'static Strings) -> &'static str) -> Signal<&'static str> {
+    Signal::derive(move || key(i18n.t()))
+}
+
+/// One string of the current locale as a signal: `t!(i18n, nav_home)`.
 #[macro_export]
 macro_rules! t {
-    ($i18n:expr, $key:ident) => {{
-        let i18n = $i18n;
-        move || i18n.t().$key
-    }};
+    ($i18n:expr, $key:ident) => {
+        $crate::i18n::tr($i18n, |strings| strings.$key)
+    };
 }
