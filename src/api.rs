@@ -8,8 +8,8 @@
 use std::cell::OnceCell;
 
 use api::{
-    Announcement, AnnouncementSummary, CaseDetail, CaseListQuery, CaseNumber, CaseSummary,
-    ErrorBody, Meta, Page, PageQuery,
+    Announcement, AnnouncementSummary, CaseDetail, CaseListQuery, CaseNumber, CaseReceipt,
+    CaseSummary, ErrorBody, Meta, NewCase, Page, PageQuery,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -160,4 +160,15 @@ pub async fn announcements(query: PageQuery) -> Result<Page<AnnouncementSummary>
 /// `GET /announcements/{id}`.
 pub async fn announcement(id: i64) -> Result<Announcement, ApiFailure> {
     send(Request::get(&url(&format!("/announcements/{id}")))).await
+}
+
+/// `POST /cases`: files a case. `idempotency_key` is the draft's key: a retry after a lost
+/// answer returns the case the first attempt made, never a second one.
+pub async fn file_case(case: &NewCase, idempotency_key: &str) -> Result<CaseReceipt, ApiFailure> {
+    let request = Request::post(&url("/cases"))
+        .header(api::IDEMPOTENCY_HEADER, idempotency_key)
+        .json(case)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Network)?;
+    into_json(response).await
 }

@@ -138,3 +138,40 @@ pub fn format_date(text: &str, locale_tag: &str, with_time: bool) -> String {
     };
     formatted.as_string().unwrap_or_else(|| text.to_owned())
 }
+
+/// A random UUID from the browser's cryptographic generator (for idempotency keys).
+pub fn random_uuid() -> String {
+    window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("draft-{}", js_sys::Date::now() as u64))
+}
+
+/// Removes a value remembered on this device.
+pub fn forget(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Copies `text` to the clipboard, when the browser allows it.
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Moves focus to the element with `id`, and brings it into view.
+pub fn focus_id(id: &str) {
+    if let Some(el) = document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Whether the browser believes it is online.
+pub fn online() -> bool {
+    window().is_none_or(|w| w.navigator().on_line())
+}

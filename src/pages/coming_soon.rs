@@ -23,12 +23,6 @@ fn ComingSoon(title: fn(&'static Strings) -> &'static str) -> impl IntoView {
     }
 }
 
-/// Filing a case.
-#[component]
-pub fn FileCasePage() -> impl IntoView {
-    view! { <ComingSoon title=|t| t.title_file/> }
-}
-
 /// Tracking a case.
 #[component]
 pub fn TrackCasePage() -> impl IntoView {

@@ -1,0 +1,439 @@
+//! Filing a case: what the service is (and is not) for, the form, a check of the answers,
+//! and the confirmation with the case number and the tracking code.
+//!
+//! The draft is saved on the device at every keystroke and cleared only once the server has
+//! confirmed the case; its one idempotency key makes every retry safe.
+
+use api::{CaseKind, CaseReceipt, FieldError, FieldErrorCode, FieldErrors, Meta, NewCase};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self as client, ApiFailure};
+use crate::app::use_meta;
+use crate::browser;
+use crate::components::form::{
+    CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, fill,
+};
+use crate::components::kind_name;
+use crate::components::layout::use_page_title;
+use crate::i18n::{Strings, use_i18n};
+use crate::model::draft::{
+    DRAFT_KEY, Draft, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, ordered_fields, remember,
+};
+use crate::routes::AppRoute;
+use crate::t;
+use api::limits::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, PLACE_MAX_CHARS, TITLE_MAX_CHARS};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Start,
+    Form,
+    Check,
+    Done(CaseReceipt),
+}
+
+/// The label of a field, for the error summary and the check page.
+fn field_label(t: &'static Strings, field: &str) -> &'static str {
+    match field {
+        "kind" => t.field_kind,
+        "category" => t.field_category,
+        "district" => t.field_district,
+        "place" => t.field_place,
+        "title" => t.field_title,
+        "description" => t.field_description,
+        "contact.name" => t.field_name,
+        "contact.phone" => t.field_phone,
+        "publish" => t.field_publish,
+        "privacy_accepted" => t.field_privacy,
+        _ => t.err_invalid_format,
+    }
+}
+
+/// The sentence for one field error, in the reader's language.
+fn error_text(t: &'static Strings, field: &str, error: &FieldError) -> String {
+    let limit = error.limit.unwrap_or_default();
+    match error.code {
+        FieldErrorCode::Required if matches!(field, "kind" | "category" | "district") => {
+            t.err_required_choice.into()
+        }
+        FieldErrorCode::Required => t.err_required.into(),
+        FieldErrorCode::TooShort => fill(t.err_too_short, limit),
+        FieldErrorCode::TooLong => fill(t.err_too_long, limit),
+        FieldErrorCode::TooMany => fill(t.err_too_many, limit),
+        FieldErrorCode::InvalidFormat if field == "contact.phone" => t.err_invalid_phone.into(),
+        FieldErrorCode::InvalidFormat => t.err_invalid_format.into(),
+        FieldErrorCode::UnknownCode => t.err_unknown_code.into(),
+        FieldErrorCode::MustAccept => t.err_must_accept.into(),
+        FieldErrorCode::OutOfRange => t.err_out_of_range.into(),
+    }
+}
+
+fn validate(case: &NewCase, meta: Option<&Meta>) -> FieldErrors {
+    let mut errors = case.validate().err().unwrap_or_default();
+    if let Some(meta) = meta {
+        case.validate_codes(meta, &mut errors);
+    }
+    errors
+}
+
+/// The filing flow.
+#[component]
+pub fn FileCasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let meta = use_meta().0;
+    let meta = Signal::derive(move || meta.get().and_then(Result::ok));
+    let stored = browser::load(DRAFT_KEY).and_then(|json| Draft::from_json(&json));
+    let restored = stored.as_ref().is_some_and(|d| !d.is_blank());
+    let draft = RwSignal::new(stored.unwrap_or_else(|| Draft::new(browser::random_uuid())));
+    let step = RwSignal::new(if restored { Step::Form } else { Step::Start });
+    let errors = RwSignal::new(FieldErrors::new());
+    let sending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiFailure>);
+
+    // Every change is on the device before the next keystroke.
+    Effect::new(move |_| draft.with(|d| browser::store(DRAFT_KEY, &d.to_json())));
+
+    use_page_title(move || {
+        let t = i18n.t();
+        let prefix = if errors.with(|e| !e.is_empty()) && step.with(|s| *s == Step::Form) {
+            t.error_title_prefix
+        } else {
+            ""
+        };
+        let page = match step.get() {
+            Step::Check => t.check_heading,
+            Step::Done(_) => t.done_heading,
+            _ => t.title_file,
+        };
+        format!("{prefix}{page}")
+    });
+
+    let go = move |next: Step| {
+        step.set(next);
+        request_animation_frame(browser::focus_main_heading);
+    };
+    let show_errors = move |found: FieldErrors| {
+        errors.set(found);
+        step.set(Step::Form);
+        request_animation_frame(|| browser::focus_id("error-summary"));
+    };
+    let on_continue = move |_| {
+        let found = draft.with_untracked(|d| validate(&d.case, meta.get_untracked().as_ref()));
+        if found.is_empty() {
+            errors.set(FieldErrors::new());
+            go(Step::Check);
+        } else {
+            show_errors(found);
+        }
+    };
+    let send = move || {
+        if sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        failure.set(None);
+        let current = draft.get_untracked();
+        spawn_local(async move {
+            let result = client::file_case(&current.case, &current.idempotency_key).await;
+            sending.set(false);
+            match result {
+                Ok(receipt) => {
+                    let mut mine = my_cases_from_json(browser::load(MY_CASES_KEY).as_deref());
+                    remember(
+                        &mut mine,
+                        MyCase {
+                            number: receipt.number.clone(),
+                            tracking_code: receipt.tracking_code.clone(),
+                            title: current.case.title.trim().to_owned(),
+                        },
+                    );
+                    browser::store(
+                        MY_CASES_KEY,
+                        &serde_json::to_string(&mine).unwrap_or_default(),
+                    );
+                    // Only now, with the case confirmed, is the draft let go.
+                    draft.set(Draft::new(browser::random_uuid()));
+                    browser::forget(DRAFT_KEY);
+                    errors.set(FieldErrors::new());
+                    go(Step::Done(receipt));
+                }
+                Err(ApiFailure::Server {
+                    status: 422,
+                    body: Some(body),
+                }) => show_errors(FieldErrors::from(body.fields)),
+                Err(other) => failure.set(Some(other)),
+            }
+        });
+    };
+    // A filing that failed for want of a connection goes out again by itself.
+    let listener = window_event_listener(leptos::ev::online, move |_| {
+        if failure.get_untracked().is_some() && step.with_untracked(|s| *s == Step::Check) {
+            send();
+        }
+    });
+    on_cleanup(move || listener.remove());
+
+    let update = move |edit: fn(&mut NewCase, String)| {
+        Callback::new(move |value: String| draft.update(|d| edit(&mut d.case, value)))
+    };
+    let error_for = move |field: &'static str| {
+        Signal::derive(move || {
+            errors.with(|e| {
+                e.get(field)
+                    .first()
+                    .map(|fe| error_text(i18n.t(), field, fe))
+            })
+        })
+    };
+    let value_of =
+        move |read: fn(&NewCase) -> String| Signal::derive(move || draft.with(|d| read(&d.case)));
+    let summary = Signal::derive(move || {
+        let t = i18n.t();
+        errors.with(|e| {
+            ordered_fields(e)
+                .into_iter()
+                .filter_map(|field| {
+                    e.get(&field).first().map(|fe| {
+                        (
+                            field_id(&field),
+                            format!("{}：{}", field_label(t, &field), error_text(t, &field, fe)),
+                        )
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let kinds = Signal::derive(move || {
+        CaseKind::ALL
+            .iter()
+            .map(|k| (k.code().to_owned(), kind_name(i18n.t(), *k).to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let categories = Signal::derive(move || {
+        let tag = i18n.locale().tag();
+        meta.with(|m| {
+            let Some(m) = m else { return Vec::new() };
+            m.categories
+                .iter()
+                .filter(|c| c.parent.is_none())
+                .map(|group| {
+                    let children = m
+                        .categories
+                        .iter()
+                        .filter(|c| c.parent.as_deref() == Some(group.code.as_str()))
+                        .map(|c| (c.code.clone(), c.name.get(tag).to_owned()))
+                        .collect();
+                    Choice::Group(group.name.get(tag).to_owned(), children)
+                })
+                .collect()
+        })
+    });
+    let districts = Signal::derive(move || {
+        let tag = i18n.locale().tag();
+        meta.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    m.districts
+                        .iter()
+                        .map(|d| Choice::Option(d.code.clone(), d.name.get(tag).to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+
+    let start = move || {
+        view! {
+            <h1 class="c-page-heading">{t!(i18n, title_file)}</h1>
+            <p class="c-lead">{t!(i18n, file_intro_for)}</p>
+            <div class="c-panel c-panel--warning">
+                <h2 class="c-panel__heading">{t!(i18n, file_intro_not_for)}</h2>
+                <ul>
+                    <li>{t!(i18n, file_intro_emergency)}</li>
+                    <li>{t!(i18n, file_intro_courts)}</li>
+                </ul>
+            </div>
+            <p>{t!(i18n, file_intro_time)}</p>
+            <button type="button" class="c-button c-button--start" on:click=move |_| go(Step::Form)>{t!(i18n, file_start)}</button>
+        }
+    };
+
+    let form = move || {
+        view! {
+            <h1 class="c-page-heading">{t!(i18n, file_form_heading)}</h1>
+            <ErrorSummary entries=summary/>
+            {restored.then(|| view! { <p class="c-notice" role="status">{t!(i18n, file_draft_restored)}</p> })}
+            <form class="c-form" novalidate on:submit=move |ev| { ev.prevent_default(); on_continue(()); }>
+                <RadioField field="kind" legend=Signal::derive(move || i18n.t().field_kind)
+                    value=value_of(|c| c.kind.map(|k| k.code().to_owned()).unwrap_or_default())
+                    on_change=Callback::new(move |code: String| draft.update(|d| d.case.kind = CaseKind::from_code(&code)))
+                    choices=kinds error=error_for("kind")/>
+                <SelectField field="category" label=Signal::derive(move || i18n.t().field_category)
+                    value=value_of(|c| c.category.clone()) on_change=update(|c, v| c.category = v)
+                    choices=categories error=error_for("category")/>
+                <SelectField field="district" label=Signal::derive(move || i18n.t().field_district)
+                    value=value_of(|c| c.district.clone()) on_change=update(|c, v| c.district = v)
+                    choices=districts error=error_for("district")/>
+                <TextField field="place" label=Signal::derive(move || i18n.t().field_place)
+                    hint=Signal::derive(move || i18n.t().field_place_hint)
+                    value=value_of(|c| c.place.clone()) on_input=update(|c, v| c.place = v)
+                    max_chars=PLACE_MAX_CHARS error=error_for("place")/>
+                <TextField field="title" label=Signal::derive(move || i18n.t().field_title)
+                    hint=Signal::derive(move || i18n.t().field_title_hint)
+                    value=value_of(|c| c.title.clone()) on_input=update(|c, v| c.title = v)
+                    max_chars=TITLE_MAX_CHARS error=error_for("title")/>
+                <TextField field="description" label=Signal::derive(move || i18n.t().field_description)
+                    hint=Signal::derive(move || i18n.t().field_description_hint) multiline=true
+                    value=value_of(|c| c.description.clone()) on_input=update(|c, v| c.description = v)
+                    max_chars=DESCRIPTION_MAX_CHARS error=error_for("description")/>
+                <fieldset class="c-fieldset c-fieldset--group">
+                    <legend class="c-fieldset__legend">{t!(i18n, contact_heading)}</legend>
+                    <p class="c-field__hint">{t!(i18n, contact_private_note)}</p>
+                    <TextField field="contact.name" label=Signal::derive(move || i18n.t().field_name)
+                        value=value_of(|c| c.contact.name.clone()) on_input=update(|c, v| c.contact.name = v)
+                        autocomplete="name" max_chars=NAME_MAX_CHARS error=error_for("contact.name")/>
+                    <TextField field="contact.phone" label=Signal::derive(move || i18n.t().field_phone)
+                        hint=Signal::derive(move || i18n.t().field_phone_hint) input_type="tel"
+                        value=value_of(|c| c.contact.phone.clone()) on_input=update(|c, v| c.contact.phone = v)
+                        autocomplete="tel" error=error_for("contact.phone")/>
+                </fieldset>
+                <CheckboxField field="publish" label=Signal::derive(move || i18n.t().field_publish)
+                    hint=Signal::derive(move || i18n.t().field_publish_hint)
+                    checked=Signal::derive(move || draft.with(|d| d.case.publish))
+                    on_change=Callback::new(move |on: bool| draft.update(|d| d.case.publish = on))
+                    error=error_for("publish")/>
+                <p class="c-privacy-notice" id="privacy-notice">{t!(i18n, privacy_notice)}</p>
+                <CheckboxField field="privacy_accepted" label=Signal::derive(move || i18n.t().field_privacy)
+                    checked=Signal::derive(move || draft.with(|d| d.case.privacy_accepted))
+                    on_change=Callback::new(move |on: bool| draft.update(|d| d.case.privacy_accepted = on))
+                    error=error_for("privacy_accepted")/>
+                <button type="submit" class="c-button">{t!(i18n, continue_button)}</button>
+            </form>
+        }
+    };
+
+    let check = move || {
+        let t = i18n.t();
+        let tag = i18n.locale().tag();
+        let case = draft.with(|d| d.case.clone());
+        let m = meta.get();
+        let name_of = |list: Option<Vec<(String, String)>>, code: &str| {
+            list.and_then(|l| l.into_iter().find(|(c, _)| c == code).map(|(_, n)| n))
+                .unwrap_or_else(|| code.to_owned())
+        };
+        let categories = m.as_ref().map(|m| {
+            m.categories
+                .iter()
+                .map(|c| (c.code.clone(), c.name.get(tag).to_owned()))
+                .collect()
+        });
+        let districts = m.as_ref().map(|m| {
+            m.districts
+                .iter()
+                .map(|d| (d.code.clone(), d.name.get(tag).to_owned()))
+                .collect()
+        });
+        let rows = vec![
+            (
+                "kind",
+                case.kind
+                    .map(|k| kind_name(t, k).to_owned())
+                    .unwrap_or_default(),
+            ),
+            ("category", name_of(categories, &case.category)),
+            ("district", name_of(districts, &case.district)),
+            ("place", case.place.trim().to_owned()),
+            ("title", case.title.trim().to_owned()),
+            ("description", case.description.trim().to_owned()),
+            ("contact.name", case.contact.name.trim().to_owned()),
+            ("contact.phone", case.contact.phone.trim().to_owned()),
+            (
+                "publish",
+                if case.publish { t.yes } else { t.no }.to_owned(),
+            ),
+        ];
+        view! {
+            <h1 class="c-page-heading">{t.check_heading}</h1>
+            <dl class="c-summary">
+                {rows.into_iter().map(|(field, value)| view! {
+                    <div class="c-summary__row">
+                        <dt class="c-summary__key">{field_label(t, field)}</dt>
+                        <dd class="c-summary__value">{value}</dd>
+                        <dd class="c-summary__action">
+                            <button type="button" class="c-link-button" on:click=move |_| {
+                                step.set(Step::Form);
+                                request_animation_frame(move || browser::focus_id(&field_id(field)));
+                            }>
+                                {t.check_change}<span class="u-visually-hidden">{format!(" {}", field_label(t, field))}</span>
+                            </button>
+                        </dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+            {move || failure.get().map(|f| {
+                let offline = f == ApiFailure::Network && !browser::online();
+                view! {
+                    <div class="c-state c-state--error" role="alert">
+                        <p>{move || if offline { i18n.t().send_failed_offline } else { i18n.t().send_failed }}</p>
+                    </div>
+                }
+            })}
+            <div class="c-actions">
+                <button type="button" class="c-button" prop:disabled=move || sending.get() on:click=move |_| send()>
+                    {move || if sending.get() { i18n.t().submitting } else if failure.with(Option::is_some) { i18n.t().send_retry } else { i18n.t().submit }}
+                </button>
+                <button type="button" class="c-button c-button--secondary" on:click=move |_| go(Step::Form)>{t.back}</button>
+            </div>
+        }
+    };
+
+    let done = move |receipt: CaseReceipt| {
+        let code = receipt.tracking_code.clone();
+        let copied = RwSignal::new(false);
+        let deadline = receipt.deadline.clone();
+        view! {
+            <div class="c-confirmation">
+                <h1 class="c-page-heading c-confirmation__heading">{t!(i18n, done_heading)}</h1>
+                <p class="c-confirmation__label">{t!(i18n, done_number)}</p>
+                <p class="c-confirmation__number">{receipt.number.to_string()}</p>
+            </div>
+            <div class="c-panel">
+                <h2 class="c-panel__heading">{t!(i18n, done_code)}</h2>
+                <p><code class="c-code">{code.clone()}</code></p>
+                <p>
+                    <button type="button" class="c-button c-button--secondary" on:click=move |_| {
+                        browser::copy_to_clipboard(&code);
+                        copied.set(true);
+                    }>{move || if copied.get() { i18n.t().copied } else { i18n.t().copy }}</button>
+                </p>
+                <p>{t!(i18n, done_code_note)}</p>
+            </div>
+            <dl class="c-facts">
+                <div class="c-facts__row">
+                    <dt>{t!(i18n, done_deadline)}</dt>
+                    <dd>{move || browser::format_date(&deadline, i18n.locale().tag(), false)}</dd>
+                </div>
+            </dl>
+            <h2 class="c-section__heading">{t!(i18n, done_next_heading)}</h2>
+            <p>{t!(i18n, done_next)}</p>
+            <p>{t!(i18n, done_saved_device)}</p>
+            <p><a href="tel:12345">{t!(i18n, footer_hotline)}</a></p>
+            <p>
+                <a href=AppRoute::TrackCase.path()>{t!(i18n, nav_track)}</a>
+                " · "
+                <button type="button" class="c-link-button" on:click=move |_| go(Step::Form)>{t!(i18n, done_another)}</button>
+            </p>
+        }
+    };
+
+    view! {
+        <div class="l-container l-page l-narrow">
+            {move || match step.get() {
+                Step::Start => start().into_any(),
+                Step::Form => form().into_any(),
+                Step::Check => check().into_any(),
+                Step::Done(receipt) => done(receipt).into_any(),
+            }}
+        </div>
+    }
+}
