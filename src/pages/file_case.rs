@@ -264,46 +264,46 @@ pub fn FileCasePage() -> impl IntoView {
             <ErrorSummary entries=summary/>
             {restored.then(|| view! { <p class="c-notice" role="status">{t!(i18n, file_draft_restored)}</p> })}
             <form class="c-form" novalidate on:submit=move |ev| { ev.prevent_default(); on_continue(()); }>
-                <RadioField field="kind" legend=Signal::derive(move || i18n.t().field_kind)
+                <RadioField field="kind" legend=t!(i18n, field_kind)
                     value=value_of(|c| c.kind.map(|k| k.code().to_owned()).unwrap_or_default())
                     on_change=Callback::new(move |code: String| draft.update(|d| d.case.kind = CaseKind::from_code(&code)))
                     choices=kinds error=error_for("kind")/>
-                <SelectField field="category" label=Signal::derive(move || i18n.t().field_category)
+                <SelectField field="category" label=t!(i18n, field_category)
                     value=value_of(|c| c.category.clone()) on_change=update(|c, v| c.category = v)
                     choices=categories error=error_for("category")/>
-                <SelectField field="district" label=Signal::derive(move || i18n.t().field_district)
+                <SelectField field="district" label=t!(i18n, field_district)
                     value=value_of(|c| c.district.clone()) on_change=update(|c, v| c.district = v)
                     choices=districts error=error_for("district")/>
-                <TextField field="place" label=Signal::derive(move || i18n.t().field_place)
-                    hint=Signal::derive(move || i18n.t().field_place_hint)
+                <TextField field="place" label=t!(i18n, field_place)
+                    hint=t!(i18n, field_place_hint)
                     value=value_of(|c| c.place.clone()) on_input=update(|c, v| c.place = v)
                     max_chars=PLACE_MAX_CHARS error=error_for("place")/>
-                <TextField field="title" label=Signal::derive(move || i18n.t().field_title)
-                    hint=Signal::derive(move || i18n.t().field_title_hint)
+                <TextField field="title" label=t!(i18n, field_title)
+                    hint=t!(i18n, field_title_hint)
                     value=value_of(|c| c.title.clone()) on_input=update(|c, v| c.title = v)
                     max_chars=TITLE_MAX_CHARS error=error_for("title")/>
-                <TextField field="description" label=Signal::derive(move || i18n.t().field_description)
-                    hint=Signal::derive(move || i18n.t().field_description_hint) multiline=true
+                <TextField field="description" label=t!(i18n, field_description)
+                    hint=t!(i18n, field_description_hint) multiline=true
                     value=value_of(|c| c.description.clone()) on_input=update(|c, v| c.description = v)
                     max_chars=DESCRIPTION_MAX_CHARS error=error_for("description")/>
                 <fieldset class="c-fieldset c-fieldset--group">
                     <legend class="c-fieldset__legend">{t!(i18n, contact_heading)}</legend>
                     <p class="c-field__hint">{t!(i18n, contact_private_note)}</p>
-                    <TextField field="contact.name" label=Signal::derive(move || i18n.t().field_name)
+                    <TextField field="contact.name" label=t!(i18n, field_name)
                         value=value_of(|c| c.contact.name.clone()) on_input=update(|c, v| c.contact.name = v)
                         autocomplete="name" max_chars=NAME_MAX_CHARS error=error_for("contact.name")/>
-                    <TextField field="contact.phone" label=Signal::derive(move || i18n.t().field_phone)
-                        hint=Signal::derive(move || i18n.t().field_phone_hint) input_type="tel"
+                    <TextField field="contact.phone" label=t!(i18n, field_phone)
+                        hint=t!(i18n, field_phone_hint) input_type="tel"
                         value=value_of(|c| c.contact.phone.clone()) on_input=update(|c, v| c.contact.phone = v)
                         autocomplete="tel" error=error_for("contact.phone")/>
                 </fieldset>
-                <CheckboxField field="publish" label=Signal::derive(move || i18n.t().field_publish)
-                    hint=Signal::derive(move || i18n.t().field_publish_hint)
+                <CheckboxField field="publish" label=t!(i18n, field_publish)
+                    hint=t!(i18n, field_publish_hint)
                     checked=Signal::derive(move || draft.with(|d| d.case.publish))
                     on_change=Callback::new(move |on: bool| draft.update(|d| d.case.publish = on))
                     error=error_for("publish")/>
                 <p class="c-privacy-notice" id="privacy-notice">{t!(i18n, privacy_notice)}</p>
-                <CheckboxField field="privacy_accepted" label=Signal::derive(move || i18n.t().field_privacy)
+                <CheckboxField field="privacy_accepted" label=t!(i18n, field_privacy)
                     checked=Signal::derive(move || draft.with(|d| d.case.privacy_accepted))
                     on_change=Callback::new(move |on: bool| draft.update(|d| d.case.privacy_accepted = on))
                     error=error_for("privacy_accepted")/>
