@@ -325,6 +325,50 @@ pub struct Reply {
     pub text: String,
 }
 
+/// The query of `GET /api/v1/cases/similar`: published cases sharing words with a title
+/// being typed, best match first ("someone may already have raised this").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct SimilarQuery {
+    /// The text to compare (a title); at most 100 characters. Any of its terms may match;
+    /// cases sharing more and rarer terms come first.
+    pub text: String,
+    /// How many cases (1 to 5, default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+impl SimilarQuery {
+    /// The number of cases asked for, or the field errors of a bad query.
+    pub fn validate(&self) -> Result<u32, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let chars = self.text.trim().chars().count();
+        if chars == 0 {
+            errors.add("text", FieldErrorCode::Required, None);
+        } else if chars > crate::limits::QUERY_MAX_CHARS {
+            errors.add(
+                "text",
+                FieldErrorCode::TooLong,
+                Some(crate::limits::QUERY_MAX_CHARS as u64),
+            );
+        }
+        let limit = self.limit.unwrap_or(crate::limits::SIMILAR_DEFAULT);
+        if !(1..=crate::limits::SIMILAR_MAX).contains(&limit) {
+            errors.add(
+                "limit",
+                FieldErrorCode::OutOfRange,
+                Some(u64::from(crate::limits::SIMILAR_MAX)),
+            );
+        }
+        if errors.is_empty() {
+            Ok(limit)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 /// The filters of `GET /api/v1/cases`. Codes are checked against [`Meta`]; an unknown one is
 /// a `400` with a field error, never an empty list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,5 +29,9 @@ pub const PAGE_SIZE_DEFAULT: u32 = 20;
 pub const PAGE_SIZE_MAX: u32 = 50;
 /// Most characters in a search query.
 pub const QUERY_MAX_CHARS: usize = 100;
+/// Most similar cases `GET /cases/similar` answers (and its default).
+pub const SIMILAR_MAX: u32 = 5;
+/// How many similar cases are offered while a title is typed.
+pub const SIMILAR_DEFAULT: u32 = 3;
 /// Most working days one extension of a deadline may add.
 pub const EXTENSION_MAX_WORKING_DAYS: u32 = 15;

@@ -19,6 +19,7 @@ use crate::routes;
         routes::healthz,
         routes::meta,
         routes::list_cases,
+        routes::similar_cases,
         routes::file_case,
         routes::upload,
         routes::get_case,

@@ -79,9 +79,25 @@ pub fn match_expression(query: &str) -> Option<String> {
     })
 }
 
+/// The FTS5 MATCH expression for "shares words with": any term may match (ranking then
+/// prefers text sharing more and rarer terms); `None` when the text has no term.
+pub fn any_expression(text: &str) -> Option<String> {
+    match_expression(text).map(|all| all.replace("\" \"", "\" OR \""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_expression_joins_the_terms_with_or() {
+        assert_eq!(
+            any_expression("夜间噪音").as_deref(),
+            Some("\"夜间\" OR \"间噪\" OR \"噪音\"")
+        );
+        assert_eq!(any_expression("噪音").as_deref(), Some("\"噪音\""));
+        assert_eq!(any_expression("!!"), None);
+    }
 
     #[test]
     fn chinese_is_cut_into_bigrams_and_english_into_words() {

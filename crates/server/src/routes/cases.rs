@@ -1,7 +1,8 @@
 use api::validate::page_limit;
 use api::{
     CaseDetail, CaseKind, CaseListQuery, CaseReceipt, CaseStatus, CaseSummary, ErrorBody,
-    FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, Taxon, tracking_code,
+    FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, SimilarQuery, Taxon,
+    tracking_code,
 };
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -22,6 +23,7 @@ use crate::storage::{CaseCursor, CaseFilter, CaseSort, CitizenOutcome, Filed, Fi
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(list_cases).post(file_case))
+        .route("/cases/similar", get(similar_cases))
         .route("/cases/{number}", get(get_case))
         .route("/cases/{number}/rating", axum::routing::post(rate_case))
         .route(
@@ -165,6 +167,23 @@ pub async fn list_cases(
         items: slice.items,
         next_cursor: slice.next.map(|cursor| encode_cursor(sort, cursor)),
     }))
+}
+
+/// Published cases that share words with a title being typed, best match first.
+#[utoipa::path(get, path = "/api/v1/cases/similar", tag = "cases", params(SimilarQuery),
+    responses((status = 200, description = "Up to `limit` published cases", body = Vec<CaseSummary>),
+              (status = 400, description = "No text, text too long, or a bad limit", body = ErrorBody)))]
+pub async fn similar_cases(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<SimilarQuery>,
+) -> Result<Json<Vec<CaseSummary>>, ApiError> {
+    let limit = query.validate().map_err(ApiError::bad_query)?;
+    let Some(expression) = crate::search::any_expression(&query.text) else {
+        return Ok(Json(Vec::new()));
+    };
+    let today = clock::cst_date(clock::now());
+    let cases = state.store.similar_cases(&expression, limit, today).await?;
+    Ok(Json(cases))
 }
 
 /// The hash of a tracking code as a person typed it, or a 401 when it cannot be one.

@@ -306,6 +306,15 @@ pub trait Store: Send + Sync + 'static {
         today: Date,
     ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError>;
 
+    /// Published cases whose search terms match `expression` (an FTS5 MATCH expression),
+    /// best match first.
+    async fn similar_cases(
+        &self,
+        expression: &str,
+        limit: u32,
+        today: Date,
+    ) -> Result<Vec<CaseSummary>, StoreError>;
+
     /// A published case's public page, or `None` when there is no such published case.
     async fn published_case(
         &self,

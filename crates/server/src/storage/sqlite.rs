@@ -970,6 +970,28 @@ impl Store for SqliteStore {
         Ok(Slice { items, next })
     }
 
+    async fn similar_cases(
+        &self,
+        expression: &str,
+        limit: u32,
+        today: Date,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        // Rank in the index first (bm25, bounded), then keep the published ones.
+        let rows: Vec<CaseRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {CASE_COLUMNS} FROM cases \
+             JOIN (SELECT rowid AS hit, rank FROM cases_search WHERE cases_search MATCH ? \
+                   ORDER BY rank LIMIT 200) AS found ON found.hit = cases.id \
+             WHERE published = 1 ORDER BY found.rank, cases.id DESC LIMIT ?"
+        )))
+        .bind(expression)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| row.into_summary(today))
+            .collect()
+    }
+
     async fn published_case(
         &self,
         number: &CaseNumber,

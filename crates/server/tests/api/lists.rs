@@ -385,3 +385,65 @@ async fn a_filed_case_is_found_by_search_at_once() {
         vec![receipt.number]
     );
 }
+
+#[tokio::test]
+async fn similar_cases_share_words_with_a_title_best_match_first_and_only_published() {
+    let app = TestApp::spawn_with(false).await;
+    let mut numbers = Vec::new();
+    for (title, description, publish) in [
+        (
+            "小区门口夜间施工噪音扰民",
+            "工地每晚十一点后还在施工，噪音很大。",
+            true,
+        ),
+        (
+            "夜间施工噪音",
+            "凌晨还在打桩，无法入睡，请尽快处理。",
+            false,
+        ),
+        ("共享单车乱停放", "地铁站出口单车堆积，行人无法通行。", true),
+        (
+            "施工围挡占用人行道",
+            "围挡占了一半人行道，老人孩子只能走机动车道。",
+            true,
+        ),
+    ] {
+        let mut case = crate::filing::valid_case();
+        case["title"] = serde_json::json!(title);
+        case["description"] = serde_json::json!(description);
+        case["place"] = serde_json::json!("某街道");
+        case["publish"] = serde_json::json!(publish);
+        let receipt: api::CaseReceipt = app.post_case(&case, None).await.json().await.unwrap();
+        numbers.push(receipt.number);
+    }
+    let similar: Vec<CaseSummary> = app
+        .get_json("/api/v1/cases/similar?text=晚上施工噪音太大")
+        .await;
+    let found: Vec<_> = similar.iter().map(|c| c.number.clone()).collect();
+    // The noise case shares 施工, 工噪 and 噪音; the hoarding case only 施工; the bicycle
+    // case nothing; the unpublished noise case is never offered.
+    assert_eq!(found, vec![numbers[0].clone(), numbers[3].clone()]);
+    let one: Vec<CaseSummary> = app
+        .get_json("/api/v1/cases/similar?text=晚上施工噪音太大&limit=1")
+        .await;
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].number, numbers[0]);
+    let none: Vec<CaseSummary> = app.get_json("/api/v1/cases/similar?text=%21%3F").await;
+    assert!(none.is_empty());
+    for (query, field) in [
+        ("text=%20", "text"),
+        ("text=噪音&limit=6", "limit"),
+        ("text=噪音&limit=0", "limit"),
+    ] {
+        let body = app
+            .get_error(&format!("/api/v1/cases/similar?{query}"), 400)
+            .await;
+        assert!(body.fields.contains_key(field), "{query}");
+    }
+    let long = "字".repeat(101);
+    let body = app
+        .get_error(&format!("/api/v1/cases/similar?text={long}"), 400)
+        .await;
+    assert_eq!(body.fields["text"][0].code, api::FieldErrorCode::TooLong);
+    app.get_error("/api/v1/cases/similar", 400).await;
+}

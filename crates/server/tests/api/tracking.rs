@@ -298,6 +298,7 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
         "/api/v1/documents?limit=50".to_owned(),
         "/api/v1/announcements?limit=50".to_owned(),
         "/api/v1/cases?district=wuhou&limit=50".to_owned(),
+        "/api/v1/cases/similar?text=夜间施工噪音扰民&limit=5".to_owned(),
         "/api/v1/cases?category=environment&limit=50".to_owned(),
         "/api/v1/cases?status=replied&limit=50".to_owned(),
     ];
