@@ -52,6 +52,8 @@ export default defineConfig({
       CIVIC_DATA_DIR: dataDir,
       CIVIC_STATIC_DIR: 'dist',
       CIVIC_DEMO: '1',
+      // Every test files from 127.0.0.1; the per-client limit has its own server tests.
+      CIVIC_FILING_RATE: '1000/60',
       RUST_LOG: 'warn',
     },
   },

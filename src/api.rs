@@ -95,6 +95,11 @@ async fn send_text(builder: RequestBuilder) -> Result<String, ApiFailure> {
 async fn success_text(response: Response) -> Result<String, ApiFailure> {
     let status = response.status();
     let text = response.text().await.map_err(|_| ApiFailure::Network)?;
+    answer(status, text)
+}
+
+/// The body of an answer with `status`, or the failure it stands for.
+fn answer(status: u16, text: String) -> Result<String, ApiFailure> {
     if (200..300).contains(&status) {
         Ok(text)
     } else {
@@ -160,6 +165,11 @@ pub async fn announcements(query: PageQuery) -> Result<Page<AnnouncementSummary>
 /// `GET /announcements/{id}`.
 pub async fn announcement(id: i64) -> Result<Announcement, ApiFailure> {
     send(Request::get(&url(&format!("/announcements/{id}")))).await
+}
+
+/// `GET /cases/similar`: published cases sharing words with `text`, best first.
+pub async fn similar_cases(text: &str) -> Result<Vec<CaseSummary>, ApiFailure> {
+    send(Request::get(&url("/cases/similar")).query([("text", text)])).await
 }
 
 /// `POST /cases`: files a case. `idempotency_key` is the draft's key: a retry after a lost

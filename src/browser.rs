@@ -175,3 +175,49 @@ pub fn focus_id(id: &str) {
 pub fn online() -> bool {
     window().is_none_or(|w| w.navigator().on_line())
 }
+
+/// Why the browser gave no position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPosition {
+    /// The person (or the browser's settings) said no.
+    Denied,
+    /// No position could be found in time, or the browser has no geolocation.
+    Unavailable,
+}
+
+/// The device's position (latitude, longitude), asked of the browser, which asks the person.
+pub async fn current_position() -> Result<(f64, f64), NoPosition> {
+    use wasm_bindgen_futures::JsFuture;
+    let geolocation = window()
+        .and_then(|w| w.navigator().geolocation().ok())
+        .ok_or(NoPosition::Unavailable)?;
+    let asked = js_sys::Promise::new(&mut |resolve, reject| {
+        let options = web_sys::PositionOptions::new();
+        options.set_timeout(15_000);
+        options.set_maximum_age(60_000);
+        let _ = geolocation.get_current_position_with_error_callback_and_options(
+            &resolve,
+            Some(&reject),
+            &options,
+        );
+    });
+    match JsFuture::from(asked).await {
+        Ok(position) => {
+            let coords = position.unchecked_into::<web_sys::Position>().coords();
+            Ok((coords.latitude(), coords.longitude()))
+        }
+        Err(error) => {
+            // Read by name, not by class: in-app browsers do not all expose the class.
+            let code = js_sys::Reflect::get(&error, &JsValue::from_str("code"))
+                .ok()
+                .and_then(|code| code.as_f64());
+            Err(
+                if code == Some(f64::from(web_sys::PositionError::PERMISSION_DENIED)) {
+                    NoPosition::Denied
+                } else {
+                    NoPosition::Unavailable
+                },
+            )
+        }
+    }
+}

@@ -138,7 +138,10 @@ test('the form can be completed with the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Tab');
   await page.keyboard.type('春熙路步行街');
   await page.keyboard.press('Tab');
-  await page.keyboard.type(uniqueTitle('键盘填写'));
+  await expect(page.getByRole('button', { name: '使用我的位置' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  // A title no published case shares a word with, so no similar-case links join the tab order.
+  await page.keyboard.type(uniqueTitle('Kbd'));
   await page.keyboard.press('Tab');
   await page.keyboard.type('路面坑洼，下雨后积水，电瓶车经过容易摔倒。');
   await page.keyboard.press('Tab');
@@ -213,4 +216,80 @@ test('a submission made offline is sent by itself when the connection returns', 
   await context.setOffline(false);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('诉求已提交');
   expect(await publishedWithTitle(page, title)).toBe(1);
+});
+
+test('"use my location" adds the position when allowed and says so in words when refused', async ({ page, context }) => {
+  await context.grantPermissions(['geolocation']);
+  await context.setGeolocation({ latitude: 30.64242, longitude: 104.04311 });
+  await openApp(page, '/file');
+  await page.getByRole('button', { name: '开始填写' }).click();
+  await page.getByRole('button', { name: '使用我的位置' }).click();
+  await expect(page.getByText('已添加位置：30.64242, 104.04311')).toBeVisible();
+  await expectNoAxeViolations(page);
+  // Kept in the draft across a reload, shown on the check page, sent with the case.
+  await page.reload();
+  await expect(page.getByText('已添加位置：30.64242, 104.04311')).toBeVisible();
+  const title = uniqueTitle('定位测试');
+  await fillValidCase(page, title, false);
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.locator('.c-summary')).toContainText('30.64242, 104.04311');
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/cases') && r.method() === 'POST');
+  await page.getByRole('button', { name: '提交诉求' }).click();
+  const body = (await sent).postDataJSON();
+  expect(body.latitude).toBeCloseTo(30.64242, 5);
+  expect(body.longitude).toBeCloseTo(104.04311, 5);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('诉求已提交');
+});
+
+test('refusing the location leaves a plain explanation and the place in words', async ({ page }) => {
+  // What the browser reports when the person says no (headless Chromium has no prompt).
+  await page.addInitScript(() => {
+    navigator.geolocation.getCurrentPosition = (_ok, fail) =>
+      fail?.({ code: 1, message: 'denied', PERMISSION_DENIED: 1, POSITION_UNAVAILABLE: 2, TIMEOUT: 3 } as GeolocationPositionError);
+  });
+  await openApp(page, '/file');
+  await page.getByRole('button', { name: '开始填写' }).click();
+  await page.getByRole('button', { name: '使用我的位置' }).click();
+  await expect(page.getByText('没有获得定位许可。您可以直接用文字描述地点。')).toBeVisible();
+  await expect(page.getByLabel('具体地点')).toBeEditable();
+});
+
+test('similar published cases are offered while the title is typed, without blocking', async ({ page }) => {
+  // A published case about noise exists in the demo data; the hint finds it by shared words.
+  const response = await page.request.get('/api/v1/cases/similar?text=' + encodeURIComponent('夜间施工噪音扰民'));
+  const expected: { number: string; title: string }[] = await response.json();
+  expect(expected.length).toBeGreaterThan(0);
+  await openApp(page, '/file');
+  await page.getByRole('button', { name: '开始填写' }).click();
+  await page.getByLabel('标题').fill('夜间施工噪音扰民');
+  const hint = page.getByRole('complementary', { name: '可能已经有人反映过' });
+  await expect(hint).toBeVisible();
+  await expect(hint.getByRole('link')).toHaveCount(Math.min(expected.length, 3));
+  await expect(hint.getByRole('link').first()).toHaveAttribute('href', `/cases/${expected[0].number}`);
+  await expectNoAxeViolations(page);
+  // Nothing similar: no hint.
+  await page.getByLabel('标题').fill('Zzqx qqzx wwxz');
+  await expect(hint).toHaveCount(0);
+});
+
+test('publishing a description with a phone, an ID number or an email warns before sending', async ({ page }) => {
+  await openApp(page, '/file');
+  await page.getByRole('button', { name: '开始填写' }).click();
+  await fillValidCase(page, uniqueTitle('隐私提醒'), true);
+  const warning = page.locator('.c-panel--warning', { hasText: '似乎有个人信息' });
+  await expect(warning).toHaveCount(0);
+  await page.getByLabel('具体情况').fill('噪音很大，请回电 138 0013 8000，或发邮件到 wang@example.com。');
+  await expect(warning).toBeVisible();
+  await expect(warning).toContainText('电话号码');
+  await expect(warning).toContainText('电子邮箱地址');
+  await expect(warning).not.toContainText('身份证号码');
+  await expectNoAxeViolations(page);
+  // Not published: nothing to warn about.
+  await page.getByLabel('同意公开我的诉求和答复').uncheck();
+  await expect(warning).toHaveCount(0);
+  await page.getByLabel('同意公开我的诉求和答复').check();
+  // The check page repeats the warning; it never blocks the filing.
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.locator('.c-panel--warning', { hasText: '似乎有个人信息' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '提交诉求' })).toBeEnabled();
 });

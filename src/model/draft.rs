@@ -44,6 +44,8 @@ impl Draft {
     pub fn is_blank(&self) -> bool {
         let c = &self.case;
         c.kind.is_none()
+            && c.latitude.is_none()
+            && c.photos.is_empty()
             && [
                 &c.category,
                 &c.district,
@@ -136,6 +138,10 @@ mod tests {
         assert_eq!(Draft::from_json(&draft.to_json()), Some(draft));
         assert_eq!(Draft::from_json("{\"garbage\":1}"), None);
         assert_eq!(Draft::from_json("not json"), None);
+        let mut located = Draft::new("draft-0123456789".into());
+        located.case.latitude = Some(30.6);
+        located.case.longitude = Some(104.0);
+        assert!(!located.is_blank(), "a shared position is worth keeping");
     }
 
     #[test]

@@ -15,6 +15,15 @@ pub struct PersonalDetails {
 }
 
 impl PersonalDetails {
+    /// What either found.
+    pub fn or(self, other: Self) -> Self {
+        Self {
+            phone: self.phone || other.phone,
+            id_card: self.id_card || other.id_card,
+            email: self.email || other.email,
+        }
+    }
+
     /// Whether nothing was found.
     pub fn is_none(&self) -> bool {
         !(self.phone || self.id_card || self.email)

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
-use crate::browser;
+use crate::browser::{self, NoPosition};
 use crate::components::form::{
     CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, fill,
 };
@@ -20,9 +20,30 @@ use crate::i18n::{Strings, use_i18n};
 use crate::model::draft::{
     DRAFT_KEY, Draft, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, ordered_fields, remember,
 };
+use crate::model::pii::{self, PersonalDetails};
+use crate::remote::Remote;
 use crate::routes::AppRoute;
 use crate::t;
-use api::limits::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, PLACE_MAX_CHARS, TITLE_MAX_CHARS};
+use api::limits::{
+    DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, PLACE_MAX_CHARS, TITLE_MAX_CHARS, TITLE_MIN_CHARS,
+};
+use std::time::Duration;
+
+/// A coordinate with five decimals (about a metre), without the float formatting machinery
+/// (which would add to the wasm).
+fn decimal5(value: f64) -> String {
+    let scaled = (value * 100_000.0).round() as i64;
+    let sign = if scaled < 0 { "-" } else { "" };
+    let scaled = scaled.unsigned_abs();
+    format!("{sign}{}.{:05}", scaled / 100_000, scaled % 100_000)
+}
+
+/// Where "use my location" stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Locating {
+    Asking,
+    Failed(NoPosition),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Step {
@@ -45,6 +66,7 @@ fn field_label(t: &'static Strings, field: &str) -> &'static str {
         "contact.phone" => t.field_phone,
         "publish" => t.field_publish,
         "privacy_accepted" => t.field_privacy,
+        "location" => t.field_location,
         _ => t.err_invalid_format,
     }
 }
@@ -89,6 +111,7 @@ pub fn FileCasePage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let sending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiFailure>);
+    let locating = RwSignal::new(None::<Locating>);
 
     // Every change is on the device before the next keystroke.
     Effect::new(move |_| draft.with(|d| browser::store(DRAFT_KEY, &d.to_json())));
@@ -242,6 +265,133 @@ pub fn FileCasePage() -> impl IntoView {
         })
     });
 
+    // Similar published cases, looked up once the title has rested for half a second.
+    let settled_title = RwSignal::new(draft.with_untracked(|d| d.case.title.trim().to_owned()));
+    let title_timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let title = draft.with(|d| d.case.title.trim().to_owned());
+        if let Some(timer) = title_timer.get_value() {
+            timer.clear();
+        }
+        let settle = move || {
+            if settled_title.get_untracked() != title {
+                settled_title.set(title);
+            }
+        };
+        title_timer.set_value(set_timeout_with_handle(settle, Duration::from_millis(500)).ok());
+    });
+    let similar = Remote::new(move || {
+        let text = settled_title.get();
+        async move {
+            if text.chars().count() < TITLE_MIN_CHARS {
+                Ok(Vec::new())
+            } else {
+                client::similar_cases(&text).await
+            }
+        }
+    });
+    let similar_cases = move || {
+        similar.ok().filter(|cases| !cases.is_empty()).map(|cases| {
+            view! {
+                <aside class="c-panel c-similar" aria-labelledby="similar-heading">
+                    <h2 class="c-panel__heading" id="similar-heading">{t!(i18n, similar_heading)}</h2>
+                    <p>{t!(i18n, similar_intro)}</p>
+                    <ul class="c-similar__list">
+                        {cases.into_iter().map(|case| view! {
+                            <li><a href=AppRoute::Case(case.number).path()>{case.title}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </aside>
+            }
+        })
+    };
+
+    // Personal details in text that is about to be published.
+    let personal = move || {
+        draft.with(|d| {
+            let c = &d.case;
+            let mut found = PersonalDetails::default();
+            if c.publish {
+                for text in [&c.title, &c.place, &c.description] {
+                    found = found.or(pii::find(text));
+                }
+            }
+            found
+        })
+    };
+    let pii_warning = move || {
+        let found = personal();
+        (!found.is_none()).then(|| {
+            let t = i18n.t();
+            let kinds = [
+                (found.phone, t.pii_phone),
+                (found.id_card, t.pii_id_card),
+                (found.email, t.pii_email),
+            ];
+            view! {
+                <div class="c-panel c-panel--warning">
+                    <h2 class="c-panel__heading">{t.pii_heading}</h2>
+                    <ul>{kinds.into_iter().filter(|k| k.0).map(|k| view! { <li>{k.1}</li> }).collect_view()}</ul>
+                    <p>{t.pii_advice}</p>
+                </div>
+            }
+        })
+    };
+
+    // "Use my location": the browser asks the person; refusing is fine.
+    let locate = move |_| {
+        locating.set(Some(Locating::Asking));
+        spawn_local(async move {
+            match browser::current_position().await {
+                Ok((lat, lon)) => {
+                    draft.update(|d| {
+                        d.case.latitude = Some(lat);
+                        d.case.longitude = Some(lon);
+                    });
+                    locating.set(None);
+                }
+                Err(why) => locating.set(Some(Locating::Failed(why))),
+            }
+        });
+    };
+    let coordinates = move || {
+        draft.with(|d| match (d.case.latitude, d.case.longitude) {
+            (Some(lat), Some(lon)) => Some(format!("{}, {}", decimal5(lat), decimal5(lon))),
+            _ => None,
+        })
+    };
+    let location = move || {
+        view! {
+            <div class="c-field c-location">
+                <div role="status">
+                    {move || {
+                        let t = i18n.t();
+                        match (locating.get(), coordinates()) {
+                            (Some(Locating::Asking), _) => Some(t.location_locating.to_owned()),
+                            (Some(Locating::Failed(NoPosition::Denied)), _) => Some(t.location_denied.to_owned()),
+                            (Some(Locating::Failed(NoPosition::Unavailable)), _) => Some(t.location_unavailable.to_owned()),
+                            (None, Some(at)) => Some(fill(t.location_added, at)),
+                            (None, None) => None,
+                        }.map(|text| view! { <p class="c-field__hint">{text}</p> })
+                    }}
+                </div>
+                {move || if coordinates().is_some() {
+                    view! {
+                        <button type="button" class="c-button c-button--secondary" on:click=move |_| {
+                            draft.update(|d| { d.case.latitude = None; d.case.longitude = None; });
+                        }>{t!(i18n, location_remove)}</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="c-button c-button--secondary" id="field-location"
+                            prop:disabled=move || locating.get() == Some(Locating::Asking)
+                            on:click=locate>{t!(i18n, location_use)}</button>
+                    }.into_any()
+                }}
+            </div>
+        }
+    };
+
     let start = move || {
         view! {
             <h1 class="c-page-heading">{t!(i18n, title_file)}</h1>
@@ -278,10 +428,12 @@ pub fn FileCasePage() -> impl IntoView {
                     hint=t!(i18n, field_place_hint)
                     value=value_of(|c| c.place.clone()) on_input=update(|c, v| c.place = v)
                     max_chars=PLACE_MAX_CHARS error=error_for("place")/>
+                {location}
                 <TextField field="title" label=t!(i18n, field_title)
                     hint=t!(i18n, field_title_hint)
                     value=value_of(|c| c.title.clone()) on_input=update(|c, v| c.title = v)
                     max_chars=TITLE_MAX_CHARS error=error_for("title")/>
+                <div aria-live="polite">{similar_cases}</div>
                 <TextField field="description" label=t!(i18n, field_description)
                     hint=t!(i18n, field_description_hint) multiline=true
                     value=value_of(|c| c.description.clone()) on_input=update(|c, v| c.description = v)
@@ -302,6 +454,7 @@ pub fn FileCasePage() -> impl IntoView {
                     checked=Signal::derive(move || draft.with(|d| d.case.publish))
                     on_change=Callback::new(move |on: bool| draft.update(|d| d.case.publish = on))
                     error=error_for("publish")/>
+                <div aria-live="polite">{pii_warning}</div>
                 <p class="c-privacy-notice" id="privacy-notice">{t!(i18n, privacy_notice)}</p>
                 <CheckboxField field="privacy_accepted" label=t!(i18n, field_privacy)
                     checked=Signal::derive(move || draft.with(|d| d.case.privacy_accepted))
@@ -343,6 +496,10 @@ pub fn FileCasePage() -> impl IntoView {
             ("category", name_of(categories, &case.category)),
             ("district", name_of(districts, &case.district)),
             ("place", case.place.trim().to_owned()),
+            (
+                "location",
+                coordinates().unwrap_or_else(|| t.not_given.to_owned()),
+            ),
             ("title", case.title.trim().to_owned()),
             ("description", case.description.trim().to_owned()),
             ("contact.name", case.contact.name.trim().to_owned()),
@@ -370,6 +527,7 @@ pub fn FileCasePage() -> impl IntoView {
                     </div>
                 }).collect_view()}
             </dl>
+            {pii_warning}
             {move || failure.get().map(|f| {
                 let offline = f == ApiFailure::Network && !browser::online();
                 view! {
