@@ -52,16 +52,88 @@ pub fn start_of_day(date: Date) -> i64 {
     date.midnight().assume_offset(CST).unix_timestamp()
 }
 
-/// The day `n` working days after `date`, skipping Saturdays and Sundays.
-///
-/// Public holidays and their make-up working days come with the lifecycle work; until
-/// then weekends are the only days off.
+/// A year, its public holidays that fall on weekdays and its make-up working days, as
+/// `(month, day)`.
+type YearOff = (i32, &'static [(u8, u8)], &'static [(u8, u8)]);
+
+/// Public holidays on weekdays and make-up working days on weekends (调休), as the State
+/// Council's yearly notices set them (国办发明电〔2024〕12号 for 2025, 〔2025〕7号 for 2026),
+/// as `(month, day)` per year. Add a year's line when its notice is published.
+const CALENDAR: &[YearOff] = &[
+    (
+        2025,
+        &[
+            (1, 1),
+            (1, 28),
+            (1, 29),
+            (1, 30),
+            (1, 31),
+            (2, 3),
+            (2, 4),
+            (4, 4),
+            (5, 1),
+            (5, 2),
+            (5, 5),
+            (6, 2),
+            (10, 1),
+            (10, 2),
+            (10, 3),
+            (10, 6),
+            (10, 7),
+            (10, 8),
+        ],
+        &[(1, 26), (2, 8), (4, 27), (9, 28), (10, 11)],
+    ),
+    (
+        2026,
+        &[
+            (1, 1),
+            (1, 2),
+            (2, 16),
+            (2, 17),
+            (2, 18),
+            (2, 19),
+            (2, 20),
+            (2, 23),
+            (4, 6),
+            (5, 1),
+            (5, 4),
+            (5, 5),
+            (6, 19),
+            (9, 25),
+            (10, 1),
+            (10, 2),
+            (10, 5),
+            (10, 6),
+            (10, 7),
+        ],
+        &[(1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10)],
+    ),
+];
+
+/// Whether government offices work on `date`: Monday to Friday unless a public holiday,
+/// and the weekend days a holiday's notice makes working days.
+pub fn is_working_day(date: Date) -> bool {
+    let key = (date.month() as u8, date.day());
+    let year = CALENDAR.iter().find(|(y, _, _)| *y == date.year());
+    if let Some((_, holidays, make_up)) = year {
+        if holidays.contains(&key) {
+            return false;
+        }
+        if make_up.contains(&key) {
+            return true;
+        }
+    }
+    !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+/// The day `n` working days after `date` (see [`is_working_day`]).
 pub fn add_working_days(date: Date, n: u32) -> Date {
     let mut day = date;
     let mut left = n;
     while left > 0 {
         day += Duration::days(1);
-        if !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        if is_working_day(day) {
             left -= 1;
         }
     }
@@ -101,6 +173,57 @@ mod tests {
             add_working_days(date!(2026 - 11 - 26), 0),
             date!(2026 - 11 - 26)
         );
+    }
+
+    #[test]
+    fn working_days_skip_public_holidays_and_count_make_up_days() {
+        // National Day 2026: 1–7 October off, Saturday 10 October worked.
+        assert!(!is_working_day(date!(2026 - 10 - 01)));
+        assert!(!is_working_day(date!(2026 - 10 - 07)));
+        assert!(is_working_day(date!(2026 - 10 - 10)));
+        assert!(is_working_day(date!(2026 - 09 - 20)));
+        // Filed on Wednesday 30 September: 3 working days are 8, 9 and 10 October.
+        assert_eq!(
+            add_working_days(date!(2026 - 09 - 30), 3),
+            date!(2026 - 10 - 10)
+        );
+        // Spring Festival 2026: 15–23 February off, Saturday 14 and 28 February worked.
+        assert_eq!(
+            add_working_days(date!(2026 - 02 - 13), 1),
+            date!(2026 - 02 - 14)
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 02 - 14), 1),
+            date!(2026 - 02 - 24)
+        );
+        // New Year 2025, and a year with no notice yet: weekends only.
+        assert!(!is_working_day(date!(2025 - 01 - 01)));
+        assert!(is_working_day(date!(2030 - 01 - 02)));
+        assert!(!is_working_day(date!(2030 - 01 - 05)));
+    }
+
+    #[test]
+    fn every_listed_holiday_is_a_weekday_and_every_make_up_day_a_weekend() {
+        for (year, holidays, make_up) in CALENDAR {
+            for (month, day) in *holidays {
+                let date =
+                    Date::from_calendar_date(*year, time::Month::try_from(*month).unwrap(), *day)
+                        .unwrap();
+                assert!(
+                    !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday),
+                    "{date}"
+                );
+            }
+            for (month, day) in *make_up {
+                let date =
+                    Date::from_calendar_date(*year, time::Month::try_from(*month).unwrap(), *day)
+                        .unwrap();
+                assert!(
+                    matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday),
+                    "{date}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -36,6 +36,11 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_FILING_RATE", default_value = "5/600", value_parser = crate::ratelimit::parse_rate)]
     pub filing_rate: crate::ratelimit::Rate,
 
+    /// Working days to reply, by case kind, over the default rule
+    /// (`consultation=3,help=5,complaint=5,praise=5,suggestion=10,report=10`).
+    #[arg(long, env = "CIVIC_REPLY_DAYS", default_value = "", value_parser = crate::rules::ReplyDays::parse)]
+    pub reply_days: crate::rules::ReplyDays,
+
     /// Days after a reply that an unrated case is closed by itself.
     #[arg(long, env = "CIVIC_AUTO_CLOSE_DAYS", default_value_t = 7)]
     pub auto_close_days: u32,
@@ -83,6 +88,7 @@ impl Settings {
             staff_token: None,
             frame_ancestors: Origins::default(),
             auto_close_days: 7,
+            reply_days: crate::rules::ReplyDays::default(),
             filing_rate: crate::ratelimit::Rate {
                 max: 1000,
                 window: std::time::Duration::from_secs(60),

@@ -12,7 +12,7 @@ use api::{
 use time::{Date, Duration};
 
 use crate::clock;
-use crate::rules::reply_working_days;
+use crate::rules::ReplyDays;
 use crate::storage::{CaseRecord, EventRecord, Store, StoreError};
 use crate::taxonomy;
 
@@ -196,7 +196,10 @@ fn make_case(
         _ => 4 + rng.below(2),
     }
     .min(5);
-    let deadline = clock::add_working_days(clock::cst_date(submitted_at), reply_working_days(kind));
+    let deadline = clock::add_working_days(
+        clock::cst_date(submitted_at),
+        ReplyDays::default().days(kind),
+    );
     let deadline_passed_at = clock::start_of_day(deadline) + 86_400;
 
     let mut events = vec![EventRecord {

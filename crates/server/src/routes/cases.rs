@@ -16,7 +16,6 @@ use super::{bad_cursor, check_code, known, parse_number};
 use crate::clock;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::rules::reply_working_days;
 use crate::startup::AppState;
 use crate::storage::{CaseCursor, CaseFilter, CaseSort, CitizenOutcome, Filed, FiledCase, Filing};
 
@@ -282,7 +281,13 @@ pub async fn follow_up_case(
     let hash = code_hash(&follow_up.tracking_code)?;
     let outcome = state
         .store
-        .follow_up(&number, &hash, &follow_up.text, clock::now())
+        .follow_up(
+            &number,
+            &hash,
+            &follow_up.text,
+            clock::now(),
+            &state.settings.reply_days,
+        )
         .await?;
     citizen_outcome(
         outcome,
@@ -368,7 +373,10 @@ pub async fn file_case(
         crate::hashing::hex_sha256(&body)
     };
     let filing = Filing {
-        deadline: clock::add_working_days(clock::cst_date(now), reply_working_days(kind)),
+        deadline: clock::add_working_days(
+            clock::cst_date(now),
+            state.settings.reply_days.days(kind),
+        ),
         case,
         submitted_at: now,
         // The code was just made, so it always reads back; only its hash is stored.

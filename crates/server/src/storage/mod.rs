@@ -349,6 +349,7 @@ pub trait Store: Send + Sync + 'static {
         tracking_hash: &str,
         text: &str,
         at: i64,
+        reply_days: &crate::rules::ReplyDays,
     ) -> Result<CitizenOutcome, StoreError>;
 
     /// Documents matching `filter`, newest first, after `cursor`.

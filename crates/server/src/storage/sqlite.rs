@@ -1087,6 +1087,7 @@ impl Store for SqliteStore {
         tracking_hash: &str,
         text: &str,
         at: i64,
+        reply_days: &crate::rules::ReplyDays,
     ) -> Result<CitizenOutcome, StoreError> {
         let _writer = self.filing.lock().await;
         let Some(id) = self.owned_case_id(number, tracking_hash).await? else {
@@ -1111,7 +1112,7 @@ impl Store for SqliteStore {
         let kind = decode_code(&kind, CaseKind::from_code)?;
         let deadline = clock::iso_date(clock::add_working_days(
             clock::cst_date(at),
-            crate::rules::reply_working_days(kind),
+            reply_days.days(kind),
         ));
         sqlx::query("UPDATE cases SET status = ?, deadline = ? WHERE id = ?")
             .bind(CaseStatus::InProgress.code())

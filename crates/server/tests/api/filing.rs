@@ -364,3 +364,23 @@ async fn each_broken_rule_is_a_422_on_its_field() {
         .unwrap();
     assert_eq!(count, 0, "nothing invalid was stored");
 }
+
+#[tokio::test]
+async fn the_reply_deadline_follows_the_citys_rule_for_the_kind() {
+    use civic_server::clock;
+    let app = TestApp::spawn_custom(false, None, |settings| {
+        settings.reply_days = civic_server::rules::ReplyDays::parse("complaint=12").unwrap();
+    })
+    .await;
+    for (kind, days) in [("complaint", 12), ("consultation", 3), ("suggestion", 10)] {
+        let mut case = valid_case();
+        case["kind"] = json!(kind);
+        let receipt: CaseReceipt = app.post_case(&case, None).await.json().await.unwrap();
+        let filed_on = clock::parse_iso_date(&receipt.submitted_at[..10]).unwrap();
+        assert_eq!(
+            receipt.deadline,
+            clock::iso_date(clock::add_working_days(filed_on, days)),
+            "{kind}"
+        );
+    }
+}
