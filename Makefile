@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 ARGS ?=
 
-.PHONY: run test build tools size e2e clean
+.PHONY: run test build tools size e2e bench clean
 
 ## install the build tools that are missing (wasm target, Trunk, wasm-bindgen, wasm-opt)
 tools:
@@ -34,6 +34,11 @@ test:
 ## print the first-load size of the release app, raw and brotli (budget: 200 KiB brotli)
 size: build
 	target/release/civic-server size dist --budget-kib 200
+
+## the server at a million cases: request rate and p50/p99 per public request (not a test;
+## seeding takes ~15 minutes once, then target/bench/ keeps the file). CIVIC_BENCH_CASES=50000 for a quick look.
+bench:
+	cargo bench --locked -p civic-server --bench scale
 
 ## only the Playwright suite (needs a built dist/ and a debug server)
 e2e:

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use civic_server::config::Settings;
 use civic_server::startup::Application;
 use civic_server::storage::{Applied, SqliteStore, Store};
-use civic_server::{clock, demo, taxonomy, web};
+use civic_server::{clock, demo, web};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -230,20 +230,8 @@ async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
 }
 
 async fn seed(settings: &Settings, size: demo::DemoSize) -> Result<(), String> {
-    let store = SqliteStore::open(&settings.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    store
-        .install_taxonomy(&taxonomy::chengdu())
-        .await
-        .map_err(|e| e.to_string())?;
-    if !store.is_empty().await.map_err(|e| e.to_string())? {
-        return Err("the database already holds data; use a new file".into());
-    }
     let started = std::time::Instant::now();
-    demo::seed(&store, size, clock::now())
-        .await
-        .map_err(|e| e.to_string())?;
+    demo::seed_new_database(&settings.database_url, size).await?;
     println!(
         "seeded {} cases, {} documents, {} announcements in {:.1} s",
         size.cases,

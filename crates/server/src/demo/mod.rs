@@ -611,6 +611,24 @@ pub async fn seed(store: &dyn Store, size: DemoSize, now: i64) -> Result<(), Sto
     generate_cases(store, SEED, now, size.cases, 5_000).await
 }
 
+/// Opens the database at `url`, installs the taxonomy and seeds it with demo data of
+/// `size`; refuses a database that already holds data.
+pub async fn seed_new_database(url: &str, size: DemoSize) -> Result<(), String> {
+    let store = crate::storage::SqliteStore::open(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    store
+        .install_taxonomy(&crate::taxonomy::chengdu())
+        .await
+        .map_err(|e| e.to_string())?;
+    if !store.is_empty().await.map_err(|e| e.to_string())? {
+        return Err("the database already holds data; use a new file".into());
+    }
+    seed(&store, size, clock::now())
+        .await
+        .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -976,11 +976,13 @@ impl Store for SqliteStore {
         limit: u32,
         today: Date,
     ) -> Result<Vec<CaseSummary>, StoreError> {
-        // Rank in the index first (bm25, bounded), then keep the published ones.
+        // Ranking every case that shares any term would score a large share of a million
+        // cases; the newest 500 that share one are read in rowid order (no scoring), and
+        // only those are ranked (bm25). A similar case worth offering is a recent one.
         let rows: Vec<CaseRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT {CASE_COLUMNS} FROM cases \
              JOIN (SELECT rowid AS hit, rank FROM cases_search WHERE cases_search MATCH ? \
-                   ORDER BY rank LIMIT 200) AS found ON found.hit = cases.id \
+                   ORDER BY rowid DESC LIMIT 500) AS found ON found.hit = cases.id \
              WHERE published = 1 ORDER BY found.rank, cases.id DESC LIMIT ?"
         )))
         .bind(expression)
