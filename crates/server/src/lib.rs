@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod feeds;
 pub mod hashing;
 pub mod openapi;
 pub mod photos;

@@ -150,6 +150,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api", axum::routing::any(routes::unknown_route))
         .route("/api/", axum::routing::any(routes::unknown_route))
         .route("/healthz", get(routes::healthz))
+        .route(
+            "/feeds/announcements.atom",
+            get(crate::feeds::announcements),
+        )
+        .route("/feeds/documents.atom", get(crate::feeds::documents))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .with_state(state);

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod errors;
+mod feeds;
 mod filing;
 mod lists;
 mod meta;
