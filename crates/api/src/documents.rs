@@ -134,6 +134,51 @@ pub struct DocumentSummary {
     pub validity: Validity,
     /// The language it is written in.
     pub language: ContentLanguage,
+    /// Where a search's terms occur, when the list answered a search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Highlight>,
+}
+
+/// Where a search's terms occur in a result, so a list can mark them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Highlight {
+    /// The matched stretches of the title.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub title: Vec<Span>,
+    /// A stretch of the body around its first match (whole when short), as plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+    /// The matched stretches of the excerpt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excerpt_marks: Vec<Span>,
+}
+
+/// A stretch of text, counted in characters (Unicode scalar values) from 0, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Span {
+    /// The first character.
+    pub start: u32,
+    /// One past the last character.
+    pub end: u32,
+}
+
+/// The query of `GET /api/v1/announcements`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AnnouncementListQuery {
+    /// Words to find in the title or body (as for documents); results then come best match
+    /// first, with a [`Highlight`], and pinning does not apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Items per page (1 to 50, default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 /// A government document's page.
@@ -160,6 +205,17 @@ pub struct Document {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DocumentListQuery {
+    /// Words to find in the title or body, in Chinese or English; two-character and longer
+    /// Chinese terms match inside longer text. With `q`, results come best match first
+    /// (an exact title match before all others) and carry a [`Highlight`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// A topic: the code of a case-category group (`housing`, `transport`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// The year the document was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
     /// A document type code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_type: Option<String>,
@@ -193,6 +249,9 @@ pub struct AnnouncementSummary {
     pub pinned: bool,
     /// The language it is written in.
     pub language: ContentLanguage,
+    /// Where a search's terms occur, when the list answered a search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Highlight>,
 }
 
 /// An announcement's page.

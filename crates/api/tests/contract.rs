@@ -150,8 +150,17 @@ fn every_wire_type_survives_a_json_round_trip() {
         published_on: "2026-01-06".into(),
         validity: Validity::Amended,
         language: ContentLanguage::ZhCn,
+        highlight: None,
     };
     round_trip(doc.clone());
+    round_trip(DocumentSummary {
+        highlight: Some(Highlight {
+            title: vec![Span { start: 3, end: 6 }],
+            excerpt: Some("……住房公积金缴存……".into()),
+            excerpt_marks: vec![Span { start: 4, end: 7 }],
+        }),
+        ..doc.clone()
+    });
     round_trip(Document {
         summary: doc,
         effective_on: Some("2026-02-01".into()),
@@ -177,6 +186,7 @@ fn every_wire_type_survives_a_json_round_trip() {
         published_at: "2026-11-20T10:00:00+08:00".into(),
         pinned: true,
         language: ContentLanguage::En,
+        highlight: None,
     };
     round_trip(Announcement {
         summary: announcement,

@@ -79,6 +79,108 @@ pub fn match_expression(query: &str) -> Option<String> {
     })
 }
 
+/// The plain text of a structured body, one block or item a line (for indexing and
+/// excerpts).
+pub fn blocks_text(blocks: &[api::Block]) -> String {
+    let mut text = String::new();
+    for block in blocks {
+        let lines: Vec<&str> = match block {
+            api::Block::Heading { text } | api::Block::Paragraph { text } => vec![text],
+            api::Block::List { items, .. } => items.iter().map(String::as_str).collect(),
+        };
+        for line in lines {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(line);
+        }
+    }
+    text
+}
+
+/// The stretches of `text` where a term of `query` occurs, merged where they touch or overlap
+/// (so 医保报销 marks as one stretch); words match whole and case-blind.
+pub fn marks(text: &str, query: &str) -> Vec<api::Span> {
+    let chars: Vec<char> = text.chars().collect();
+    let lower: Vec<char> = chars
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for term in terms(query) {
+        let t: Vec<char> = term.chars().collect();
+        if t.is_empty() || t.len() > lower.len() {
+            continue;
+        }
+        let word = !t.iter().any(|c| is_cjk(*c));
+        for start in 0..=lower.len() - t.len() {
+            let end = start + t.len();
+            if lower[start..end] != t[..] {
+                continue;
+            }
+            let alone = |at: Option<&char>| at.is_none_or(|c| !c.is_alphanumeric() || is_cjk(*c));
+            if word
+                && !(alone(start.checked_sub(1).and_then(|i| lower.get(i)))
+                    && alone(lower.get(end)))
+            {
+                continue;
+            }
+            found.push((start, end));
+        }
+    }
+    found.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in found {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(start, end)| api::Span {
+            start: start as u32,
+            end: end as u32,
+        })
+        .collect()
+}
+
+/// The title's marks and a stretch of `body` (about `EXCERPT_CHARS` characters) around its
+/// first match, with that stretch's marks.
+pub fn highlight(title: &str, body: &str, query: &str) -> api::Highlight {
+    const EXCERPT_CHARS: usize = 80;
+    let body_marks = marks(body, query);
+    let chars: Vec<char> = body.chars().collect();
+    let excerpt = body_marks.first().map(|first| {
+        let first = first.start as usize;
+        let start = first.saturating_sub(EXCERPT_CHARS / 4);
+        let end = (start + EXCERPT_CHARS).min(chars.len());
+        let start = end.saturating_sub(EXCERPT_CHARS).min(start);
+        (start, chars[start..end].iter().collect::<String>())
+    });
+    let (excerpt, excerpt_marks) = match excerpt {
+        Some((offset, text)) => {
+            let shown = text.chars().count() as u32;
+            let marks = body_marks
+                .iter()
+                .filter(|m| m.start as usize >= offset)
+                .map(|m| api::Span {
+                    start: m.start - offset as u32,
+                    end: (m.end - offset as u32).min(shown),
+                })
+                .filter(|m| m.start < shown)
+                .collect();
+            (Some(text), marks)
+        }
+        None => (None, Vec::new()),
+    };
+    api::Highlight {
+        title: marks(title, query),
+        excerpt,
+        excerpt_marks,
+    }
+}
+
 /// The FTS5 MATCH expression for "shares words with": any term may match (ranking then
 /// prefers text sharing more and rarer terms); `None` when the text has no term.
 pub fn any_expression(text: &str) -> Option<String> {
@@ -88,6 +190,43 @@ pub fn any_expression(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_cover_what_the_query_found() {
+        let span = |start, end| api::Span { start, end };
+        // Overlapping bigrams make one stretch; counted in characters, not bytes.
+        assert_eq!(marks("关于医保报销的通知", "医保报销"), [span(2, 6)]);
+        assert_eq!(marks("医保，医保", "医保"), [span(0, 2), span(3, 5)]);
+        // Words are whole and case-blind; a word inside a longer one is not marked.
+        assert_eq!(
+            marks("Noise rules: noisy bars and NOISE at night", "noise"),
+            [span(0, 5), span(28, 33)]
+        );
+        assert_eq!(
+            marks("公积金 and housing", "Housing 公积金"),
+            [span(0, 3), span(8, 15)]
+        );
+        assert!(marks("nothing here", "噪音").is_empty());
+    }
+
+    #[test]
+    fn a_highlight_shows_the_body_around_its_first_match() {
+        let body = format!("{}公积金提取{}", "前".repeat(100), "后".repeat(100));
+        let h = highlight("住房公积金管理办法", &body, "公积金");
+        assert_eq!(h.title, [api::Span { start: 2, end: 5 }]);
+        let excerpt = h.excerpt.unwrap();
+        assert_eq!(excerpt.chars().count(), 80);
+        assert_eq!(h.excerpt_marks.len(), 1);
+        let m = h.excerpt_marks[0];
+        let marked: String = excerpt
+            .chars()
+            .skip(m.start as usize)
+            .take((m.end - m.start) as usize)
+            .collect();
+        assert_eq!(marked, "公积金");
+        let none = highlight("标题", "正文", "公积金");
+        assert!(none.title.is_empty() && none.excerpt.is_none());
+    }
 
     #[test]
     fn any_expression_joins_the_terms_with_or() {

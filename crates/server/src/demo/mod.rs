@@ -512,6 +512,7 @@ pub fn generate_documents(seed: u64, anchor: Date, count: usize) -> Vec<Document
                 published_on: clock::iso_date(published.min(anchor)),
                 validity: Validity::Effective,
                 language,
+                highlight: None,
             },
             effective_on: matches!(doc_type, DocumentType::Regulation | DocumentType::Normative)
                 .then(|| clock::iso_date(issued + Duration::days(30))),
@@ -591,6 +592,7 @@ pub fn generate_announcements(seed: u64, anchor: Date, count: usize) -> Vec<Anno
                     published_at: clock::rfc3339(published_at),
                     pinned,
                     language,
+                    highlight: None,
                 },
                 body,
             }

@@ -1,14 +1,14 @@
 use api::validate::page_limit;
-use api::{Announcement, AnnouncementSummary, ErrorBody, Page, PageQuery};
+use api::{Announcement, AnnouncementListQuery, AnnouncementSummary, ErrorBody, Page};
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{bad_cursor, parse_id};
+use super::{bad_cursor, decode_search_cursor, parse_id, search_page, search_query};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::startup::AppState;
-use crate::storage::AnnouncementCursor;
+use crate::storage::{AnnouncementCursor, TextSearch};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -32,15 +32,36 @@ fn decode_cursor(text: &str) -> Option<AnnouncementCursor> {
     })
 }
 
-/// Announcements: pinned first, then newest first.
-#[utoipa::path(get, path = "/api/v1/announcements", tag = "announcements", params(PageQuery),
+/// Announcements: pinned first, then newest first; with `q`, best match first.
+#[utoipa::path(get, path = "/api/v1/announcements", tag = "announcements", params(AnnouncementListQuery),
     responses((status = 200, description = "A page of announcements", body = Page<AnnouncementSummary>),
               (status = 400, description = "The limit or the cursor is not valid", body = ErrorBody)))]
 pub async fn list_announcements(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    ApiQuery(query): ApiQuery<AnnouncementListQuery>,
 ) -> Result<Json<Page<AnnouncementSummary>>, ApiError> {
+    let mut errors = page_limit(query.limit).err().unwrap_or_default();
+    let search = search_query(&mut errors, query.q.as_deref());
+    if !errors.is_empty() {
+        return Err(ApiError::bad_query(errors));
+    }
     let limit = page_limit(query.limit).map_err(ApiError::bad_query)?;
+    if let Some((text, expression)) = search {
+        let offset = match query.cursor.as_deref() {
+            Some(cursor) => decode_search_cursor(cursor).ok_or_else(bad_cursor)?,
+            None => 0,
+        };
+        let search = TextSearch {
+            text,
+            expression,
+            offset,
+            limit,
+        };
+        let found = state.store.search_announcements(&search).await?;
+        return Ok(Json(search_page(found, &search, |a| {
+            (&a.title, &mut a.highlight)
+        })));
+    }
     let cursor = match query.cursor.as_deref() {
         Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),
         None => None,

@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::{bad_cursor, check_code, known, parse_number};
+use super::{bad_cursor, check_code, known, parse_number, search_query};
 use crate::clock;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -113,24 +113,7 @@ pub async fn list_cases(
         },
     )
     .unwrap_or_default();
-    let text = match api::validate::search_query(query.q.as_deref()) {
-        Ok(Some(q)) => {
-            let expression = crate::search::match_expression(&q);
-            if expression.is_none() {
-                errors.add("q", FieldErrorCode::InvalidFormat, None);
-            }
-            expression
-        }
-        Ok(None) => None,
-        Err(too_long) => {
-            for field in too_long.fields() {
-                for error in too_long.get(field) {
-                    errors.add(field, error.code, error.limit);
-                }
-            }
-            None
-        }
-    };
+    let text = search_query(&mut errors, query.q.as_deref()).map(|(_, expression)| expression);
     let from = parse_day(&mut errors, "from", query.from.as_deref());
     let to = parse_day(&mut errors, "to", query.to.as_deref());
     if let (Some(from), Some(to)) = (from, to)

@@ -1,16 +1,19 @@
 use api::validate::page_limit;
 use api::{
-    Document, DocumentListQuery, DocumentSummary, DocumentType, ErrorBody, Page, Taxon, Validity,
+    Document, DocumentListQuery, DocumentSummary, DocumentType, ErrorBody, FieldErrorCode, Page,
+    Taxon, Validity,
 };
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{bad_cursor, check_code, known, parse_id};
+use super::{
+    bad_cursor, check_code, decode_search_cursor, known, parse_id, search_page, search_query,
+};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::startup::AppState;
-use crate::storage::{DocumentCursor, DocumentFilter};
+use crate::storage::{DocumentCursor, DocumentFilter, TextSearch};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -27,7 +30,7 @@ fn decode_cursor(text: &str) -> Option<DocumentCursor> {
     })
 }
 
-/// The catalogue of government documents, newest first.
+/// The catalogue of government documents, newest first; with `q`, best match first.
 #[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(DocumentListQuery),
     responses((status = 200, description = "A page of documents", body = Page<DocumentSummary>),
               (status = 400, description = "A filter or the cursor is not valid", body = ErrorBody)))]
@@ -55,18 +58,48 @@ pub async fn list_documents(
         query.agency.as_deref(),
         known(meta, Taxon::Department),
     );
+    // A topic is a category group: a known category code without a dot.
+    let topic = check_code(&mut errors, "topic", query.topic.as_deref(), |code| {
+        (!code.contains('.') && known(meta, Taxon::Category)(code).is_some())
+            .then(|| code.to_owned())
+    });
+    if query
+        .year
+        .is_some_and(|year| !(1949..=2100).contains(&year))
+    {
+        errors.add("year", FieldErrorCode::OutOfRange, None);
+    }
+    let search = search_query(&mut errors, query.q.as_deref());
     if !errors.is_empty() {
         return Err(ApiError::bad_query(errors));
     }
-    let cursor = match query.cursor.as_deref() {
-        Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),
-        None => None,
-    };
     let limit = page_limit(query.limit).map_err(ApiError::bad_query)?;
     let filter = DocumentFilter {
         doc_type,
         validity,
         agency,
+        topic,
+        year: query.year,
+    };
+    if let Some((text, expression)) = search {
+        let offset = match query.cursor.as_deref() {
+            Some(cursor) => decode_search_cursor(cursor).ok_or_else(bad_cursor)?,
+            None => 0,
+        };
+        let search = TextSearch {
+            text,
+            expression,
+            offset,
+            limit,
+        };
+        let found = state.store.search_documents(&search, &filter).await?;
+        return Ok(Json(search_page(found, &search, |d| {
+            (&d.title, &mut d.highlight)
+        })));
+    }
+    let cursor = match query.cursor.as_deref() {
+        Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),
+        None => None,
     };
     let slice = state.store.documents(&filter, cursor, limit).await?;
     Ok(Json(Page {

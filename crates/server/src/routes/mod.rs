@@ -106,6 +106,63 @@ pub(crate) fn known(meta: &api::Meta, taxon: api::Taxon) -> impl Fn(&str) -> Opt
     move |code| meta.knows(taxon, code).then(|| code.to_owned())
 }
 
+/// The text of `q` (trimmed) and its FTS5 MATCH expression; a field error on `q` when it is
+/// too long or holds no searchable term. `None` without a query.
+pub(crate) fn search_query(errors: &mut FieldErrors, q: Option<&str>) -> Option<(String, String)> {
+    match api::validate::search_query(q) {
+        Ok(Some(text)) => match crate::search::match_expression(&text) {
+            Some(expression) => Some((text, expression)),
+            None => {
+                errors.add("q", FieldErrorCode::InvalidFormat, None);
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(too_long) => {
+            for field in too_long.fields() {
+                for error in too_long.get(field) {
+                    errors.add(field, error.code, error.limit);
+                }
+            }
+            None
+        }
+    }
+}
+
+/// The deepest a search can be paged (results are ranked, so pages are offsets).
+pub(crate) const SEARCH_OFFSET_MAX: u32 = 1_000;
+
+/// A search results' cursor: `s` and how many results came before.
+pub(crate) fn decode_search_cursor(text: &str) -> Option<u32> {
+    text.strip_prefix('s')?
+        .parse()
+        .ok()
+        .filter(|offset| *offset <= SEARCH_OFFSET_MAX)
+}
+
+/// A page of search results, each with its highlight, and the cursor of the next page.
+pub(crate) fn search_page<T>(
+    found: crate::storage::Found<T>,
+    search: &crate::storage::TextSearch,
+    parts: impl Fn(&mut T) -> (&String, &mut Option<api::Highlight>),
+) -> api::Page<T> {
+    let items: Vec<T> = found
+        .items
+        .into_iter()
+        .map(|(mut item, body)| {
+            let (title, highlight) = parts(&mut item);
+            let body = crate::search::blocks_text(&body);
+            *highlight = Some(crate::search::highlight(title, &body, &search.text));
+            item
+        })
+        .collect();
+    let next = search.offset + items.len() as u32;
+    api::Page {
+        items,
+        next_cursor: (found.more && next <= SEARCH_OFFSET_MAX).then(|| format!("s{next}")),
+    }
+}
+
 /// The error body of a malformed cursor.
 pub(crate) fn bad_cursor() -> ApiError {
     let mut fields = FieldErrors::new();

@@ -85,6 +85,32 @@ pub struct DocumentFilter {
     pub validity: Option<Validity>,
     /// Only documents issued by this department.
     pub agency: Option<String>,
+    /// Only documents on this topic (a category group's code).
+    pub topic: Option<String>,
+    /// Only documents issued in this year.
+    pub year: Option<i32>,
+}
+
+/// A text search of documents or announcements, one page of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSearch {
+    /// The query as typed (trimmed): a title equal to it comes first.
+    pub text: String,
+    /// Its FTS5 MATCH expression (see [`crate::search::match_expression`]).
+    pub expression: String,
+    /// How many results earlier pages showed.
+    pub offset: u32,
+    /// Results on this page.
+    pub limit: u32,
+}
+
+/// One page of search results: each with its body (for the highlight), and whether more follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<T> {
+    /// The results, best first.
+    pub items: Vec<(T, Vec<api::Block>)>,
+    /// Whether another page follows.
+    pub more: bool,
 }
 
 /// Where the catalogue continues: after the document published on `published_on` with `id`.
@@ -359,6 +385,19 @@ pub trait Store: Send + Sync + 'static {
         cursor: Option<DocumentCursor>,
         limit: u32,
     ) -> Result<Slice<DocumentSummary, DocumentCursor>, StoreError>;
+
+    /// Documents whose title or body holds every term of `search`, best match first.
+    async fn search_documents(
+        &self,
+        search: &TextSearch,
+        filter: &DocumentFilter,
+    ) -> Result<Found<DocumentSummary>, StoreError>;
+
+    /// Announcements whose title or body holds every term of `search`, best match first.
+    async fn search_announcements(
+        &self,
+        search: &TextSearch,
+    ) -> Result<Found<AnnouncementSummary>, StoreError>;
 
     /// A document, or `None`.
     async fn document(&self, id: i64) -> Result<Option<Document>, StoreError>;

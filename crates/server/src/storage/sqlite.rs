@@ -75,10 +75,92 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Self {
+        let store = Self {
             pool,
             filing: Default::default(),
-        })
+        };
+        store.index_unindexed_text().await?;
+        Ok(store)
+    }
+
+    /// Indexes documents and announcements stored before their search tables existed.
+    async fn index_unindexed_text(&self) -> Result<(), StoreError> {
+        for (table, index) in [
+            ("documents", "documents_search"),
+            ("announcements", "announcements_search"),
+        ] {
+            let (items, indexed): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT (SELECT COUNT(*) FROM {table}), (SELECT COUNT(*) FROM {index}_docsize)"
+            )))
+            .fetch_one(&self.pool)
+            .await?;
+            if items == indexed {
+                continue;
+            }
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT id, title, body FROM {table} WHERE id NOT IN (SELECT id FROM {index}_docsize)"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            let mut tx = self.pool.begin().await?;
+            for (id, title, body) in rows {
+                index_item(&mut tx, index, id, &title, &decode_body(&body)?).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Puts an item's title and body into its search table.
+async fn index_item(
+    tx: &mut sqlx::SqliteConnection,
+    index: &str,
+    id: i64,
+    title: &str,
+    body: &[Block],
+) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {index} (rowid, title, body) VALUES (?, ?, ?)"
+    )))
+    .bind(id)
+    .bind(crate::search::index_text(&[title]))
+    .bind(crate::search::index_text(&[&crate::search::blocks_text(
+        body,
+    )]))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The filters of the catalogue, on the documents table under `alias`.
+fn push_document_filter(query: &mut QueryBuilder<Sqlite>, filter: &DocumentFilter, alias: &str) {
+    if let Some(doc_type) = filter.doc_type {
+        query
+            .push(format!(" AND {alias}doc_type = "))
+            .push_bind(doc_type.code());
+    }
+    if let Some(validity) = filter.validity {
+        query
+            .push(format!(" AND {alias}validity = "))
+            .push_bind(validity.code());
+    }
+    if let Some(agency) = &filter.agency {
+        query
+            .push(format!(" AND {alias}agency = "))
+            .push_bind(agency.clone());
+    }
+    if let Some(topic) = &filter.topic {
+        query
+            .push(format!(" AND {alias}topic = "))
+            .push_bind(topic.clone());
+    }
+    if let Some(year) = filter.year {
+        query
+            .push(format!(" AND {alias}issued_on >= "))
+            .push_bind(format!("{year:04}-01-01"))
+            .push(format!(" AND {alias}issued_on < "))
+            .push_bind(format!("{:04}-01-01", year + 1));
     }
 }
 
@@ -378,8 +460,23 @@ impl DocumentRow {
             published_on: self.published_on,
             validity: decode_code(&self.validity, Validity::from_code)?,
             language: decode_language(&self.language),
+            highlight: None,
         })
     }
+}
+
+#[derive(FromRow)]
+struct DocumentHit {
+    #[sqlx(flatten)]
+    row: DocumentRow,
+    body: String,
+}
+
+#[derive(FromRow)]
+struct AnnouncementHit {
+    #[sqlx(flatten)]
+    row: AnnouncementRow,
+    body: String,
 }
 
 const DOCUMENT_COLUMNS: &str =
@@ -404,6 +501,7 @@ impl AnnouncementRow {
             published_at: clock::rfc3339(self.published_at),
             pinned: self.pinned,
             language: decode_language(&self.language),
+            highlight: None,
         }
     }
 }
@@ -848,6 +946,7 @@ impl Store for SqliteStore {
             .bind(body)
             .execute(&mut *tx)
             .await?;
+            index_item(&mut tx, "documents_search", s.id, &s.title, &document.body).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -877,6 +976,14 @@ impl Store for SqliteStore {
             .bind(s.language.tag())
             .bind(body)
             .execute(&mut *tx)
+            .await?;
+            index_item(
+                &mut tx,
+                "announcements_search",
+                s.id,
+                &s.title,
+                &announcement.body,
+            )
             .await?;
         }
         tx.commit().await?;
@@ -1149,15 +1256,7 @@ impl Store for SqliteStore {
         let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE 1 = 1"
         ));
-        if let Some(doc_type) = filter.doc_type {
-            query.push(" AND doc_type = ").push_bind(doc_type.code());
-        }
-        if let Some(validity) = filter.validity {
-            query.push(" AND validity = ").push_bind(validity.code());
-        }
-        if let Some(agency) = &filter.agency {
-            query.push(" AND agency = ").push_bind(agency.clone());
-        }
+        push_document_filter(&mut query, filter, "");
         if let Some(cursor) = cursor {
             query
                 .push(" AND (published_on, id) < (")
@@ -1185,6 +1284,67 @@ impl Store for SqliteStore {
             .map(DocumentRow::into_summary)
             .collect::<Result<_, _>>()?;
         Ok(Slice { items, next })
+    }
+
+    async fn search_documents(
+        &self,
+        search: &TextSearch,
+        filter: &DocumentFilter,
+    ) -> Result<Found<DocumentSummary>, StoreError> {
+        let columns = DOCUMENT_COLUMNS
+            .split(", ")
+            .map(|c| format!("d.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {columns}, d.body AS body FROM documents_search \
+             JOIN documents d ON d.id = documents_search.rowid \
+             WHERE documents_search MATCH "
+        ));
+        query.push_bind(search.expression.clone());
+        push_document_filter(&mut query, filter, "d.");
+        // An exact title first, then bm25 with the title weighing four times the body.
+        query
+            .push(" ORDER BY d.title = ")
+            .push_bind(search.text.clone())
+            .push(" DESC, bm25(documents_search, 4.0, 1.0), d.id DESC LIMIT ")
+            .push_bind(i64::from(search.limit) + 1)
+            .push(" OFFSET ")
+            .push_bind(i64::from(search.offset));
+        let rows: Vec<DocumentHit> = query.build_query_as().fetch_all(&self.pool).await?;
+        let more = rows.len() > search.limit as usize;
+        let items = rows
+            .into_iter()
+            .take(search.limit as usize)
+            .map(|hit| Ok((hit.row.into_summary()?, decode_body(&hit.body)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Found { items, more })
+    }
+
+    async fn search_announcements(
+        &self,
+        search: &TextSearch,
+    ) -> Result<Found<AnnouncementSummary>, StoreError> {
+        let rows: Vec<AnnouncementHit> = sqlx::query_as(
+            "SELECT a.id, a.title, a.agency, a.published_at, a.pinned, a.language, a.body AS body \
+             FROM announcements_search JOIN announcements a ON a.id = announcements_search.rowid \
+             WHERE announcements_search MATCH ? \
+             ORDER BY a.title = ? DESC, bm25(announcements_search, 4.0, 1.0), a.id DESC \
+             LIMIT ? OFFSET ?",
+        )
+        .bind(&search.expression)
+        .bind(&search.text)
+        .bind(i64::from(search.limit) + 1)
+        .bind(i64::from(search.offset))
+        .fetch_all(&self.pool)
+        .await?;
+        let more = rows.len() > search.limit as usize;
+        let items = rows
+            .into_iter()
+            .take(search.limit as usize)
+            .map(|hit| Ok((hit.row.into_summary(), decode_body(&hit.body)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Found { items, more })
     }
 
     async fn document(&self, id: i64) -> Result<Option<Document>, StoreError> {

@@ -91,6 +91,7 @@ async fn a_hostile_title_stays_text_in_the_feed() {
                 published_at: "2026-11-26T09:00:00+08:00".to_owned(),
                 pinned: false,
                 language: ContentLanguage::ZhCn,
+                highlight: None,
             },
             body: vec![Block::Paragraph {
                 text: "正文".to_owned(),

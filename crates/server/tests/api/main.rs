@@ -9,6 +9,7 @@ mod filing;
 mod lists;
 mod meta;
 mod openapi;
+mod search;
 mod staff;
 mod static_files;
 mod tracking;

@@ -1,0 +1,177 @@
+//! Searching documents and announcements: two-character Chinese terms and English words,
+//! every match found (checked against a plain scan), an exact title first, highlights that
+//! mark the terms, filters that combine, and paging by the search's own cursor.
+
+use api::{AnnouncementSummary, DocumentSummary, Page};
+
+use crate::helpers::TestApp;
+
+/// Every result of a search list, following `next_cursor`.
+async fn all<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> Vec<T> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}&limit=7&cursor={c}"),
+            None => format!("{path}&limit=7"),
+        };
+        let page: Page<T> = app.get_json(&url).await;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return items,
+        }
+    }
+}
+
+/// The marked stretches of `text`.
+fn marked(text: &str, spans: &[api::Span]) -> Vec<String> {
+    spans
+        .iter()
+        .map(|s| {
+            text.chars()
+                .skip(s.start as usize)
+                .take((s.end - s.start) as usize)
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn chinese_terms_find_every_document_and_announcement_that_holds_them() {
+    let app = TestApp::spawn().await;
+    let pool = app.pool().await;
+    for (table, path, query) in [
+        ("documents", "/api/v1/documents?q=", "住房"),
+        ("documents", "/api/v1/documents?q=", "医疗"),
+        ("documents", "/api/v1/documents?q=", "政务服务"),
+        ("announcements", "/api/v1/announcements?q=", "停水"),
+        ("announcements", "/api/v1/announcements?q=", "公示"),
+    ] {
+        let expected: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM {table} WHERE instr(title, ?1) > 0 OR instr(body, ?1) > 0 ORDER BY id"
+        )))
+        .bind(query)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert!(!expected.is_empty(), "demo data holds {query}");
+        let mut found: Vec<i64> = if table == "documents" {
+            let items: Vec<DocumentSummary> = all(&app, &format!("{path}{query}")).await;
+            for d in &items {
+                let h = d.highlight.as_ref().expect("a highlight");
+                let marks: Vec<String> = marked(&d.title, &h.title)
+                    .into_iter()
+                    .chain(marked(h.excerpt.as_deref().unwrap_or(""), &h.excerpt_marks))
+                    .collect();
+                assert!(
+                    marks.iter().any(|m| m.contains(query)),
+                    "{query} marked in {}",
+                    d.title
+                );
+            }
+            items.iter().map(|d| d.id).collect()
+        } else {
+            let items: Vec<AnnouncementSummary> = all(&app, &format!("{path}{query}")).await;
+            assert!(items.iter().all(|a| a.highlight.is_some()));
+            items.iter().map(|a| a.id).collect()
+        };
+        let unique = found.len();
+        found.sort_unstable();
+        found.dedup();
+        assert_eq!(found.len(), unique, "{query}: no result twice across pages");
+        assert_eq!(
+            found,
+            expected.into_iter().map(|(id,)| id).collect::<Vec<_>>(),
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_exact_title_match_comes_first_and_english_words_are_found() {
+    let app = TestApp::spawn().await;
+    let catalogue: Page<DocumentSummary> = app.get_json("/api/v1/documents?limit=50").await;
+    // A title whose words many other documents share (工作, 实施意见, …).
+    let target = catalogue
+        .items
+        .iter()
+        .find(|d| d.title.starts_with("关于进一步加强"))
+        .expect("a 关于进一步加强… document");
+    let results: Page<DocumentSummary> = app
+        .get_json(&format!("/api/v1/documents?q={}", target.title))
+        .await;
+    assert_eq!(results.items[0].id, target.id);
+    assert_eq!(
+        marked(
+            &target.title,
+            &results.items[0].highlight.as_ref().unwrap().title
+        ),
+        std::slice::from_ref(&target.title)
+    );
+    // English, by word and case-blind.
+    let english: Vec<DocumentSummary> =
+        all(&app, "/api/v1/documents?q=International%20RESIDENTS").await;
+    assert!(!english.is_empty());
+    for d in &english {
+        let h = d.highlight.as_ref().unwrap();
+        let text = format!("{} {}", d.title, h.excerpt.clone().unwrap_or_default()).to_lowercase();
+        assert!(
+            text.contains("international") || text.contains("residents"),
+            "{}",
+            d.title
+        );
+    }
+    let announcements: Vec<AnnouncementSummary> =
+        all(&app, "/api/v1/announcements?q=international").await;
+    assert!(announcements.iter().all(|a| {
+        let h = a.highlight.as_ref().unwrap();
+        format!("{} {}", a.title, h.excerpt.clone().unwrap_or_default())
+            .to_lowercase()
+            .contains("international")
+    }));
+    assert!(!announcements.is_empty());
+}
+
+#[tokio::test]
+async fn catalogue_filters_combine_with_search_and_bad_ones_are_told() {
+    let app = TestApp::spawn().await;
+    let housing: Vec<DocumentSummary> = all(&app, "/api/v1/documents?topic=housing").await;
+    assert!(!housing.is_empty());
+    assert!(housing.iter().all(|d| d.topic == "housing"));
+    let year: Vec<DocumentSummary> = all(&app, "/api/v1/documents?year=2024").await;
+    assert!(!year.is_empty());
+    assert!(year.iter().all(|d| d.issued_on.starts_with("2024-")));
+    let searched: Vec<DocumentSummary> = all(
+        &app,
+        "/api/v1/documents?q=工作&topic=housing&validity=effective",
+    )
+    .await;
+    assert!(!searched.is_empty());
+    assert!(
+        searched
+            .iter()
+            .all(|d| d.topic == "housing" && d.validity == api::Validity::Effective)
+    );
+    for (query, field) in [
+        ("topic=environment.noise", "topic"),
+        ("topic=nowhere", "topic"),
+        ("year=1800", "year"),
+        ("q=%3F%21", "q"),
+        ("q=工作&cursor=s-1", "cursor"),
+        ("q=工作&cursor=s99999", "cursor"),
+        ("q=工作&cursor=2026-01-01.5", "cursor"),
+        ("cursor=s20", "cursor"),
+    ] {
+        let body = app
+            .get_error(&format!("/api/v1/documents?{query}"), 400)
+            .await;
+        assert!(
+            body.fields.contains_key(field),
+            "{query}: {:?}",
+            body.fields
+        );
+    }
+    let body = app.get_error("/api/v1/announcements?q=%3F", 400).await;
+    assert!(body.fields.contains_key("q"));
+}
