@@ -331,8 +331,8 @@ pub struct Reply {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct SimilarQuery {
-    /// The text to compare (a title); at most 100 characters. Any of its terms may match;
-    /// cases sharing more and rarer terms come first.
+    /// The text to compare (a title); at most 100 characters. Titles of recent published
+    /// cases sharing any of its terms match; those sharing more come first.
     pub text: String,
     /// How many cases (1 to 5, default 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]

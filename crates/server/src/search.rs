@@ -181,10 +181,30 @@ pub fn highlight(title: &str, body: &str, query: &str) -> api::Highlight {
     }
 }
 
-/// The FTS5 MATCH expression for "shares words with": any term may match (ranking then
-/// prefers text sharing more and rarer terms); `None` when the text has no term.
-pub fn any_expression(text: &str) -> Option<String> {
-    match_expression(text).map(|all| all.replace("\" \"", "\" OR \""))
+/// The ids of the `limit` titles sharing the most distinct terms with `text` (at least one),
+/// ties to the earlier in `titles` (the newer, as callers order them).
+pub fn most_similar(text: &str, titles: &[(i64, String)], limit: usize) -> Vec<i64> {
+    let wanted: std::collections::HashSet<String> = terms(text).into_iter().collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, usize, i64)> = titles
+        .iter()
+        .enumerate()
+        .filter_map(|(at, (id, title))| {
+            let shared: std::collections::HashSet<String> = terms(title)
+                .into_iter()
+                .filter(|t| wanted.contains(t))
+                .collect();
+            (!shared.is_empty()).then_some((shared.len(), at, *id))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, id)| id)
+        .collect()
 }
 
 #[cfg(test)]
@@ -229,13 +249,17 @@ mod tests {
     }
 
     #[test]
-    fn any_expression_joins_the_terms_with_or() {
-        assert_eq!(
-            any_expression("夜间噪音").as_deref(),
-            Some("\"夜间\" OR \"间噪\" OR \"噪音\"")
-        );
-        assert_eq!(any_expression("噪音").as_deref(), Some("\"噪音\""));
-        assert_eq!(any_expression("!!"), None);
+    fn most_similar_counts_shared_terms_and_prefers_newer_on_ties() {
+        let titles = [
+            (4, "施工围挡占用人行道".to_owned()),
+            (3, "共享单车乱停放".to_owned()),
+            (2, "小区门口夜间施工噪音扰民".to_owned()),
+            (1, "施工噪音".to_owned()),
+        ];
+        assert_eq!(most_similar("晚上施工噪音太大", &titles, 5), [2, 1, 4]);
+        assert_eq!(most_similar("晚上施工噪音太大", &titles, 1), [2]);
+        assert!(most_similar("!!", &titles, 3).is_empty());
+        assert!(most_similar("parking", &titles, 3).is_empty());
     }
 
     #[test]

@@ -160,11 +160,11 @@ pub async fn similar_cases(
     ApiQuery(query): ApiQuery<SimilarQuery>,
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
     let limit = query.validate().map_err(ApiError::bad_query)?;
-    let Some(expression) = crate::search::any_expression(&query.text) else {
-        return Ok(Json(Vec::new()));
-    };
     let today = clock::cst_date(clock::now());
-    let cases = state.store.similar_cases(&expression, limit, today).await?;
+    let cases = state
+        .store
+        .similar_cases(query.text.trim(), limit, today)
+        .await?;
     Ok(Json(cases))
 }
 

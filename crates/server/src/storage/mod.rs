@@ -332,11 +332,10 @@ pub trait Store: Send + Sync + 'static {
         today: Date,
     ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError>;
 
-    /// Published cases whose search terms match `expression` (an FTS5 MATCH expression),
-    /// best match first.
+    /// Recent published cases whose titles share terms with `text`, most shared first.
     async fn similar_cases(
         &self,
-        expression: &str,
+        text: &str,
         limit: u32,
         today: Date,
     ) -> Result<Vec<CaseSummary>, StoreError>;

@@ -479,6 +479,9 @@ struct AnnouncementHit {
     body: String,
 }
 
+/// How many of the newest published cases "similar cases" compares a title with.
+const SIMILAR_WINDOW: i64 = 2_000;
+
 const DOCUMENT_COLUMNS: &str =
     "id, title, number, agency, doc_type, topic, issued_on, published_on, validity, language";
 
@@ -1079,26 +1082,32 @@ impl Store for SqliteStore {
 
     async fn similar_cases(
         &self,
-        expression: &str,
+        text: &str,
         limit: u32,
         today: Date,
     ) -> Result<Vec<CaseSummary>, StoreError> {
-        // Ranking every case that shares any term would score a large share of a million
-        // cases; the newest 500 that share one are read in rowid order (no scoring), and
-        // only those are ranked (bm25). A similar case worth offering is a recent one.
-        let rows: Vec<CaseRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {CASE_COLUMNS} FROM cases \
-             JOIN (SELECT rowid AS hit, rank FROM cases_search WHERE cases_search MATCH ? \
-                   ORDER BY rowid DESC LIMIT 500) AS found ON found.hit = cases.id \
-             WHERE published = 1 ORDER BY found.rank, cases.id DESC LIMIT ?"
-        )))
-        .bind(expression)
-        .bind(i64::from(limit))
+        // A full-text OR over every term reads whole doclists (over 100 ms at a million
+        // cases); a similar case worth offering is a recent one, so the newest published
+        // titles are compared in memory instead: bounded work, whatever the table's size.
+        let recent: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, title FROM cases WHERE published = 1 \
+             ORDER BY submitted_at DESC, id DESC LIMIT ?",
+        )
+        .bind(SIMILAR_WINDOW)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|row| row.into_summary(today))
-            .collect()
+        let ids = crate::search::most_similar(text, &recent, limit as usize);
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
+            )))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+            found.push(row.into_summary(today)?);
+        }
+        Ok(found)
     }
 
     async fn published_case(
