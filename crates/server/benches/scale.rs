@@ -1,6 +1,6 @@
 //! The server at scale, as a benchmark (not a timed test): seeds a SQLite file with
-//! `CIVIC_BENCH_CASES` demo cases (default 1,000,000; reused when the file already holds
-//! them), starts the release server on loopback and reports, for each public request the
+//! `CIVIC_BENCH_CASES` demo cases (default 1,000,000) and `CIVIC_BENCH_DOCUMENTS` documents
+//! (default 100,000), reused when the file already exists, starts the release server on loopback and reports, for each public request the
 //! issues name, the request rate and the p50/p99 latency seen by `CIVIC_BENCH_CONCURRENCY`
 //! clients (default 4) sending `CIVIC_BENCH_REQUESTS` requests each (default 500).
 //!
@@ -25,19 +25,24 @@ fn setting(name: &str, default: usize) -> usize {
 #[tokio::main]
 async fn main() {
     let cases = setting("CIVIC_BENCH_CASES", 1_000_000);
+    let documents = setting("CIVIC_BENCH_DOCUMENTS", 100_000);
     let requests = setting("CIVIC_BENCH_REQUESTS", 500);
     let concurrency = setting("CIVIC_BENCH_CONCURRENCY", 4).max(1);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
     std::fs::create_dir_all(&dir).expect("target/bench");
-    let file = dir.join(format!("cases-{cases}.db"));
+    let file = dir.join(format!("cases-{cases}-documents-{documents}.db"));
     let url = format!("sqlite://{}", file.display());
     if file.exists() {
         println!("reusing {}", file.display());
     } else {
-        println!("seeding {cases} cases into {} …", file.display());
+        println!(
+            "seeding {cases} cases and {documents} documents into {} …",
+            file.display()
+        );
         let started = Instant::now();
         let size = DemoSize {
             cases,
+            documents,
             ..DemoSize::default()
         };
         if let Err(e) = demo::seed_new_database(&url, size).await {
@@ -108,9 +113,33 @@ async fn main() {
             "/api/v1/cases/similar?text=夜间施工噪音扰民".to_owned(),
         ),
         ("a case's page", format!("/api/v1/cases/{number}")),
+        (
+            "documents, catalogue first page",
+            "/api/v1/documents".to_owned(),
+        ),
+        (
+            "documents, search 医疗 (2 chars)",
+            "/api/v1/documents?q=医疗".to_owned(),
+        ),
+        (
+            "documents, search 一网通 (3 chars)",
+            "/api/v1/documents?q=一网通".to_owned(),
+        ),
+        (
+            "documents, search 政务服务 (4 chars)",
+            "/api/v1/documents?q=政务服务".to_owned(),
+        ),
+        (
+            "documents, search residents (English)",
+            "/api/v1/documents?q=residents".to_owned(),
+        ),
+        (
+            "announcements, search 停水",
+            "/api/v1/announcements?q=停水".to_owned(),
+        ),
     ];
     println!(
-        "\n{cases} cases; {concurrency} clients × {requests} requests per scenario, loopback, release build\n"
+        "\n{cases} cases, {documents} documents; {concurrency} clients × {requests} requests per scenario, loopback, release build\n"
     );
     println!(
         "{:<44} {:>10} {:>10} {:>10}",
