@@ -4,11 +4,11 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{bad_cursor, decode_search_cursor, parse_id, search_page, search_query};
+use super::{bad_cursor, parse_id, search_page, search_query, text_search};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::startup::AppState;
-use crate::storage::{AnnouncementCursor, TextSearch};
+use crate::storage::AnnouncementCursor;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -46,17 +46,7 @@ pub async fn list_announcements(
         return Err(ApiError::bad_query(errors));
     }
     let limit = page_limit(query.limit).map_err(ApiError::bad_query)?;
-    if let Some((text, expression)) = search {
-        let offset = match query.cursor.as_deref() {
-            Some(cursor) => decode_search_cursor(cursor).ok_or_else(bad_cursor)?,
-            None => 0,
-        };
-        let search = TextSearch {
-            text,
-            expression,
-            offset,
-            limit,
-        };
+    if let Some(search) = text_search(search, query.cursor.as_deref(), limit)? {
         let found = state.store.search_announcements(&search).await?;
         return Ok(Json(search_page(found, &search, |a| {
             (&a.title, &mut a.highlight)

@@ -7,13 +7,11 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{
-    bad_cursor, check_code, decode_search_cursor, known, parse_id, search_page, search_query,
-};
+use super::{bad_cursor, check_code, known, parse_id, search_page, search_query, text_search};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::startup::AppState;
-use crate::storage::{DocumentCursor, DocumentFilter, TextSearch};
+use crate::storage::{DocumentCursor, DocumentFilter};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -81,17 +79,7 @@ pub async fn list_documents(
         topic,
         year: query.year,
     };
-    if let Some((text, expression)) = search {
-        let offset = match query.cursor.as_deref() {
-            Some(cursor) => decode_search_cursor(cursor).ok_or_else(bad_cursor)?,
-            None => 0,
-        };
-        let search = TextSearch {
-            text,
-            expression,
-            offset,
-            limit,
-        };
+    if let Some(search) = text_search(search, query.cursor.as_deref(), limit)? {
         let found = state.store.search_documents(&search, &filter).await?;
         return Ok(Json(search_page(found, &search, |d| {
             (&d.title, &mut d.highlight)

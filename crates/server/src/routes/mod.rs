@@ -140,6 +140,28 @@ pub(crate) fn decode_search_cursor(text: &str) -> Option<u32> {
         .filter(|offset| *offset <= SEARCH_OFFSET_MAX)
 }
 
+/// The page of a ranked search that `cursor` asks for (`s40`: after 40 results), or the
+/// error of a cursor that is not a search's.
+pub(crate) fn text_search(
+    search: Option<(String, String)>,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<Option<crate::storage::TextSearch>, ApiError> {
+    let Some((text, expression)) = search else {
+        return Ok(None);
+    };
+    let offset = match cursor {
+        Some(cursor) => decode_search_cursor(cursor).ok_or_else(bad_cursor)?,
+        None => 0,
+    };
+    Ok(Some(crate::storage::TextSearch {
+        text,
+        expression,
+        offset,
+        limit,
+    }))
+}
+
 /// A page of search results, each with its highlight, and the cursor of the next page.
 pub(crate) fn search_page<T>(
     found: crate::storage::Found<T>,
