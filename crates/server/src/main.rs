@@ -35,6 +35,33 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         announcements: usize,
     },
+    /// Publish a document whose body is an HTML file, sanitised into plain-text blocks.
+    ImportDocument {
+        /// The HTML file of the body.
+        #[arg(long)]
+        html: PathBuf,
+        /// The title.
+        #[arg(long)]
+        title: String,
+        /// The document number (文号).
+        #[arg(long)]
+        number: Option<String>,
+        /// The issuing department's code.
+        #[arg(long)]
+        agency: String,
+        /// The type: regulation, normative, plan, report, notice, interpretation.
+        #[arg(long = "type")]
+        doc_type: String,
+        /// The topic: a category group's code (housing, transport, …).
+        #[arg(long)]
+        topic: String,
+        /// The day it was issued, YYYY-MM-DD.
+        #[arg(long)]
+        issued_on: String,
+        /// zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        language: String,
+    },
     /// Move a case along its life, as the staff API would (for demos and operators).
     #[command(subcommand)]
     Case(CaseCommand),
@@ -153,6 +180,31 @@ async fn main() -> ExitCode {
             .await
         }
         Command::Case(command) => act(&cli.settings, command).await,
+        Command::ImportDocument {
+            html,
+            title,
+            number,
+            agency,
+            doc_type,
+            topic,
+            issued_on,
+            language,
+        } => match std::fs::read_to_string(&html) {
+            Ok(html) => {
+                let document = civic_server::import::ImportedDocument {
+                    title,
+                    number,
+                    agency,
+                    doc_type,
+                    topic,
+                    issued_on,
+                    language,
+                    html,
+                };
+                import(&cli.settings, document).await
+            }
+            Err(e) => Err(format!("{}: {e}", html.display())),
+        },
         Command::Precompress { dir } => web::precompress(&dir)
             .map(|n| println!("compressed {n} files"))
             .map_err(|e| e.to_string()),
@@ -174,6 +226,20 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     tracing::info!("Civic is listening on http://{}:{}", addr.ip(), app.port());
     app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn import(
+    settings: &Settings,
+    document: civic_server::import::ImportedDocument,
+) -> Result<(), String> {
+    let store = SqliteStore::open(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
+    let meta = civic_server::routes::build_meta(&taxonomy);
+    let id = civic_server::import::import_document(&store, &meta, document, clock::now()).await?;
+    println!("published document {id}");
+    Ok(())
 }
 
 async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {

@@ -398,6 +398,9 @@ pub trait Store: Send + Sync + 'static {
         search: &TextSearch,
     ) -> Result<Found<AnnouncementSummary>, StoreError>;
 
+    /// The id the next stored document should take.
+    async fn next_document_id(&self) -> Result<i64, StoreError>;
+
     /// A document, or `None`.
     async fn document(&self, id: i64) -> Result<Option<Document>, StoreError>;
 

@@ -1356,6 +1356,13 @@ impl Store for SqliteStore {
         Ok(Found { items, more })
     }
 
+    async fn next_document_id(&self) -> Result<i64, StoreError> {
+        let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM documents")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(max.unwrap_or(0) + 1)
+    }
+
     async fn document(&self, id: i64) -> Result<Option<Document>, StoreError> {
         let row: Option<DocumentRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?"

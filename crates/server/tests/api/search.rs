@@ -175,3 +175,91 @@ async fn catalogue_filters_combine_with_search_and_bad_ones_are_told() {
     let body = app.get_error("/api/v1/announcements?q=%3F", 400).await;
     assert!(body.fields.contains_key("q"));
 }
+
+#[tokio::test]
+async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
+    let app = TestApp::spawn().await;
+    let store = app.store().await;
+    let taxonomy = civic_server::storage::Store::taxonomy(&store)
+        .await
+        .unwrap();
+    let meta = civic_server::routes::build_meta(&taxonomy);
+    let html = "<h2>第一章 总则</h2><p onclick=\"alert(1)\">为规范<b>电梯</b>加装工作，制定本办法。\
+                <script>alert(1)</script><img src=\"https://evil.example/t.gif\"></p>\
+                <ul><li><a href=\"javascript:alert(1)\">申请</a></li><li>审批</li></ul>\
+                <iframe src=\"https://evil.example\"></iframe><style>p{}</style>";
+    let document = civic_server::import::ImportedDocument {
+        title: "成都市既有住宅加装电梯管理办法".into(),
+        number: Some("成府发〔2026〕30号".into()),
+        agency: "housing".into(),
+        doc_type: "normative".into(),
+        topic: "housing".into(),
+        issued_on: "2026-11-20".into(),
+        language: "zh-CN".into(),
+        html: html.into(),
+    };
+    let id = civic_server::import::import_document(&store, &meta, document.clone(), 1_795_000_000)
+        .await
+        .unwrap();
+    let response = app.get(&format!("/api/v1/documents/{id}")).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    for needle in [
+        "script",
+        "onclick",
+        "javascript",
+        "iframe",
+        "evil.example",
+        "<",
+        "style",
+    ] {
+        assert!(!text.contains(needle), "{needle} in {text}");
+    }
+    let stored: api::Document = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        stored.body,
+        vec![
+            api::Block::Heading {
+                text: "第一章 总则".into()
+            },
+            api::Block::Paragraph {
+                text: "为规范电梯加装工作，制定本办法。".into()
+            },
+            api::Block::List {
+                ordered: false,
+                items: vec!["申请".into(), "审批".into()]
+            },
+        ]
+    );
+    // Found at once by a two-character term of its body, with the exact title first.
+    let found: Page<DocumentSummary> = app.get_json("/api/v1/documents?q=电梯").await;
+    assert_eq!(found.items[0].id, id);
+    // Bad fields are refused before anything is stored.
+    for (field, bad) in [
+        ("agency", "nobody"),
+        ("doc_type", "memo"),
+        ("topic", "housing.rent"),
+        ("issued_on", "2026-13-01"),
+    ] {
+        let mut wrong = document.clone();
+        match field {
+            "agency" => wrong.agency = bad.into(),
+            "doc_type" => wrong.doc_type = bad.into(),
+            "topic" => wrong.topic = bad.into(),
+            _ => wrong.issued_on = bad.into(),
+        }
+        assert!(
+            civic_server::import::import_document(&store, &meta, wrong, 1_795_000_000)
+                .await
+                .is_err(),
+            "{field}"
+        );
+    }
+    let mut empty = document;
+    empty.html = "<script>only this</script>".into();
+    assert!(
+        civic_server::import::import_document(&store, &meta, empty, 1_795_000_000)
+            .await
+            .is_err()
+    );
+}
