@@ -196,6 +196,14 @@ pub struct Document {
     /// For an interpretation: the id of the document it explains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interprets: Option<i64>,
+    /// The ids of the interpretations (政策解读) that explain this document, oldest first:
+    /// the other direction of [`Document::interprets`]. Filled by the server; ignored on input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpretations: Vec<i64>,
+    /// The ids of the documents this one amended or repealed: the other direction of
+    /// [`Document::replaced_by`]. Filled by the server; ignored on input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<i64>,
     /// The body.
     pub body: Vec<Block>,
 }

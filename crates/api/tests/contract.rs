@@ -166,6 +166,8 @@ fn every_wire_type_survives_a_json_round_trip() {
         effective_on: Some("2026-02-01".into()),
         replaced_by: Some(9),
         interprets: None,
+        interpretations: vec![11, 12],
+        replaces: vec![3],
         body: vec![
             Block::Heading {
                 text: "第一章".into(),

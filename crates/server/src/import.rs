@@ -77,6 +77,8 @@ pub async fn import_document(
             effective_on: None,
             replaced_by: None,
             interprets: None,
+            interpretations: Vec::new(),
+            replaces: Vec::new(),
             body,
         }])
         .await

@@ -519,6 +519,8 @@ pub fn generate_documents(seed: u64, anchor: Date, count: usize) -> Vec<Document
                 .then(|| clock::iso_date(issued + Duration::days(30))),
             replaced_by: None,
             interprets,
+            interpretations: Vec::new(),
+            replaces: Vec::new(),
             body,
         });
         if rule {

@@ -1382,11 +1382,24 @@ impl Store for SqliteStore {
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
+        // The other direction of each link (indexed: documents_interprets, _replaced_by).
+        let interpretations: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM documents WHERE interprets = ? ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let replaces: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM documents WHERE replaced_by = ? ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(Some(Document {
             summary: row.into_summary()?,
             effective_on,
             replaced_by,
             interprets,
+            interpretations,
+            replaces,
             body: decode_body(&body)?,
         }))
     }

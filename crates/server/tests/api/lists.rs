@@ -195,6 +195,8 @@ async fn documents_page_newest_first_filter_and_link_to_their_replacements() {
         ))
         .await;
     assert_eq!(newer.summary.topic, old.summary.topic);
+    // Linked both ways: the newer one names what it replaced.
+    assert!(newer.replaces.contains(&old.summary.id));
     let interpretations: Vec<DocumentSummary> =
         walk(&app, "/api/v1/documents?doc_type=interpretation").await;
     assert!(!interpretations.is_empty());
@@ -212,6 +214,12 @@ async fn documents_page_newest_first_filter_and_link_to_their_replacements() {
         ))
         .await;
     assert!(interpretation.summary.title.contains(&target.summary.title));
+    // Linked both ways: the document lists its interpretations.
+    assert!(target.interpretations.contains(&interpretation.summary.id));
+    for id in &target.interpretations {
+        let other: Document = app.get_json(&format!("/api/v1/documents/{id}")).await;
+        assert_eq!(other.interprets, Some(target.summary.id));
+    }
     assert!(!interpretation.body.is_empty());
     let by_agency: Vec<DocumentSummary> = walk(&app, "/api/v1/documents?agency=education").await;
     assert!(by_agency.iter().all(|d| d.agency == "education"));
