@@ -4,7 +4,7 @@
 //! The draft is saved on the device at every keystroke and cleared only once the server has
 //! confirmed the case; its one idempotency key makes every retry safe.
 
-use api::{CaseKind, CaseReceipt, FieldError, FieldErrorCode, FieldErrors, Meta, NewCase};
+use api::{CaseKind, CaseReceipt, FieldError, FieldErrorCode, FieldErrors, Meta, NewCase, Taxon};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -14,8 +14,8 @@ use crate::browser::{self, NoPosition};
 use crate::components::form::{
     CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, fill,
 };
-use crate::components::kind_name;
 use crate::components::layout::use_page_title;
+use crate::components::{kind_name, taxon_name};
 use crate::i18n::{Strings, use_i18n};
 use crate::model::draft::{
     DRAFT_KEY, Draft, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, ordered_fields, remember,
@@ -470,22 +470,6 @@ pub fn FileCasePage() -> impl IntoView {
         let tag = i18n.locale().tag();
         let case = draft.with(|d| d.case.clone());
         let m = meta.get();
-        let name_of = |list: Option<Vec<(String, String)>>, code: &str| {
-            list.and_then(|l| l.into_iter().find(|(c, _)| c == code).map(|(_, n)| n))
-                .unwrap_or_else(|| code.to_owned())
-        };
-        let categories = m.as_ref().map(|m| {
-            m.categories
-                .iter()
-                .map(|c| (c.code.clone(), c.name.get(tag).to_owned()))
-                .collect()
-        });
-        let districts = m.as_ref().map(|m| {
-            m.districts
-                .iter()
-                .map(|d| (d.code.clone(), d.name.get(tag).to_owned()))
-                .collect()
-        });
         let rows = vec![
             (
                 "kind",
@@ -493,8 +477,14 @@ pub fn FileCasePage() -> impl IntoView {
                     .map(|k| kind_name(t, k).to_owned())
                     .unwrap_or_default(),
             ),
-            ("category", name_of(categories, &case.category)),
-            ("district", name_of(districts, &case.district)),
+            (
+                "category",
+                taxon_name(&m, Taxon::Category, &case.category, tag),
+            ),
+            (
+                "district",
+                taxon_name(&m, Taxon::District, &case.district, tag),
+            ),
             ("place", case.place.trim().to_owned()),
             (
                 "location",

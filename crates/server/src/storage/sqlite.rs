@@ -1097,17 +1097,22 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         let ids = crate::search::most_similar(text, &recent, limit as usize);
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
-            )))
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-            found.push(row.into_summary(today)?);
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(found)
+        let mut query: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id IN ("));
+        let mut list = query.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        let mut rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        // Back in the order of similarity.
+        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+        rows.into_iter()
+            .map(|row| row.into_summary(today))
+            .collect()
     }
 
     async fn published_case(
