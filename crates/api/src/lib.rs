@@ -20,6 +20,7 @@ mod lifecycle;
 pub mod limits;
 mod meta;
 mod page;
+mod stats;
 mod text;
 pub mod validate;
 
@@ -29,6 +30,7 @@ pub use error::*;
 pub use lifecycle::*;
 pub use meta::*;
 pub use page::*;
+pub use stats::*;
 pub use text::*;
 
 /// The path prefix under which every versioned endpoint lives.

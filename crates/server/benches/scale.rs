@@ -54,9 +54,16 @@ async fn main() {
 
     let mut settings = Settings::for_tests(url, dir.join("dist"), dir.join("data"));
     settings.demo = false;
+    let started = Instant::now();
     let app = Application::build(settings)
         .await
         .expect("the server starts");
+    // Start-up includes counting the statistics of every day not yet counted (all of them
+    // on a fresh database).
+    println!("server started in {:.1} s", started.elapsed().as_secs_f64());
+    let today = civic_server::clock::cst_date(civic_server::clock::now());
+    let three_years_ago = civic_server::clock::iso_date(today - time::Duration::days(3 * 365));
+    let today = civic_server::clock::iso_date(today);
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
@@ -137,6 +144,19 @@ async fn main() {
             "announcements, search 停水",
             "/api/v1/announcements?q=停水".to_owned(),
         ),
+        ("statistics, this month", "/api/v1/stats".to_owned()),
+        (
+            "statistics, last 12 months",
+            "/api/v1/stats?period=last_12_months".to_owned(),
+        ),
+        (
+            "statistics, last 12 months, one district",
+            "/api/v1/stats?period=last_12_months&district=wuhou".to_owned(),
+        ),
+        (
+            "statistics, custom 3 years",
+            format!("/api/v1/stats?period=custom&from={three_years_ago}&to={today}"),
+        ),
     ];
     println!(
         "\n{cases} cases, {documents} documents; {concurrency} clients × {requests} requests per scenario, loopback, release build\n"
@@ -145,7 +165,12 @@ async fn main() {
         "{:<44} {:>10} {:>10} {:>10}",
         "request", "req/s", "p50 ms", "p99 ms"
     );
+    // `CIVIC_BENCH_ONLY=statistics` runs only the scenarios whose name holds that text.
+    let only = std::env::var("CIVIC_BENCH_ONLY").unwrap_or_default();
     for (name, path) in scenarios {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
         let url = format!("{base}{path}");
         for _ in 0..20 {
             get_ok(&client, &url).await;

@@ -140,6 +140,20 @@ pub fn add_working_days(date: Date, n: u32) -> Date {
     day
 }
 
+/// The working days after `from` up to and including `to` (0 when `to` is not after
+/// `from`): how long a reply given on `to` took for a case filed on `from`.
+pub fn working_days_between(from: Date, to: Date) -> u32 {
+    let mut day = from;
+    let mut count = 0;
+    while day < to {
+        day += Duration::days(1);
+        if is_working_day(day) {
+            count += 1;
+        }
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +186,27 @@ mod tests {
         assert_eq!(
             add_working_days(date!(2026 - 11 - 26), 0),
             date!(2026 - 11 - 26)
+        );
+    }
+
+    #[test]
+    fn working_days_between_count_what_add_working_days_adds() {
+        let filed = date!(2026 - 09 - 30);
+        for n in 0..20 {
+            assert_eq!(working_days_between(filed, add_working_days(filed, n)), n);
+        }
+        // Filed on a Friday, replied on the Monday: one working day.
+        assert_eq!(
+            working_days_between(date!(2026 - 11 - 27), date!(2026 - 11 - 30)),
+            1
+        );
+        assert_eq!(
+            working_days_between(date!(2026 - 11 - 27), date!(2026 - 11 - 27)),
+            0
+        );
+        assert_eq!(
+            working_days_between(date!(2026 - 11 - 27), date!(2026 - 11 - 20)),
+            0
         );
     }
 

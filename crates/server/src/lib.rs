@@ -18,6 +18,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod search;
 pub mod startup;
+pub mod stats;
 pub mod storage;
 pub mod taxonomy;
 pub mod web;

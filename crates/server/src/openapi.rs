@@ -12,7 +12,7 @@ use crate::routes;
     info(
         title = "Civic API",
         description = "The REST API of a city's 12345 governance platform: cases, open government \
-            information and announcements. Every 4xx and 5xx answer carries an ErrorBody.",
+            information, announcements and performance statistics. Every 4xx and 5xx answer carries an ErrorBody.",
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
@@ -29,6 +29,7 @@ use crate::routes;
         routes::get_document,
         routes::list_announcements,
         routes::get_announcement,
+        routes::get_stats,
         routes::act_on_case,
     ),
     components(schemas(api::ErrorBody, api::ErrorCode, api::FieldError, api::FieldErrorCode)),
@@ -37,6 +38,7 @@ use crate::routes;
         (name = "cases", description = "Residents' cases (诉求)"),
         (name = "documents", description = "Open government information (政府信息公开)"),
         (name = "announcements", description = "Policy announcements (通知公告)"),
+        (name = "stats", description = "Public performance statistics"),
         (name = "staff", description = "Moving a case through its life (needs the staff token)"),
         (name = "health", description = "Liveness"),
     ),

@@ -32,6 +32,8 @@ pub struct AppState {
     pub filing_key: Arc<[u8]>,
     /// The per-client limit on filing.
     pub filing_limiter: Arc<crate::ratelimit::FilingLimiter>,
+    /// The statistics' rising topics, counted at most every ten minutes.
+    pub stats_topics: Arc<crate::stats::TopicsCache>,
 }
 
 /// Why the server could not start.
@@ -81,6 +83,7 @@ impl Application {
             settings: Arc::new(settings),
             filing_key: filing_key.into(),
             filing_limiter: Arc::new(crate::ratelimit::FilingLimiter::new(filing_rate)),
+            stats_topics: Arc::default(),
         };
         // Housekeeping runs once before the first request, so every request sees a settled
         // state, and then every hour in the background.
@@ -177,9 +180,15 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Unclaimed uploads expire; unrated replies past their rating period close.
+/// Unclaimed uploads expire; unrated replies past their rating period close; the
+/// statistics' counts catch up with every case changed since the last request.
 async fn housekeeping(state: &AppState) {
     let now = clock::now();
+    match state.store.refresh_stats().await {
+        Ok(0) => {}
+        Ok(days) => tracing::info!(days, "recounted statistics"),
+        Err(error) => tracing::warn!(?error, "could not recount statistics"),
+    }
     if let Err(error) = routes::expire_unclaimed(state, now).await {
         tracing::warn!(?error, "could not expire unclaimed uploads");
     }

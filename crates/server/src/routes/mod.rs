@@ -5,6 +5,7 @@ mod cases;
 mod documents;
 mod meta;
 mod staff;
+mod stats;
 mod uploads;
 
 use api::{ErrorBody, FieldErrorCode, FieldErrors};
@@ -22,6 +23,7 @@ pub use cases::*;
 pub use documents::*;
 pub use meta::*;
 pub use staff::*;
+pub use stats::*;
 pub use uploads::*;
 
 /// Every versioned endpoint, to be nested under [`api::API_PREFIX`].
@@ -32,6 +34,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(documents::router())
         .merge(announcements::router())
         .merge(staff::router())
+        .merge(stats::router())
         .merge(uploads::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)

@@ -142,6 +142,63 @@ pub struct Slice<T, C> {
     pub next: Option<C>,
 }
 
+/// Counts of cases, as the statistics keep them per filing day or month, district and
+/// department (see `migrations/0009_stats.sql` and `crate::stats` for the definitions).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Filed.
+    pub received: u64,
+    /// Accepted.
+    pub accepted: u64,
+    /// Replied.
+    pub replied: u64,
+    /// Closed.
+    pub closed: u64,
+    /// Replied by the deadline.
+    pub on_time: u64,
+    /// Rated.
+    pub rated: u64,
+    /// Rated satisfied or basically satisfied.
+    pub satisfied: u64,
+    /// Reopened by a follow-up.
+    pub reopened: u64,
+    /// Working days from filing to reply, summed over the replies.
+    pub reply_days_sum: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Self) {
+        self.received += other.received;
+        self.accepted += other.accepted;
+        self.replied += other.replied;
+        self.closed += other.closed;
+        self.on_time += other.on_time;
+        self.rated += other.rated;
+        self.satisfied += other.satisfied;
+        self.reopened += other.reopened;
+        self.reply_days_sum += other.reply_days_sum;
+    }
+}
+
+/// The count buckets a period covers: a range of whole months (`YYYY-MM`, inclusive) and
+/// ranges of single days (`YYYY-MM-DD`, inclusive) at its ragged ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Buckets {
+    /// The first and last whole month.
+    pub months: Option<(String, String)>,
+    /// Day ranges outside those months.
+    pub days: Vec<(String, String)>,
+}
+
+/// The counts of a period, by district and department, and the replies by working days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeriodCounts {
+    /// `(district, department, counts)`; the department is `""` for cases no department holds.
+    pub rows: Vec<(String, String, Counts)>,
+    /// `(working days, replies)`, fewest days first.
+    pub reply_days: Vec<(u32, u64)>,
+}
+
 /// A case as stored: what the public sees, and apart from it the contact and the hash of
 /// the tracking code. This is the import format of demo data and, later, of filing.
 #[derive(Debug, Clone, PartialEq)]
@@ -413,4 +470,50 @@ pub trait Store: Send + Sync + 'static {
 
     /// An announcement, or `None`.
     async fn announcement(&self, id: i64) -> Result<Option<Announcement>, StoreError>;
+
+    /// Recounts the statistics of every filing day whose cases changed since the last
+    /// refresh; returns how many days were recounted.
+    async fn refresh_stats(&self) -> Result<usize, StoreError>;
+
+    /// The counts of `buckets`, in one district or all.
+    async fn period_counts(
+        &self,
+        buckets: &Buckets,
+        district: Option<&str>,
+    ) -> Result<PeriodCounts, StoreError>;
+
+    /// The counts of each month from `first` to `last` (`YYYY-MM`) that has cases.
+    async fn monthly_counts(
+        &self,
+        first: &str,
+        last: &str,
+        district: Option<&str>,
+    ) -> Result<Vec<(String, Counts)>, StoreError>;
+
+    /// Cases filed in `[filed_from, filed_before)` that owe a reply whose deadline is before
+    /// `today` (`YYYY-MM-DD`).
+    async fn overdue_count(
+        &self,
+        filed_from: i64,
+        filed_before: i64,
+        today: &str,
+        district: Option<&str>,
+    ) -> Result<u64, StoreError>;
+
+    /// Cases received per category from `first` to `last` (`YYYY-MM-DD`, inclusive).
+    async fn category_counts(
+        &self,
+        first: &str,
+        last: &str,
+        district: Option<&str>,
+    ) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// The titles of the published cases filed in `[filed_from, filed_before)` (an
+    /// unpublished title is private, and so is any word of it).
+    async fn titles_filed(
+        &self,
+        filed_from: i64,
+        filed_before: i64,
+        district: Option<&str>,
+    ) -> Result<Vec<String>, StoreError>;
 }

@@ -18,6 +18,8 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
 use time::Date;
 
+mod stats;
+
 use super::*;
 use crate::clock;
 
@@ -291,6 +293,12 @@ impl SqliteStore {
     }
 }
 
+/// Whether a reply given at `at` met `deadline` (a reply with no deadline to miss did). It
+/// is decided when the reply is given, because a follow-up later sets a new deadline.
+fn replied_on_time(at: i64, deadline: Option<Date>) -> bool {
+    deadline.is_none_or(|deadline| clock::cst_date(at) <= deadline)
+}
+
 /// Writes one case with everything that hangs off it (contact, timeline, rating, search
 /// terms) inside `tx`, and returns its row id. Filing and importing both come through here.
 async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Result<i64, StoreError> {
@@ -302,8 +310,8 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
          description, status, department, published, submitter_mask, submitted_at, deadline, \
-         replied_at, reply_department, reply_text, tracking_hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         replied_at, reply_department, reply_text, replied_on_time, tracking_hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(case.number.as_str())
     .bind(case.kind.code())
@@ -323,6 +331,8 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     .bind(reply_at)
     .bind(reply_department)
     .bind(reply_text)
+    // A record's deadline is the one its reply answered (see `replied_on_time`).
+    .bind(reply_at.map(|at| replied_on_time(at, case.deadline)))
     .bind(&case.tracking_hash)
     .fetch_one(&mut *tx)
     .await?;
@@ -777,12 +787,15 @@ impl Store for SqliteStore {
                 let replier = department
                     .clone()
                     .unwrap_or_else(|| "governance".to_owned());
+                let deadline = deadline.as_deref().and_then(clock::parse_iso_date);
                 sqlx::query(
-                    "UPDATE cases SET replied_at = ?, reply_department = ?, reply_text = ? WHERE id = ?",
+                    "UPDATE cases SET replied_at = ?, reply_department = ?, reply_text = ?, \
+                     replied_on_time = ? WHERE id = ?",
                 )
                 .bind(at)
                 .bind(&replier)
                 .bind(text.trim())
+                .bind(replied_on_time(at, deadline))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -1467,5 +1480,56 @@ impl Store for SqliteStore {
             summary: row.into_summary(),
             body: decode_body(&body)?,
         }))
+    }
+
+    async fn refresh_stats(&self) -> Result<usize, StoreError> {
+        self.refresh_stats_now().await
+    }
+
+    async fn period_counts(
+        &self,
+        buckets: &Buckets,
+        district: Option<&str>,
+    ) -> Result<PeriodCounts, StoreError> {
+        self.period_counts_of(buckets, district).await
+    }
+
+    async fn monthly_counts(
+        &self,
+        first: &str,
+        last: &str,
+        district: Option<&str>,
+    ) -> Result<Vec<(String, Counts)>, StoreError> {
+        self.monthly_counts_of(first, last, district).await
+    }
+
+    async fn overdue_count(
+        &self,
+        filed_from: i64,
+        filed_before: i64,
+        today: &str,
+        district: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        self.overdue_count_of(filed_from, filed_before, today, district)
+            .await
+    }
+
+    async fn category_counts(
+        &self,
+        first: &str,
+        last: &str,
+        district: Option<&str>,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        self.category_counts_of(first, last, district).await
+    }
+
+    async fn titles_filed(
+        &self,
+        filed_from: i64,
+        filed_before: i64,
+        district: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.titles_filed_in(filed_from, filed_before, district)
+            .await
     }
 }

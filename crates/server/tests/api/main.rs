@@ -12,5 +12,6 @@ mod openapi;
 mod search;
 mod staff;
 mod static_files;
+mod stats;
 mod tracking;
 mod uploads;

@@ -301,6 +301,8 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
         "/api/v1/cases/similar?text=夜间施工噪音扰民&limit=5".to_owned(),
         "/api/v1/cases?category=environment&limit=50".to_owned(),
         "/api/v1/cases?status=replied&limit=50".to_owned(),
+        "/api/v1/stats".to_owned(),
+        "/api/v1/stats?period=last_12_months&district=wuhou".to_owned(),
     ];
     // Every page of the board.
     let mut cursor: Option<String> = None;

@@ -1,0 +1,112 @@
+use api::{ErrorBody, FieldErrorCode, Stats, StatsQuery, Taxon};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::{check_code, known};
+use crate::clock;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::startup::AppState;
+use crate::stats::{self, PeriodError};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/stats", get(get_stats))
+}
+
+/// How long a browser or a portal's cache may reuse an answer before asking again (with
+/// `If-None-Match`, which costs the server a recount but not the network the body).
+const MAX_AGE_SECONDS: u32 = 60;
+
+/// Performance figures for a period, optionally in one district: counts, rates, rankings,
+/// a monthly trend and rising topics. Definitions are in the contract's `stats` module.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "stats", params(StatsQuery),
+    responses((status = 200, description = "The figures, with an ETag", body = Stats),
+              (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
+              (status = 400, description = "The period or the district is not valid", body = ErrorBody)))]
+pub async fn get_stats(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<StatsQuery>,
+) -> Result<Response, ApiError> {
+    let (period, mut errors) = match query.validate() {
+        Ok(period) => (Some(period), api::FieldErrors::new()),
+        Err(errors) => (None, errors),
+    };
+    let district = check_code(
+        &mut errors,
+        "district",
+        query.district.as_deref(),
+        known(&state.meta, Taxon::District),
+    );
+    let now = clock::now();
+    let today = clock::cst_date(now);
+    let days = period.map(|period| {
+        (
+            period,
+            stats::resolve(period, query.from.as_deref(), query.to.as_deref(), today),
+        )
+    });
+    let (period, days) = match days {
+        Some((period, Ok(days))) if errors.is_empty() => (period, days),
+        Some((_, Err(error))) => {
+            let (field, code, limit) = match error {
+                PeriodError::BadFrom => ("from", FieldErrorCode::InvalidFormat, None),
+                PeriodError::BadTo => ("to", FieldErrorCode::InvalidFormat, None),
+                PeriodError::Reversed => ("to", FieldErrorCode::OutOfRange, None),
+                PeriodError::TooLong => (
+                    "to",
+                    FieldErrorCode::OutOfRange,
+                    Some(u64::from(api::PERIOD_MAX_DAYS)),
+                ),
+            };
+            errors.add(field, code, limit);
+            return Err(ApiError::bad_query(errors));
+        }
+        _ => return Err(ApiError::bad_query(errors)),
+    };
+    let figures = stats::compute(
+        state.store.as_ref(),
+        &state.stats_topics,
+        period,
+        days,
+        district.as_deref(),
+        now,
+    )
+    .await?;
+    let body = serde_json::to_vec(&figures).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let etag = format!("\"{}\"", &crate::hashing::hex_sha256(&body)[..32]);
+    let cache = HeaderValue::from_str(&format!("public, max-age={MAX_AGE_SECONDS}"))
+        .expect("cache-control is ASCII");
+    let etag_value = HeaderValue::from_str(&etag).expect("an ETag is ASCII");
+    let unchanged = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag
+        });
+    if unchanged {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (header::ETAG, etag_value),
+            (header::CACHE_CONTROL, cache),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
