@@ -80,6 +80,12 @@ pub fn content_security_policy(script_hashes: &[String], frame_ancestors: &[Stri
     )
 }
 
+/// The policy of the example portal under `/examples/`: it stands for another site, so it
+/// may load `embed.js` from, and frame, the app's origin wherever that is; nothing inline.
+pub const EXAMPLE_PORTAL_CSP: &str = "default-src 'self'; script-src 'self' http: https:; \
+     frame-src http: https:; style-src 'self'; img-src 'self'; object-src 'none'; \
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 /// Whether `path` names a file Trunk fingerprinted (`civic-0123456789abcdef_bg.wasm`),
 /// which can be cached for a year because its name changes with its content.
 pub fn is_hashed_asset(path: &str) -> bool {
@@ -123,9 +129,15 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    let example = request.uri().path().starts_with("/examples/");
     let mut response = next.run(request).await;
     let headers: &mut HeaderMap = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, shell.csp.clone());
+    let csp = if example {
+        HeaderValue::from_static(EXAMPLE_PORTAL_CSP)
+    } else {
+        shell.csp.clone()
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -1318,31 +1318,99 @@ impl Store for SqliteStore {
         search: &TextSearch,
         filter: &DocumentFilter,
     ) -> Result<Found<DocumentSummary>, StoreError> {
-        let columns = DOCUMENT_COLUMNS
-            .split(", ")
-            .map(|c| format!("d.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // Three tiers, none of which scores or sorts every match: a document whose title is
+        // exactly the query (by index), then documents whose title holds every term, then
+        // documents holding the terms only in their body; within a tier the newest first,
+        // which FTS5 streams in row order and stops at the page's end. bm25 over every match
+        // took 590 ms for 一网通 (55,000 matches) at 100,000 documents; this takes a few ms.
+        let in_title = format!("title : ({})", search.expression);
+        let only_in_body = format!("({0}) NOT title : ({0})", search.expression);
+        let filtered = filter != &DocumentFilter::default();
+
+        let mut exact: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT d.id FROM documents d WHERE d.title = ");
+        exact.push_bind(search.text.clone());
+        push_document_filter(&mut exact, filter, "d.");
+        exact.push(" ORDER BY d.id DESC");
+        let exact: Vec<i64> = exact.build_query_scalar().fetch_all(&self.pool).await?;
+
+        // How many title matches there are decides where the body tier starts. Without a
+        // filter FTS5 counts them alone; with one, each match is checked against it.
+        let mut count: QueryBuilder<Sqlite> = QueryBuilder::new(if filtered {
+            "SELECT COUNT(*) FROM documents_search \
+             JOIN documents d ON d.id = documents_search.rowid WHERE documents_search MATCH "
+        } else {
+            "SELECT COUNT(*) FROM documents_search WHERE documents_search MATCH "
+        });
+        count.push_bind(in_title.clone());
+        push_document_filter(&mut count, filter, "d.");
+        let in_titles: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let stream = |expression: &str, skip_exact: bool, limit: i64, offset: i64| {
+            let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT d.id FROM documents_search \
+                 JOIN documents d ON d.id = documents_search.rowid \
+                 WHERE documents_search MATCH ",
+            );
+            query.push_bind(expression.to_owned());
+            push_document_filter(&mut query, filter, "d.");
+            if skip_exact {
+                query
+                    .push(" AND d.title <> ")
+                    .push_bind(search.text.clone());
+            }
+            query
+                .push(" ORDER BY documents_search.rowid DESC LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
+            query
+        };
+        let wanted = i64::from(search.limit) + 1;
+        let offset = i64::from(search.offset);
+        let exact_count = exact.len() as i64;
+        let mut found: Vec<i64> = exact
+            .into_iter()
+            .skip(offset.min(exact_count) as usize)
+            .take(wanted as usize)
+            .collect();
+        let title_offset = (offset - exact_count).max(0);
+        if (found.len() as i64) < wanted && title_offset < in_titles - exact_count {
+            let limit = wanted - found.len() as i64;
+            let ids: Vec<i64> = stream(&in_title, exact_count > 0, limit, title_offset)
+                .build_query_scalar()
+                .fetch_all(&self.pool)
+                .await?;
+            found.extend(ids);
+        }
+        if (found.len() as i64) < wanted {
+            let limit = wanted - found.len() as i64;
+            let ids: Vec<i64> = stream(&only_in_body, false, limit, (offset - in_titles).max(0))
+                .build_query_scalar()
+                .fetch_all(&self.pool)
+                .await?;
+            found.extend(ids);
+        }
+        let more = found.len() as i64 > i64::from(search.limit);
+        found.truncate(search.limit as usize);
+        if found.is_empty() {
+            return Ok(Found {
+                items: Vec::new(),
+                more,
+            });
+        }
         let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {columns}, d.body AS body FROM documents_search \
-             JOIN documents d ON d.id = documents_search.rowid \
-             WHERE documents_search MATCH "
+            "SELECT {DOCUMENT_COLUMNS}, body FROM documents WHERE id IN ("
         ));
-        query.push_bind(search.expression.clone());
-        push_document_filter(&mut query, filter, "d.");
-        // An exact title first, then bm25 with the title weighing four times the body.
-        query
-            .push(" ORDER BY d.title = ")
-            .push_bind(search.text.clone())
-            .push(" DESC, bm25(documents_search, 4.0, 1.0), d.id DESC LIMIT ")
-            .push_bind(i64::from(search.limit) + 1)
-            .push(" OFFSET ")
-            .push_bind(i64::from(search.offset));
-        let rows: Vec<DocumentHit> = query.build_query_as().fetch_all(&self.pool).await?;
-        let more = rows.len() > search.limit as usize;
+        let mut list = query.separated(", ");
+        for id in &found {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        let mut rows: Vec<DocumentHit> = query.build_query_as().fetch_all(&self.pool).await?;
+        rows.sort_by_key(|hit| found.iter().position(|id| *id == hit.row.id));
         let items = rows
             .into_iter()
-            .take(search.limit as usize)
             .map(|hit| Ok((hit.row.into_summary()?, decode_body(&hit.body)?)))
             .collect::<Result<_, StoreError>>()?;
         Ok(Found { items, more })
