@@ -264,27 +264,59 @@ pub struct SizeLine {
     pub brotli: usize,
 }
 
-/// The files of the first load (the page, and the CSS, JS and wasm beside it) with their
-/// raw and brotli sizes.
-pub fn first_load_sizes(dir: &Path) -> std::io::Result<Vec<SizeLine>> {
-    let mut lines = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
-            continue;
-        };
-        if !["html", "css", "js", "wasm"].contains(&ext) || !path.is_file() {
-            continue;
+/// The local files `html` loads: the `src` and `href` values that are paths on this site
+/// (`/main-….css`, `boot.js`), without query or fragment. Values may be quoted or, as a
+/// minifier writes them, bare.
+pub fn referenced_files(html: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    for attribute in [" src=", " href="] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            let (value, after) = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let Some(end) = rest[1..].find(quote) else {
+                        break;
+                    };
+                    (&rest[1..=end], end + 2)
+                }
+                _ => {
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .unwrap_or(rest.len());
+                    (&rest[..end], end)
+                }
+            };
+            rest = &rest[after.min(rest.len())..];
+            let path = value.split(['?', '#']).next().unwrap_or_default();
+            let local = !path.contains("://") && !path.starts_with("//") && !path.is_empty();
+            let name = path.trim_start_matches("./").trim_start_matches('/');
+            if local && !name.is_empty() && !files.iter().any(|f| f == name) {
+                files.push(name.to_owned());
+            }
         }
-        let bytes = std::fs::read(&path)?;
+    }
+    files
+}
+
+/// The files of the first load, with their raw and brotli sizes: `index.html` and the CSS,
+/// JS and wasm it loads (files beside it that the page does not load, such as `embed.js` for
+/// portals, are not part of it).
+pub fn first_load_sizes(dir: &Path) -> std::io::Result<Vec<SizeLine>> {
+    let index = std::fs::read_to_string(dir.join("index.html"))?;
+    let mut names = vec!["index.html".to_owned()];
+    names.extend(referenced_files(&index).into_iter().filter(|name| {
+        [".css", ".js", ".wasm"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+    }));
+    let mut lines = Vec::new();
+    for name in names {
+        let bytes = std::fs::read(dir.join(&name))?;
         lines.push(SizeLine {
-            name: path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned(),
-            raw: bytes.len(),
             brotli: brotli_bytes(&bytes).len(),
+            raw: bytes.len(),
+            name,
         });
     }
     lines.sort_by(|a, b| a.name.cmp(&b.name));
@@ -294,6 +326,44 @@ pub fn first_load_sizes(dir: &Path) -> std::io::Result<Vec<SizeLine>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_load_is_what_the_page_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = r#"<html><head><link rel="stylesheet" href="/main-0123456789abcdef.css">
+            <link rel="icon" href="/icon.svg"><link rel="alternate" href="https://elsewhere.example/feed">
+            <script src="/boot-0123456789abcdef.js"></script>
+            <link rel="modulepreload" href="/civic-0123456789abcdef.js?v=1">
+            <link rel="preload" href="/civic-0123456789abcdef_bg.wasm" as="fetch"></head></html>"#;
+        // A minifier drops the quotes: the same files are found.
+        let minified = html.replace('"', "");
+        assert_eq!(referenced_files(&minified), referenced_files(html));
+        for (name, body) in [
+            ("index.html", html),
+            ("main-0123456789abcdef.css", "body{}"),
+            ("boot-0123456789abcdef.js", "1"),
+            ("civic-0123456789abcdef.js", "2"),
+            ("civic-0123456789abcdef_bg.wasm", "3"),
+            ("embed.js", "for portals, not loaded by the page"),
+        ] {
+            std::fs::write(dir.path().join(name), body).unwrap();
+        }
+        let names: Vec<String> = first_load_sizes(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "boot-0123456789abcdef.js",
+                "civic-0123456789abcdef.js",
+                "civic-0123456789abcdef_bg.wasm",
+                "index.html",
+                "main-0123456789abcdef.css"
+            ]
+        );
+    }
 
     #[test]
     fn only_fingerprinted_names_count_as_hashed() {
