@@ -37,6 +37,21 @@ export default defineConfig({
   },
   projects: [
     { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+    {
+      // WeChat's in-app browser on Android (XWeb): its user agent and a small phone.
+      name: 'wechat',
+      testMatch: /(file_case|follow_links|embed)\.spec\.ts/,
+      use: {
+        viewport: { width: 360, height: 780 },
+        isMobile: true,
+        hasTouch: true,
+        userAgent:
+          'Mozilla/5.0 (Linux; Android 13; V2055A Build/TP1A.220624.014; wv) AppleWebKit/537.36 ' +
+          '(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 ' +
+          'MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 ' +
+          'Weixin NetType/4G Language/zh_CN ABI/arm64',
+      },
+    },
   ],
   webServer: {
     command: server,
@@ -54,6 +69,9 @@ export default defineConfig({
       CIVIC_DEMO: '1',
       // Every test files from 127.0.0.1; the per-client limit has its own server tests.
       CIVIC_FILING_RATE: '1000/60',
+      // The example portal is opened from http://localhost (another origin) and embeds the
+      // app from http://127.0.0.1.
+      CIVIC_FRAME_ANCESTORS: `http://localhost:${port}`,
       RUST_LOG: 'warn',
     },
   },

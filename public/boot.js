@@ -1,12 +1,16 @@
 // Runs before the app, as a classic script, so it works in browsers too old for the app.
 // 1. Applies the saved language and elderly mode before the first paint (no flash).
-// 2. Checks that the browser can run the app: WebAssembly with reference types, which
+// 2. Embedded in a portal (?embed=1, see public/embed.js and the README): hides the app's
+//    header and footer, applies the portal's validated theme (?color=#rrggbb with enough
+//    contrast on white, ?font_scale=1 to 2), keeps these parameters on every in-app
+//    navigation, and reports the content height to the parent page.
+// 3. Checks that the browser can run the app: WebAssembly with reference types, which
 //    rustc emits (Chrome 96+, Safari/iOS 15+). Where it cannot, it shows the plain page
 //    with the hotline that index.html carries, in both languages.
 (function () {
   var html = document.documentElement;
+  var params = new URLSearchParams(location.search);
   try {
-    var params = new URLSearchParams(location.search);
     var lang = params.get("lang") || localStorage.getItem("civic.lang");
     if (lang && /^en/i.test(lang)) html.lang = "en";
     var elderly = localStorage.getItem("civic.elderly");
@@ -15,6 +19,63 @@
       html.classList.add("is-elderly");
     }
   } catch (e) { /* storage may be blocked: defaults apply */ }
+
+  // The relative luminance of #rrggbb (WCAG 2).
+  function luminance(hex) {
+    var l = [1, 3, 5].map(function (i) {
+      var c = parseInt(hex.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+  }
+  var kept = [];
+  if (params.get("embed") === "1") {
+    kept.push(["embed", "1"]);
+    html.classList.add("is-embedded");
+  }
+  var color = params.get("color");
+  // A colour is used only if white text on it keeps a 4.5:1 contrast; anything else is
+  // ignored, and nothing from the URL reaches CSS but a checked #rrggbb or number.
+  if (color && /^#[0-9a-fA-F]{6}$/.test(color) && 1.05 / (luminance(color) + 0.05) >= 4.5) {
+    html.style.setProperty("--civic-portal-primary", color);
+    kept.push(["color", color]);
+  }
+  var scale = params.get("font_scale");
+  if (scale && /^[12](\.[0-9]{1,2})?$/.test(scale) && Number(scale) >= 1 && Number(scale) <= 2) {
+    html.style.setProperty("--civic-portal-scale", scale);
+    kept.push(["font_scale", scale]);
+  }
+  if (kept.length && params.get("lang")) kept.push(["lang", params.get("lang")]);
+  if (kept.length) {
+    ["pushState", "replaceState"].forEach(function (name) {
+      var original = history[name];
+      history[name] = function (state, title, url) {
+        if (url !== undefined && url !== null) {
+          var next = new URL(url, location.href);
+          kept.forEach(function (p) {
+            if (!next.searchParams.has(p[0])) next.searchParams.set(p[0], p[1]);
+          });
+          url = next.pathname + next.search + next.hash;
+        }
+        return original.call(this, state, title, url);
+      };
+    });
+  }
+  if (html.classList.contains("is-embedded") && window.parent !== window) {
+    var last = 0;
+    var report = function () {
+      var height = Math.ceil(html.getBoundingClientRect().height);
+      if (height !== last) {
+        last = height;
+        // Only a number is sent, so any parent may hear it; embed.js checks who sent it.
+        window.parent.postMessage({ type: "civic:height", height: height }, "*");
+      }
+    };
+    if (window.ResizeObserver) new ResizeObserver(report).observe(html);
+    // Browsers pause observers in frames scrolled out of view; a slow timer still runs.
+    setInterval(report, 1000);
+    window.addEventListener("load", report);
+  }
 
   // (module (table 0 externref) (func (param externref) (result externref) local.get 0))
   var probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 111, 1, 111,

@@ -22,6 +22,12 @@ fn storage() -> Option<web_sys::Storage> {
     window()?.local_storage().ok().flatten()
 }
 
+/// Whether this page may keep data on the device: not when the browser blocks storage (a
+/// frame inside another site, where third-party storage is blocked, or a private mode).
+pub fn can_store() -> bool {
+    storage().is_some()
+}
+
 /// A value remembered on this device.
 pub fn load(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
@@ -72,10 +78,14 @@ pub fn prefers_more_contrast() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Sets the document's title.
+/// Sets the document's title, and the share card's title (`og:title`), which WeChat and
+/// other apps show when the page is shared.
 pub fn set_title(title: &str) {
     if let Some(document) = document() {
         document.set_title(title);
+        if let Ok(Some(meta)) = document.query_selector("meta[property='og:title']") {
+            let _ = meta.set_attribute("content", title);
+        }
     }
 }
 

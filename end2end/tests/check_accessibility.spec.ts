@@ -42,3 +42,41 @@ test('nothing scrolls sideways at 320 px wide', async ({ page }) => {
     expect(overflow, path).toBeLessThanOrEqual(0);
   }
 });
+
+test('elderly mode on every route: axe clean, text 1.5× with 1.5 line height, 48 px controls', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('civic.elderly', '1'));
+  for (const route of ROUTES) {
+    await openApp(page, route.path);
+    await expect(page.locator('html')).toHaveClass(/is-elderly/);
+    await expectNoViolations(page);
+    const [size, lineHeight] = await page.locator('main p, main li').first().evaluate((el) => {
+      const style = getComputedStyle(el);
+      return [parseFloat(style.fontSize), parseFloat(style.lineHeight)];
+    });
+    expect(size, route.path).toBeGreaterThanOrEqual(24);
+    expect(lineHeight / size, route.path).toBeGreaterThanOrEqual(1.5);
+    const small = await page
+      .locator('button:visible, select:visible, input:visible:not([type=checkbox]):not([type=radio]), textarea:visible')
+      .evaluateAll((els) =>
+        els
+          .map((el) => [el.outerHTML.slice(0, 60), el.getBoundingClientRect().height] as const)
+          .filter(([, height]) => height < 48),
+      );
+    expect(small, route.path).toEqual([]);
+  }
+});
+
+test('no route scrolls sideways at 320 px wide with text at 200%', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.addInitScript(() => {
+    document.addEventListener('DOMContentLoaded', () => {
+      document.documentElement.style.fontSize = '200%';
+    });
+  });
+  for (const route of ROUTES) {
+    await openApp(page, route.path);
+    await expect(page.locator('.c-state--loading')).toHaveCount(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, route.path).toBeLessThanOrEqual(0);
+  }
+});

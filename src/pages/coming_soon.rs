@@ -52,9 +52,3 @@ pub fn DocumentPage() -> impl IntoView {
 pub fn StatisticsPage() -> impl IntoView {
     view! { <ComingSoon title=|t| t.title_stats/> }
 }
-
-/// The accessibility statement.
-#[component]
-pub fn AccessibilityPage() -> impl IntoView {
-    view! { <ComingSoon title=|t| t.title_accessibility/> }
-}

@@ -403,7 +403,8 @@ pub fn FileCasePage() -> impl IntoView {
                     <li>{t!(i18n, file_intro_courts)}</li>
                 </ul>
             </div>
-            <p>{t!(i18n, file_intro_time)}</p>
+            // Say so when the browser will not keep a draft (a blocked frame, a private mode).
+            <p>{move || if browser::can_store() { i18n.t().file_intro_time } else { i18n.t().file_intro_no_storage }}</p>
             <button type="button" class="c-button c-button--start" on:click=move |_| go(Step::Form)>{t!(i18n, file_start)}</button>
         }
     };

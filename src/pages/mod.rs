@@ -1,5 +1,6 @@
 //! One module per route.
 
+mod accessibility;
 mod announcements;
 mod case;
 mod coming_soon;
@@ -7,6 +8,7 @@ mod file_case;
 mod home;
 mod not_found;
 
+pub use accessibility::AccessibilityPage;
 pub use announcements::{AnnouncementPage, AnnouncementsPage};
 pub use case::CasePage;
 pub use coming_soon::*;
