@@ -206,7 +206,39 @@ pub struct Document {
     pub replaces: Vec<i64>,
     /// The body.
     pub body: Vec<Block>,
+    /// The files that come with it (附件), in order. Filled by the server; ignored on input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
+
+/// A file that comes with a document (附件): a PDF, a Word or Excel file, or a CSV table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    /// The file's name as published (`附件1：申请表.docx`).
+    pub name: String,
+    /// Its media type (`application/pdf`, …), one of [`ATTACHMENT_TYPES`].
+    pub media_type: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Where to download it: `/api/v1/documents/{id}/attachments/{n}`.
+    pub url: String,
+}
+
+/// The kinds of file a document may carry: `(media type, file extension)`. Nothing that a
+/// browser would run or render as a page (no HTML, SVG or script) is ever accepted.
+pub const ATTACHMENT_TYPES: [(&str, &str); 4] = [
+    ("application/pdf", "pdf"),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    ("text/csv", "csv"),
+];
 
 /// The filters of `GET /api/v1/documents`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -180,6 +180,12 @@ fn every_wire_type_survives_a_json_round_trip() {
                 items: vec!["一".into(), "二".into()],
             },
         ],
+        attachments: vec![Attachment {
+            name: "附件1：申请表.pdf".into(),
+            media_type: "application/pdf".into(),
+            bytes: 1234,
+            url: "/api/v1/documents/7/attachments/1".into(),
+        }],
     });
     let announcement = AnnouncementSummary {
         id: 3,

@@ -26,6 +26,48 @@ pub struct ImportedDocument {
     pub language: String,
     /// The body, as HTML.
     pub html: String,
+    /// Files that come with it: `(name as published, bytes)`.
+    pub attachments: Vec<(String, Vec<u8>)>,
+}
+
+/// The largest attachment accepted, in bytes.
+pub const ATTACHMENT_MAX_BYTES: usize = 20 * 1024 * 1024;
+
+/// The media type of an attachment called `name` holding `bytes`, judged by its bytes as
+/// well as its name (a page renamed `.pdf` is refused), or why it is refused.
+pub fn attachment_type(name: &str, bytes: &[u8]) -> Result<&'static str, String> {
+    if bytes.is_empty() || bytes.len() > ATTACHMENT_MAX_BYTES {
+        return Err(format!("{name}: an attachment must have 1 byte to 20 MiB"));
+    }
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed.chars().count() > 120 || trimmed.contains(['/', '\\']) {
+        return Err(format!(
+            "{name}: a name must have 1 to 120 characters and no slash"
+        ));
+    }
+    let extension = trimmed
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    let (media_type, _) = api::ATTACHMENT_TYPES
+        .iter()
+        .find(|(_, ext)| *ext == extension)
+        .ok_or_else(|| format!("{name}: only PDF, DOCX, XLSX and CSV files are published"))?;
+    let looks_right = match extension.as_str() {
+        "pdf" => bytes.starts_with(b"%PDF-"),
+        // Office files are ZIP containers.
+        "docx" | "xlsx" => bytes.starts_with(b"PK\x03\x04"),
+        // A table as text: UTF-8 (with or without a byte-order mark), no NUL, no markup.
+        _ => std::str::from_utf8(bytes).is_ok_and(|text| {
+            let text = text.trim_start_matches('\u{feff}').trim_start();
+            !text.contains('\0') && !text.starts_with('<')
+        }),
+    };
+    if looks_right {
+        Ok(media_type)
+    } else {
+        Err(format!("{name}: the content is not a {extension} file"))
+    }
 }
 
 /// Checks `document`, sanitises its body and stores it; answers its id.
@@ -58,6 +100,15 @@ pub async fn import_document(
     if body.is_empty() {
         return Err("the body holds no text".into());
     }
+    // Every attachment is checked before anything is stored.
+    let attachments = document
+        .attachments
+        .into_iter()
+        .map(|(name, bytes)| {
+            let media_type = attachment_type(&name, &bytes)?;
+            Ok((name, bytes, media_type))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let id = store.next_document_id().await.map_err(|e| e.to_string())?;
     store
         .insert_documents(&[Document {
@@ -80,8 +131,43 @@ pub async fn import_document(
             interpretations: Vec::new(),
             replaces: Vec::new(),
             body,
+            attachments: Vec::new(),
         }])
         .await
         .map_err(|e| e.to_string())?;
+    for (name, bytes, media_type) in attachments {
+        store
+            .add_attachment(id, name.trim(), media_type, &bytes)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachments_are_judged_by_their_bytes_as_well_as_their_names() {
+        let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+        assert_eq!(attachment_type("附件1.pdf", pdf), Ok("application/pdf"));
+        assert_eq!(
+            attachment_type("名单.CSV", "姓名,街道\n张三,玉林\n".as_bytes()),
+            Ok("text/csv")
+        );
+        assert!(attachment_type("表.xlsx", b"PK\x03\x04rest").is_ok());
+        for (name, bytes) in [
+            ("page.pdf", b"<html><script>alert(1)</script>".as_slice()),
+            ("page.csv", b"<svg onload=alert(1)>".as_slice()),
+            ("evil.html", b"<html>".as_slice()),
+            ("noext", b"%PDF-1.4".as_slice()),
+            ("../up.pdf", b"%PDF-1.4".as_slice()),
+            ("empty.pdf", b"".as_slice()),
+            ("nul.csv", b"a,b\0".as_slice()),
+            ("word.docx", b"%PDF-1.4".as_slice()),
+        ] {
+            assert!(attachment_type(name, bytes).is_err(), "{name}");
+        }
+    }
 }

@@ -61,6 +61,10 @@ enum Command {
         /// zh-CN or en.
         #[arg(long, default_value = "zh-CN")]
         language: String,
+        /// A file that comes with it (PDF, DOCX, XLSX or CSV), published under its file name;
+        /// repeat for several.
+        #[arg(long = "attach")]
+        attachments: Vec<PathBuf>,
     },
     /// Move a case along its life, as the staff API would (for demos and operators).
     #[command(subcommand)]
@@ -189,22 +193,39 @@ async fn main() -> ExitCode {
             topic,
             issued_on,
             language,
-        } => match std::fs::read_to_string(&html) {
-            Ok(html) => {
-                let document = civic_server::import::ImportedDocument {
-                    title,
-                    number,
-                    agency,
-                    doc_type,
-                    topic,
-                    issued_on,
-                    language,
-                    html,
-                };
-                import(&cli.settings, document).await
+            attachments,
+        } => {
+            let files = attachments
+                .iter()
+                .map(|path| {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    std::fs::read(path)
+                        .map(|bytes| (name, bytes))
+                        .map_err(|e| format!("{}: {e}", path.display()))
+                })
+                .collect::<Result<Vec<_>, String>>();
+            match (std::fs::read_to_string(&html), files) {
+                (Ok(html), Ok(attachments)) => {
+                    let document = civic_server::import::ImportedDocument {
+                        title,
+                        number,
+                        agency,
+                        doc_type,
+                        topic,
+                        issued_on,
+                        language,
+                        html,
+                        attachments,
+                    };
+                    import(&cli.settings, document).await
+                }
+                (Err(e), _) => Err(format!("{}: {e}", html.display())),
+                (_, Err(e)) => Err(e),
             }
-            Err(e) => Err(format!("{}: {e}", html.display())),
-        },
+        }
         Command::Precompress { dir } => web::precompress(&dir)
             .map(|n| println!("compressed {n} files"))
             .map_err(|e| e.to_string()),

@@ -27,6 +27,7 @@ use crate::routes;
         routes::follow_up_case,
         routes::list_documents,
         routes::get_document,
+        routes::get_attachment,
         routes::list_announcements,
         routes::get_announcement,
         routes::get_stats,

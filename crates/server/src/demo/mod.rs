@@ -522,6 +522,7 @@ pub fn generate_documents(seed: u64, anchor: Date, count: usize) -> Vec<Document
             interpretations: Vec::new(),
             replaces: Vec::new(),
             body,
+            attachments: Vec::new(),
         });
         if rule {
             newest_rule = Some(documents.len() - 1);
@@ -611,13 +612,79 @@ pub fn generate_announcements(seed: u64, anchor: Date, count: usize) -> Vec<Anno
 pub async fn seed(store: &dyn Store, size: DemoSize, now: i64) -> Result<(), StoreError> {
     const SEED: u64 = 2016;
     let anchor = clock::cst_date(now);
-    store
-        .insert_documents(&generate_documents(SEED, anchor, size.documents))
-        .await?;
+    let documents = generate_documents(SEED, anchor, size.documents);
+    store.insert_documents(&documents).await?;
+    // Every fifth document of a demo comes with files (not the benchmark's 100,000).
+    if size.documents <= 1_000 {
+        for document in documents.iter().filter(|d| d.summary.id % 5 == 0) {
+            for (name, media_type, bytes) in demo_attachments(&document.summary) {
+                store
+                    .add_attachment(document.summary.id, &name, media_type, &bytes)
+                    .await?;
+            }
+        }
+    }
     store
         .insert_announcements(&generate_announcements(SEED, anchor, size.announcements))
         .await?;
     generate_cases(store, SEED, now, size.cases, 5_000).await
+}
+
+/// A demo document's files: a CSV table, and for Chinese documents a one-page PDF.
+fn demo_attachments(summary: &api::DocumentSummary) -> Vec<(String, &'static str, Vec<u8>)> {
+    let mut files = vec![(
+        format!("附件1：{}办理名单.csv", summary.id),
+        "text/csv",
+        format!(
+            "\u{feff}序号,街道,办理窗口,电话\n1,玉林街道,便民服务中心,028-12345\n2,{}号文件,政务服务中心,12345\n",
+            summary.id
+        )
+        .into_bytes(),
+    )];
+    if summary.language == api::ContentLanguage::ZhCn {
+        files.push((
+            "附件2：申请表.pdf".to_owned(),
+            "application/pdf",
+            minimal_pdf(&format!("Civic demo attachment, document {}", summary.id)),
+        ));
+    }
+    files
+}
+
+/// A valid one-page PDF showing `text` (ASCII), with a correct cross-reference table.
+fn minimal_pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).into_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for offset in offsets {
+        pdf.extend(format!("{offset:010} 00000 n \n").into_bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .into_bytes(),
+    );
+    pdf
 }
 
 /// Opens the database at `url`, installs the taxonomy and seeds it with demo data of

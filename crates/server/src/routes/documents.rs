@@ -17,6 +17,10 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/documents", get(list_documents))
         .route("/documents/{id}", get(get_document))
+        .route(
+            "/documents/{id}/attachments/{position}",
+            get(get_attachment),
+        )
 }
 
 fn decode_cursor(text: &str) -> Option<DocumentCursor> {
@@ -113,4 +117,50 @@ pub async fn get_document(
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
+}
+
+/// A file that comes with a document, always as a download (never shown as a page of this
+/// site), with its name in `Content-Disposition` for both old and new browsers.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/attachments/{position}", tag = "documents",
+    params(("id" = i64, Path, description = "The document's id"),
+           ("position" = u32, Path, description = "The attachment's position, from 1")),
+    responses((status = 200, description = "The file, with its media type", content_type = "application/octet-stream"),
+              (status = 400, description = "Not an id or a position", body = ErrorBody),
+              (status = 404, description = "No such document or attachment", body = ErrorBody)))]
+pub async fn get_attachment(
+    State(state): State<AppState>,
+    Path((id, position)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let id = parse_id(&id)?;
+    let position = u32::try_from(parse_id(&position)?).map_err(|_| ApiError::NotFound)?;
+    let (name, media_type, bytes) = state
+        .store
+        .attachment(id, position)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // An ASCII fallback name for old browsers, the real one in RFC 5987 form.
+    let extension = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
+    let fallback = format!("attachment-{id}-{position}.{extension}");
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "public, max-age=3600".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

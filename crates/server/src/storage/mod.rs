@@ -461,6 +461,22 @@ pub trait Store: Send + Sync + 'static {
     /// A document, or `None`.
     async fn document(&self, id: i64) -> Result<Option<Document>, StoreError>;
 
+    /// Adds a file to document `document_id` after those it has; answers its position (from 1).
+    async fn add_attachment(
+        &self,
+        document_id: i64,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<u32, StoreError>;
+
+    /// The attachment at `position` of document `document_id`: name, media type and bytes.
+    async fn attachment(
+        &self,
+        document_id: i64,
+        position: u32,
+    ) -> Result<Option<(String, String, Vec<u8>)>, StoreError>;
+
     /// Announcements, pinned first then newest first, after `cursor`.
     async fn announcements(
         &self,

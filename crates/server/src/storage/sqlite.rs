@@ -1479,6 +1479,22 @@ impl Store for SqliteStore {
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
+        let files: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT position, name, media_type, size FROM document_attachments \
+             WHERE document_id = ? ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let attachments = files
+            .into_iter()
+            .map(|(position, name, media_type, size)| api::Attachment {
+                name,
+                media_type,
+                bytes: size.max(0) as u64,
+                url: format!("{}/documents/{id}/attachments/{position}", api::API_PREFIX),
+            })
+            .collect();
         Ok(Some(Document {
             summary: row.into_summary()?,
             effective_on,
@@ -1487,7 +1503,46 @@ impl Store for SqliteStore {
             interpretations,
             replaces,
             body: decode_body(&body)?,
+            attachments,
         }))
+    }
+
+    async fn add_attachment(
+        &self,
+        document_id: i64,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<u32, StoreError> {
+        let _writer = self.filing.lock().await;
+        let position: i64 = sqlx::query_scalar(
+            "INSERT INTO document_attachments (document_id, position, name, media_type, size, content) \
+             VALUES (?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM document_attachments \
+                          WHERE document_id = ?1), ?2, ?3, ?4, ?5) RETURNING position",
+        )
+        .bind(document_id)
+        .bind(name)
+        .bind(media_type)
+        .bind(bytes.len() as i64)
+        .bind(bytes)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(position.max(0) as u32)
+    }
+
+    async fn attachment(
+        &self,
+        document_id: i64,
+        position: u32,
+    ) -> Result<Option<(String, String, Vec<u8>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, media_type, content FROM document_attachments \
+             WHERE document_id = ? AND position = ?",
+        )
+        .bind(document_id)
+        .bind(i64::from(position))
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn announcements(

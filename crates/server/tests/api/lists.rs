@@ -455,3 +455,25 @@ async fn similar_cases_share_words_with_a_title_best_match_first_and_only_publis
     assert_eq!(body.fields["text"][0].code, api::FieldErrorCode::TooLong);
     app.get_error("/api/v1/cases/similar", 400).await;
 }
+
+#[tokio::test]
+async fn demo_documents_come_with_files_listed_by_type_and_size() {
+    let app = TestApp::spawn().await;
+    let document: api::Document = app.get_json("/api/v1/documents/10").await;
+    assert!(!document.attachments.is_empty());
+    for attachment in &document.attachments {
+        let response = app.get(&attachment.url).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            attachment.media_type.as_str()
+        );
+        let bytes = response.bytes().await.unwrap();
+        assert_eq!(bytes.len() as u64, attachment.bytes, "{}", attachment.name);
+        if attachment.media_type == "application/pdf" {
+            assert!(bytes.starts_with(b"%PDF-") && bytes.ends_with(b"%%EOF\n"));
+        }
+    }
+    let plain: api::Document = app.get_json("/api/v1/documents/11").await;
+    assert!(plain.attachments.is_empty());
+}

@@ -4,6 +4,8 @@
 
 use api::{AnnouncementSummary, DocumentSummary, Page};
 
+use civic_server::storage::Store;
+
 use crate::helpers::TestApp;
 
 /// Every result of a search list, following `next_cursor`.
@@ -197,6 +199,16 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
         issued_on: "2026-11-20".into(),
         language: "zh-CN".into(),
         html: html.into(),
+        attachments: vec![
+            (
+                "附件1：申请表.pdf".into(),
+                b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".to_vec(),
+            ),
+            (
+                "附件2：名单.csv".into(),
+                "序号,姓名\n1,示例\n".as_bytes().to_vec(),
+            ),
+        ],
     };
     let id = civic_server::import::import_document(&store, &meta, document.clone(), 1_795_000_000)
         .await
@@ -216,6 +228,64 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
         assert!(!text.contains(needle), "{needle} in {text}");
     }
     let stored: api::Document = serde_json::from_str(&text).unwrap();
+    // Its files are listed with type and size, and download as they were given.
+    let files: Vec<(&str, &str, u64)> = stored
+        .attachments
+        .iter()
+        .map(|a| (a.name.as_str(), a.media_type.as_str(), a.bytes))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                "附件1：申请表.pdf",
+                "application/pdf",
+                document.attachments[0].1.len() as u64
+            ),
+            (
+                "附件2：名单.csv",
+                "text/csv",
+                document.attachments[1].1.len() as u64
+            ),
+        ]
+    );
+    let download = app.get(&stored.attachments[0].url).await;
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(download.headers()["x-content-type-options"], "nosniff");
+    let disposition = download.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"attachment-"),
+        "{disposition}"
+    );
+    assert!(
+        disposition.contains("filename*=UTF-8''%E9%99%84%E4%BB%B6"),
+        "{disposition}"
+    );
+    assert_eq!(
+        download.bytes().await.unwrap().as_ref(),
+        document.attachments[0].1.as_slice()
+    );
+    for missing in ["/attachments/3", "/attachments/0", "/attachments/x"] {
+        let status = app
+            .get(&format!("/api/v1/documents/{id}{missing}"))
+            .await
+            .status();
+        assert!(status == 404 || status == 400, "{missing}: {status}");
+    }
+    // A page dressed as a PDF is refused, and nothing of that document is stored.
+    let before = store.next_document_id().await.unwrap();
+    let mut disguised = document.clone();
+    disguised.attachments = vec![("附件.pdf".into(), b"<html><script>x</script>".to_vec())];
+    assert!(
+        civic_server::import::import_document(&store, &meta, disguised, 1_795_000_000)
+            .await
+            .is_err()
+    );
+    assert_eq!(store.next_document_id().await.unwrap(), before);
     assert_eq!(
         stored.body,
         vec![
