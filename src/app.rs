@@ -31,7 +31,7 @@ pub fn use_meta() -> MetaResource {
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_prefs();
-    provide_context(MetaResource(Remote::new(client::meta)));
+    provide_context(MetaResource(Remote::quiet(client::meta)));
     view! {
         <Router>
             <FocusOnNavigation/>
@@ -41,6 +41,8 @@ pub fn App() -> impl IntoView {
                 <CurrentPage/>
             </main>
             <Footer/>
+            // The polite live region: loads and failures are announced here (browser::announce).
+            <div id="civic-live" class="u-visually-hidden" role="status" aria-live="polite" aria-atomic="true"></div>
         </Router>
     }
 }

@@ -78,6 +78,27 @@ pub fn prefers_more_contrast() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Says `text` to screen readers through the page's polite live region (`#civic-live`);
+/// the same text twice in a row is still announced.
+pub fn announce(text: &str) {
+    let Some(region) = document().and_then(|d| d.get_element_by_id("civic-live")) else {
+        return;
+    };
+    let same = region
+        .text_content()
+        .is_some_and(|t| t.trim_end_matches('\u{a0}') == text);
+    let mut next = text.to_owned();
+    if same
+        && !region
+            .text_content()
+            .unwrap_or_default()
+            .ends_with('\u{a0}')
+    {
+        next.push('\u{a0}');
+    }
+    region.set_text_content(Some(&next));
+}
+
 /// Sets the document's title, and the share card's title (`og:title`), which WeChat and
 /// other apps show when the page is shared.
 pub fn set_title(title: &str) {

@@ -36,6 +36,11 @@ impl I18n {
         strings(self.locale.get())
     }
 
+    /// The strings of the current locale, outside any reactive scope.
+    pub fn t_untracked(&self) -> &'static Strings {
+        strings(self.locale.get_untracked())
+    }
+
     /// Switches the language and remembers the choice on this device.
     pub fn set(&self, locale: Locale) {
         browser::store(LANG_KEY, locale.tag());

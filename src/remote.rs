@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::ApiFailure;
+use crate::i18n::I18n;
 
 /// What a page shows while data is loading, failed or has arrived.
 pub type Loaded<T> = Option<Result<T, ApiFailure>>;
@@ -34,8 +35,27 @@ impl<T: Send + Sync + 'static> Copy for Remote<T> {}
 
 impl<T: Clone + Send + Sync + 'static> Remote<T> {
     /// Starts loading with `fetch`, and loads again whenever a signal that `fetch` reads
-    /// changes, or when [`Remote::refetch`] is called.
+    /// changes, or when [`Remote::refetch`] is called. When an answer arrives, screen
+    /// readers hear that the content has loaded (or failed to) through the polite live region.
     pub fn new<F, Fut>(fetch: F) -> Self
+    where
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = Result<T, ApiFailure>> + 'static,
+    {
+        Self::load(fetch, use_context::<I18n>())
+    }
+
+    /// As [`Remote::new`], without telling screen readers (data that is not a page's content,
+    /// such as the taxonomy).
+    pub fn quiet<F, Fut>(fetch: F) -> Self
+    where
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = Result<T, ApiFailure>> + 'static,
+    {
+        Self::load(fetch, None)
+    }
+
+    fn load<F, Fut>(fetch: F, announce: Option<I18n>) -> Self
     where
         F: Fn() -> Fut + 'static,
         Fut: Future<Output = Result<T, ApiFailure>> + 'static,
@@ -53,7 +73,11 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
             spawn_local(async move {
                 let answer = request.await;
                 if latest.get() == ticket {
+                    let ok = answer.is_ok();
                     state.try_set(Some(answer));
+                    if let Some(i18n) = announce {
+                        announce_outcome(i18n, ok);
+                    }
                 }
             });
         }));
@@ -74,6 +98,12 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
     pub fn refetch(&self) {
         self.again.notify();
     }
+}
+
+/// Says in the live region that content loaded, or failed to (not generic, so once in wasm).
+fn announce_outcome(i18n: I18n, ok: bool) {
+    let t = i18n.t_untracked();
+    crate::browser::announce(if ok { t.loaded } else { t.error_load });
 }
 
 /// One effect type for every `Remote`, whatever it loads.

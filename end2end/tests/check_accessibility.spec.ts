@@ -80,3 +80,15 @@ test('no route scrolls sideways at 320 px wide with text at 200%', async ({ page
     expect(overflow, route.path).toBeLessThanOrEqual(0);
   }
 });
+
+test('content that loads later, or fails to, is announced in the polite live region', async ({ page }) => {
+  const live = page.locator('#civic-live');
+  await openApp(page, '/announcements');
+  await expect(live).toHaveAttribute('aria-live', 'polite');
+  await expect(live).toHaveText(/内容已加载/);
+  // Both of the home page's lists fail: the last word is the failure.
+  await page.route('**/api/v1/announcements?*', (route) => route.abort());
+  await page.route('**/api/v1/cases?*', (route) => route.abort());
+  await page.getByRole('link', { name: '首页' }).first().click();
+  await expect(live).toHaveText(/暂时无法加载/);
+});
