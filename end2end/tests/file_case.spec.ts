@@ -261,9 +261,14 @@ test('similar published cases are offered while the title is typed, without bloc
   expect(expected.length).toBeGreaterThan(0);
   await openApp(page, '/file');
   await page.getByRole('button', { name: '开始填写' }).click();
+  await page.evaluate(() => {
+    document.getElementById('civic-live')!.textContent = '';
+  });
   await page.getByLabel('标题').fill('夜间施工噪音扰民');
   const hint = page.getByRole('complementary', { name: '可能已经有人反映过' });
   await expect(hint).toBeVisible();
+  // Hints that come while the person types are not announced over their typing.
+  await expect(page.locator('#civic-live')).toHaveText('');
   await expect(hint.getByRole('link')).toHaveCount(Math.min(expected.length, 3));
   await expect(hint.getByRole('link').first()).toHaveAttribute('href', `/cases/${expected[0].number}`);
   await expectNoAxeViolations(page);

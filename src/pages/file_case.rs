@@ -280,7 +280,8 @@ pub fn FileCasePage() -> impl IntoView {
         };
         title_timer.set_value(set_timeout_with_handle(settle, Duration::from_millis(500)).ok());
     });
-    let similar = Remote::new(move || {
+    // Quiet: these hints load while the person types, and must not talk over them.
+    let similar = Remote::quiet(move || {
         let text = settled_title.get();
         async move {
             if text.chars().count() < TITLE_MIN_CHARS {
