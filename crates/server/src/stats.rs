@@ -199,13 +199,10 @@ pub fn ranking(rows: impl IntoIterator<Item = (String, Counts)>) -> Vec<RankRow>
     out
 }
 
-/// The keys that rose most from `previous` to `recent` (counts per key), at most
-/// [`HOT_TOPICS_MAX`], each with at least `min_recent` in the recent window.
-pub fn rising(
-    recent: &[(String, u64)],
-    previous: &[(String, u64)],
-    min_recent: u64,
-) -> Vec<HotTopic> {
+/// Every key that rose from `previous` to `recent` (counts per key) with at least
+/// `min_recent` in the recent window, the biggest rise first (then the most recent cases,
+/// then the key).
+fn risen(recent: &[(String, u64)], previous: &[(String, u64)], min_recent: u64) -> Vec<HotTopic> {
     let before: HashMap<&str, u64> = previous.iter().map(|(k, n)| (k.as_str(), *n)).collect();
     let mut out: Vec<HotTopic> = recent
         .iter()
@@ -223,6 +220,16 @@ pub fn rising(
             .then(b.recent.cmp(&a.recent))
             .then_with(|| a.key.cmp(&b.key))
     });
+    out
+}
+
+/// The keys that rose most (see [`risen`]), at most [`HOT_TOPICS_MAX`].
+pub fn rising(
+    recent: &[(String, u64)],
+    previous: &[(String, u64)],
+    min_recent: u64,
+) -> Vec<HotTopic> {
+    let mut out = risen(recent, previous, min_recent);
     out.truncate(HOT_TOPICS_MAX);
     out
 }
@@ -257,25 +264,7 @@ pub fn word_counts(titles: &[String]) -> Vec<(String, u64)> {
 /// about as much, is taken for a straddling piece of the same phrase and left out: a phrase
 /// yields its non-overlapping pairs (施工, 噪音), which in Chinese are mostly its words.
 pub fn rising_words(recent: &[String], previous: &[String]) -> Vec<HotTopic> {
-    let recent = word_counts(recent);
-    let previous = word_counts(previous);
-    let before: HashMap<&str, u64> = previous.iter().map(|(k, n)| (k.as_str(), *n)).collect();
-    let mut candidates: Vec<HotTopic> = recent
-        .iter()
-        .filter(|(_, n)| *n >= 3)
-        .map(|(key, n)| HotTopic {
-            key: key.clone(),
-            recent: *n,
-            previous: before.get(key.as_str()).copied().unwrap_or(0),
-        })
-        .filter(|t| t.recent > t.previous)
-        .collect();
-    candidates.sort_by(|a, b| {
-        (b.recent - b.previous)
-            .cmp(&(a.recent - a.previous))
-            .then(b.recent.cmp(&a.recent))
-            .then_with(|| a.key.cmp(&b.key))
-    });
+    let candidates = risen(&word_counts(recent), &word_counts(previous), 3);
     let mut chosen: Vec<HotTopic> = Vec::new();
     for topic in candidates {
         let rise = topic.recent - topic.previous;

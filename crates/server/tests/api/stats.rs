@@ -330,40 +330,24 @@ async fn a_district_where_everything_is_overdue_and_a_period_with_nothing() {
 async fn rising_categories_and_words_compare_the_last_thirty_days_with_the_thirty_before() {
     let today = clock::cst_date(clock::now());
     let days_ago = |n: i64| at(today - Duration::days(n), 10, 0, 0);
-    let mut stories = Vec::new();
-    for n in 0..5 {
-        stories.push(Story {
-            category: 1,
-            title: "小区停车难问题",
-            ..Story::new(days_ago(2 + n), CaseStatus::Submitted)
-        });
-    }
-    stories.push(Story {
-        category: 1,
-        title: "小区停车难问题",
-        ..Story::new(days_ago(40), CaseStatus::Submitted)
-    });
-    for n in 0..3 {
-        stories.push(Story {
-            category: 2,
-            title: "路灯不亮",
-            ..Story::new(days_ago(35 + n), CaseStatus::Submitted)
-        });
-    }
-    stories.push(Story {
-        category: 2,
-        title: "路灯不亮",
-        ..Story::new(days_ago(3), CaseStatus::Submitted)
-    });
-    // Unpublished titles are private: none of their words may rise in public.
-    for n in 0..6 {
-        stories.push(Story {
-            category: 3,
-            title: "邻居秘密饲养",
-            published: false,
-            ..Story::new(days_ago(1 + n), CaseStatus::Submitted)
-        });
-    }
+    // (category, title, published, days ago of each case)
+    let plan: [(usize, &'static str, bool, &[i64]); 3] = [
+        (1, "小区停车难问题", true, &[2, 3, 4, 5, 6, 40]),
+        (2, "路灯不亮", true, &[35, 36, 37, 3]),
+        // Unpublished titles are private: none of their words may rise in public.
+        (3, "邻居秘密饲养", false, &[1, 2, 3, 4, 5, 6]),
+    ];
+    let stories: Vec<Story> = plan
+        .iter()
+        .flat_map(|(category, title, published, days)| {
+            days.iter().map(move |n| Story {
+                category: *category,
+                title,
+                published: *published,
+                ..Story::new(days_ago(*n), CaseStatus::Submitted)
+            })
+        })
+        .collect();
     let (app, codes) = app_with(&stories).await;
     let s: Stats = app.get_json("/api/v1/stats").await;
     assert_eq!(s.as_of, clock::iso_date(today));
@@ -387,6 +371,19 @@ async fn rising_categories_and_words_compare_the_last_thirty_days_with_the_thirt
     }
 }
 
+async fn get_if_none_match(
+    app: &TestApp,
+    path: &str,
+    etag: &reqwest::header::HeaderValue,
+) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.address))
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_unchanged_answer_is_a_304_and_a_change_gives_a_new_etag() {
     let (app, codes) = app_with(&march_stories()).await;
@@ -400,13 +397,7 @@ async fn an_unchanged_answer_is_a_304_and_a_change_gives_a_new_etag() {
             .contains("max-age")
     );
     let etag = first.headers()["etag"].clone();
-    let again = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .header("if-none-match", etag.clone())
-        .send()
-        .await
-        .unwrap();
+    let again = get_if_none_match(&app, path, &etag).await;
     assert_eq!(again.status(), 304);
     assert!(again.bytes().await.unwrap().is_empty());
 
@@ -417,13 +408,7 @@ async fn an_unchanged_answer_is_a_304_and_a_change_gives_a_new_etag() {
         .insert_cases(&[record(&codes, 99, &extra)])
         .await
         .unwrap();
-    let changed = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .header("if-none-match", etag.clone())
-        .send()
-        .await
-        .unwrap();
+    let changed = get_if_none_match(&app, path, &etag).await;
     assert_eq!(changed.status(), 200);
     assert_ne!(changed.headers()["etag"], etag);
     let stats: Stats = changed.json().await.unwrap();
