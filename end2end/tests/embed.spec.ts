@@ -44,6 +44,11 @@ test('three embeds size themselves to their content and drop the app header', as
     const frame = page.frameLocator(`#${id} iframe`);
     await expect(frame.locator('.c-header')).toBeHidden();
     await expect(frame.locator('.c-footer')).toBeHidden();
+    // Nothing inside the frame is cut off at the side, however narrow the portal's column.
+    const overflow = await frame
+      .locator('html')
+      .evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow, id).toBeLessThanOrEqual(0);
   }
   // The English embed keeps its language; the themed one its colour.
   await expect(page.frameLocator('#embed-home iframe').locator('main h1')).toHaveText(/Tell the city/);
