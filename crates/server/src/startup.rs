@@ -88,6 +88,17 @@ impl Application {
         // Housekeeping runs once before the first request, so every request sees a settled
         // state, and then every hour in the background.
         housekeeping(&state).await;
+        // Days not yet counted (all of them after the statistics migration on a large
+        // database) are counted in the background, so the server answers at once; a
+        // statistics request meanwhile helps with the counting before it answers.
+        let counter = state.store.clone();
+        tokio::spawn(async move {
+            match counter.refresh_stats().await {
+                Ok(0) => {}
+                Ok(days) => tracing::info!(days, "counted statistics"),
+                Err(error) => tracing::warn!(?error, "could not count statistics"),
+            }
+        });
         let sweeper = state.clone();
         tokio::spawn(async move {
             let hour = Duration::from_secs(3600);
@@ -180,15 +191,9 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Unclaimed uploads expire; unrated replies past their rating period close; the
-/// statistics' counts catch up with every case changed since the last request.
+/// Unclaimed uploads expire; unrated replies past their rating period close.
 async fn housekeeping(state: &AppState) {
     let now = clock::now();
-    match state.store.refresh_stats().await {
-        Ok(0) => {}
-        Ok(days) => tracing::info!(days, "recounted statistics"),
-        Err(error) => tracing::warn!(?error, "could not recount statistics"),
-    }
     if let Err(error) = routes::expire_unclaimed(state, now).await {
         tracing::warn!(?error, "could not expire unclaimed uploads");
     }

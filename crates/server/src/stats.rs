@@ -58,6 +58,19 @@ pub enum PeriodError {
     TooLong,
 }
 
+impl PeriodError {
+    /// The query field at fault, the contract's error code and the limit crossed.
+    pub fn field_error(self) -> (&'static str, api::FieldErrorCode, Option<u64>) {
+        use api::FieldErrorCode::{InvalidFormat, OutOfRange};
+        match self {
+            Self::BadFrom => ("from", InvalidFormat, None),
+            Self::BadTo => ("to", InvalidFormat, None),
+            Self::Reversed => ("to", OutOfRange, None),
+            Self::TooLong => ("to", OutOfRange, Some(u64::from(PERIOD_MAX_DAYS))),
+        }
+    }
+}
+
 /// The first and last day of `period` on `today` (custom days already parsed as text).
 pub fn resolve(
     period: Period,

@@ -1,4 +1,4 @@
-use api::{ErrorBody, FieldErrorCode, Stats, StatsQuery, Taxon};
+use api::{ErrorBody, Stats, StatsQuery, Taxon};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -10,7 +10,7 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::startup::AppState;
-use crate::stats::{self, PeriodError};
+use crate::stats;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/stats", get(get_stats))
@@ -43,29 +43,16 @@ pub async fn get_stats(
     );
     let now = clock::now();
     let today = clock::cst_date(now);
-    let days = period.map(|period| {
-        (
-            period,
-            stats::resolve(period, query.from.as_deref(), query.to.as_deref(), today),
-        )
+    let days = period.and_then(|period| {
+        stats::resolve(period, query.from.as_deref(), query.to.as_deref(), today)
+            .map_err(|error| {
+                let (field, code, limit) = error.field_error();
+                errors.add(field, code, limit);
+            })
+            .ok()
     });
-    let (period, days) = match days {
-        Some((period, Ok(days))) if errors.is_empty() => (period, days),
-        Some((_, Err(error))) => {
-            let (field, code, limit) = match error {
-                PeriodError::BadFrom => ("from", FieldErrorCode::InvalidFormat, None),
-                PeriodError::BadTo => ("to", FieldErrorCode::InvalidFormat, None),
-                PeriodError::Reversed => ("to", FieldErrorCode::OutOfRange, None),
-                PeriodError::TooLong => (
-                    "to",
-                    FieldErrorCode::OutOfRange,
-                    Some(u64::from(api::PERIOD_MAX_DAYS)),
-                ),
-            };
-            errors.add(field, code, limit);
-            return Err(ApiError::bad_query(errors));
-        }
-        _ => return Err(ApiError::bad_query(errors)),
+    let (Some(period), Some(days), true) = (period, days, errors.is_empty()) else {
+        return Err(ApiError::bad_query(errors));
     };
     let figures = stats::compute(
         state.store.as_ref(),
