@@ -125,8 +125,11 @@ test('the form can be completed with the keyboard alone', async ({ page }) => {
   await page.getByRole('button', { name: '开始填写' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('填写诉求');
-  // The first radio, then arrow keys move within the group.
+  // The new step puts focus on its heading (in the next frame); then the first radio, and
+  // arrow keys move within the group.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await page.locator('#field-kind').focus();
+  await expect(page.locator('#field-kind')).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await expect(page.getByLabel('投诉')).toBeChecked();
