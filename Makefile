@@ -16,7 +16,7 @@ tools:
 
 ## build the release app (dist/) and the release server, without starting anything
 build: tools
-	@echo "==> Building the app with Trunk (release, wasm-opt -Oz)"
+	@echo "==> Building the app with Trunk (release, split into page chunks, wasm-opt -Oz)"
 	trunk build --release --offline
 	@echo "==> Building civic-server (release)"
 	cargo build --release --locked -p civic-server

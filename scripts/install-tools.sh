@@ -4,12 +4,13 @@
 # prebuilt binary: everything comes from crates.io, npm or Debian's packages.
 #
 # Usage: scripts/install-tools.sh [build|test]
-#   build  the Rust wasm target, Trunk, wasm-bindgen CLI and wasm-opt (npm)
+#   build  the Rust wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli and wasm-opt (npm)
 #   test   all of the above, plus Chromium, chromedriver and the CJK fonts
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+WASM_SPLIT_VERSION=0.2.4
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 what="${1:-build}"
 
@@ -38,6 +39,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 else
   say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: present"
+fi
+
+# wasm-split cuts the app's wasm into on-demand chunks (scripts/split-wasm.mjs).
+if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "Installing wasm-split-cli $WASM_SPLIT_VERSION from crates.io (about 1 minute)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+else
+  say "wasm-split-cli $WASM_SPLIT_VERSION: present"
 fi
 
 # npm packages: binaryen's wasm-opt for Trunk, Playwright and axe for the tests.

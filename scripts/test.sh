@@ -19,7 +19,7 @@ step() {
 step "Installing missing tools" scripts/install-tools.sh test
 step "cargo fmt --check" cargo fmt --all --check
 step "clippy (native)" cargo clippy --locked --workspace --all-targets -- -D warnings
-step "clippy (wasm app)" cargo clippy --locked -p civic --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "clippy (wasm app)" cargo clippy --locked -p civic --target wasm32-unknown-unknown --all-targets --features split -- -D warnings
 step "Rust tests" cargo test --locked --workspace
 step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web

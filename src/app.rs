@@ -65,16 +65,16 @@ fn CurrentPage() -> impl IntoView {
     }
     move || match route.get() {
         Some(AppRoute::Home) => view! { <HomePage/> }.into_any(),
-        Some(AppRoute::FileCase) => view! { <FileCasePage/> }.into_any(),
+        Some(AppRoute::FileCase) => crate::lazy::file_case_page(),
         Some(AppRoute::TrackCase) => view! { <TrackCasePage/> }.into_any(),
         Some(AppRoute::Cases) => view! { <CasesPage/> }.into_any(),
-        Some(AppRoute::Case(number)) => view! { <CasePage number/> }.into_any(),
+        Some(AppRoute::Case(number)) => crate::lazy::case_page(number),
         Some(AppRoute::Documents) => view! { <DocumentsPage/> }.into_any(),
         Some(AppRoute::Document(_)) => view! { <DocumentPage/> }.into_any(),
-        Some(AppRoute::Announcements) => view! { <AnnouncementsPage/> }.into_any(),
-        Some(AppRoute::Announcement(id)) => view! { <AnnouncementPage id/> }.into_any(),
+        Some(AppRoute::Announcements) => crate::lazy::announcements_page(),
+        Some(AppRoute::Announcement(id)) => crate::lazy::announcement_page(id),
         Some(AppRoute::Statistics) => view! { <StatisticsPage/> }.into_any(),
-        Some(AppRoute::Accessibility) => view! { <AccessibilityPage/> }.into_any(),
+        Some(AppRoute::Accessibility) => crate::lazy::accessibility_page(),
         None => view! { <NotFoundPage/> }.into_any(),
     }
 }

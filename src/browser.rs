@@ -110,17 +110,31 @@ pub fn set_title(title: &str) {
     }
 }
 
+thread_local! {
+    /// A navigation found no heading to focus yet (its page was still loading).
+    static HEADING_FOCUS_OWED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Moves focus to the page's main heading, so keyboard and screen-reader users start
-/// reading the new page after a navigation.
+/// reading the new page after a navigation. A page that is still loading has none yet: the
+/// focus is then owed, and [`focus_owed_heading`] moves it once the page is there.
 pub fn focus_main_heading() {
-    let Some(heading) = document()
+    let heading = document()
         .and_then(|d| d.query_selector("main h1").ok().flatten())
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
-        return;
-    };
-    let _ = heading.set_attribute("tabindex", "-1");
-    let _ = heading.focus();
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    HEADING_FOCUS_OWED.set(heading.is_none());
+    if let Some(heading) = heading {
+        let _ = heading.set_attribute("tabindex", "-1");
+        let _ = heading.focus();
+    }
+}
+
+/// Moves the focus a navigation owed to a page that has now loaded (see
+/// [`focus_main_heading`]); does nothing after a first load, which owes none.
+pub fn focus_owed_heading() {
+    if HEADING_FOCUS_OWED.get() {
+        focus_main_heading();
+    }
 }
 
 /// Whether `boot.js` decided that this browser cannot run the app (`window.__civicUnsupported`).

@@ -323,6 +323,112 @@ pub fn first_load_sizes(dir: &Path) -> std::io::Result<Vec<SizeLine>> {
     Ok(lines)
 }
 
+/// A page that is not in the first load: its wasm chunk, fetched on demand by the loader
+/// that `wasm-split` wrote (`__wasm_split-….js`), with the shared chunks it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnDemandPage {
+    /// The split's name (`file_case`), as in `src/lazy.rs`.
+    pub name: String,
+    /// The loader, the page's own chunk and the shared chunks it needs, with their sizes.
+    pub files: Vec<SizeLine>,
+}
+
+/// The on-demand pages the loader script `loader` declares: each page's name with the
+/// files it fetches (its own chunk first, then the shared chunks it depends on). The
+/// loader declares `const __chunk_N = makeLoad(… new URL("./chunk_N-….wasm" …), [deps])`
+/// for shared chunks and `export const __wasm_split_load_<page> = …` for pages.
+pub fn on_demand_chunks(loader: &str) -> Vec<(String, Vec<String>)> {
+    struct Declaration<'a> {
+        var: &'a str,
+        file: &'a str,
+        deps: Vec<&'a str>,
+    }
+    let mut declarations = Vec::new();
+    let mut rest = loader;
+    while let Some(at) = rest.find("const __") {
+        rest = &rest[at + "const ".len()..];
+        let var_end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let var = &rest[..var_end];
+        let body = &rest[..rest[var_end..]
+            .find("const __")
+            .map_or(rest.len(), |n| var_end + n)];
+        let file = body
+            .split_once("new URL(\"./")
+            .and_then(|(_, after)| after.split_once('"'))
+            .map(|(file, _)| file);
+        let deps = body
+            .rfind('[')
+            .map(|open| &body[open + 1..])
+            .and_then(|list| list.split_once(']'))
+            .map(|(list, _)| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|d| d.starts_with("__chunk_"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(file) = file {
+            declarations.push(Declaration { var, file, deps });
+        }
+    }
+    let file_of = |var: &str| {
+        declarations
+            .iter()
+            .find(|d| d.var == var)
+            .map(|d| d.file.to_owned())
+    };
+    declarations
+        .iter()
+        .filter_map(|d| {
+            let name = d.var.strip_prefix("__wasm_split_load_")?;
+            let mut files = vec![d.file.to_owned()];
+            let mut pending: Vec<&str> = d.deps.clone();
+            while let Some(dep) = pending.pop() {
+                let Some(file) = file_of(dep) else { continue };
+                if !files.contains(&file) {
+                    files.push(file);
+                    if let Some(decl) = declarations.iter().find(|x| x.var == dep) {
+                        pending.extend(&decl.deps);
+                    }
+                }
+            }
+            Some((name.to_owned(), files))
+        })
+        .collect()
+}
+
+/// The on-demand pages of the app built in `dir`, with the size of everything each
+/// fetches besides the first load; none when the build was not split.
+pub fn on_demand_sizes(dir: &Path) -> std::io::Result<Vec<OnDemandPage>> {
+    let Some(loader) = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with("__wasm_split") && name.ends_with(".js"))
+    else {
+        return Ok(Vec::new());
+    };
+    let script = std::fs::read_to_string(dir.join(&loader))?;
+    let line = |name: &str| -> std::io::Result<SizeLine> {
+        let bytes = std::fs::read(dir.join(name))?;
+        Ok(SizeLine {
+            name: name.to_owned(),
+            raw: bytes.len(),
+            brotli: brotli_bytes(&bytes).len(),
+        })
+    };
+    let mut pages = Vec::new();
+    for (name, files) in on_demand_chunks(&script) {
+        let mut lines = vec![line(&loader)?];
+        for file in files {
+            lines.push(line(&file)?);
+        }
+        pages.push(OnDemandPage { name, files: lines });
+    }
+    pages.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(pages)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +469,54 @@ mod tests {
                 "main-0123456789abcdef.css"
             ]
         );
+    }
+
+    #[test]
+    fn on_demand_pages_fetch_their_chunk_and_the_shared_ones() {
+        // The shape wasm-split writes (abridged): shared chunks, then one loader per page.
+        let loader = r#"import { initSync } from "./civic-0123456789abcdef.js";
+/* accessibility, file_case */
+const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3-00000000000000aa.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+const __chunk_4 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_4-00000000000000bb.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_3]);
+export const __wasm_split_load_file_case = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_file_case-00000000000000cc.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_4]));
+export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_accessibility-00000000000000dd.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_3]));"#;
+        assert_eq!(
+            on_demand_chunks(loader),
+            [
+                (
+                    "file_case".to_owned(),
+                    vec![
+                        "split_file_case-00000000000000cc.wasm".to_owned(),
+                        "chunk_4-00000000000000bb.wasm".to_owned(),
+                        "chunk_3-00000000000000aa.wasm".to_owned(),
+                    ]
+                ),
+                (
+                    "accessibility".to_owned(),
+                    vec![
+                        "split_accessibility-00000000000000dd.wasm".to_owned(),
+                        "chunk_3-00000000000000aa.wasm".to_owned(),
+                    ]
+                ),
+            ]
+        );
+        assert!(on_demand_chunks("console.log(1)").is_empty());
     }
 
     #[test]

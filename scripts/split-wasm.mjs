@@ -1,0 +1,90 @@
+// Trunk post-build hook: cuts the app's wasm into the first-load module and one chunk per
+// on-demand page (`src/lazy.rs`), then puts them where Trunk put its single module.
+//
+// Trunk builds, binds and optimises the whole module as usual; this hook then redoes the
+// last two steps on the split module, from the same cargo output:
+//   1. `wasm-split-cli` cuts the linked wasm (built with `--emit-relocs`) at the
+//      `#[wasm_split]` functions: main module, `split_<page>.wasm`, shared `chunk_<n>.wasm`,
+//      and `__wasm_split.js`, which fetches a chunk the first time it is needed;
+//   2. `wasm-bindgen --keep-lld-exports` on the main module (the chunks import its exports);
+//   3. in release builds, `wasm-opt` on every module with the flags from `index.html`;
+//   4. chunk files get a content hash in their names (so the server may cache them for a
+//      year), the main JS and wasm replace Trunk's under Trunk's names, and the integrity
+//      hashes in `index.html` are updated to the new files.
+// Only tools installed by scripts/install-tools.sh are used; nothing is downloaded.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const staging = process.env.TRUNK_STAGING_DIR;
+const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+const release = process.env.TRUNK_PROFILE === 'release';
+if (!staging) throw new Error('split-wasm: run me as a Trunk post_build hook');
+
+const target = process.env.CARGO_TARGET_DIR ?? path.join(source, 'target');
+const linked = path.join(target, 'wasm32-unknown-unknown', 'wasm-release', 'civic.wasm');
+const work = path.join(target, 'wasm-split');
+const splitDir = path.join(work, 'split');
+const boundDir = path.join(work, 'bound');
+
+const main = fs.readdirSync(staging).find((name) => /^civic-[0-9a-f]{1,16}_bg\.wasm$/.test(name));
+if (!main) throw new Error(`split-wasm: no civic-<hash>_bg.wasm in ${staging}`);
+const stem = main.slice(0, -'_bg.wasm'.length);
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+const read = (file) => fs.readFileSync(file);
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const fingerprint = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(boundDir, { recursive: true });
+
+// 1. Cut.
+run('wasm-split-cli', [linked, splitDir, '--out-name', stem]);
+
+// 2. Bind the main module.
+run('wasm-bindgen', [
+  '--target', 'web', '--keep-lld-exports', '--no-demangle',
+  '--out-dir', boundDir, '--out-name', stem, path.join(splitDir, `${stem}.wasm`),
+]);
+
+const chunks = fs.readdirSync(splitDir).filter((name) => name.endsWith('.wasm') && name !== `${stem}.wasm`);
+const mainWasm = path.join(boundDir, `${stem}_bg.wasm`);
+
+// 3. Optimise every module alike.
+if (release) {
+  const html = fs.readFileSync(path.join(source, 'index.html'), 'utf8');
+  const params = /data-wasm-opt-params="([^"]*)"/.exec(html)?.[1].split(/\s+/).filter(Boolean) ?? [];
+  for (const file of [mainWasm, ...chunks.map((name) => path.join(splitDir, name))]) {
+    run('wasm-opt', ['-Oz', '--strip-debug', '--strip-producers', ...params, file, '-o', file]);
+  }
+}
+
+// 4. Fingerprint the chunks and the loader, then replace Trunk's files.
+let loader = fs.readFileSync(path.join(splitDir, '__wasm_split.js'), 'utf8');
+for (const name of chunks) {
+  const bytes = read(path.join(splitDir, name));
+  const hashed = `${name.slice(0, -'.wasm'.length)}-${fingerprint(bytes)}.wasm`;
+  loader = loader.replaceAll(`"./${name}"`, `"./${hashed}"`);
+  fs.writeFileSync(path.join(staging, hashed), bytes);
+}
+const loaderName = `__wasm_split-${fingerprint(loader)}.js`;
+fs.writeFileSync(path.join(staging, loaderName), loader);
+
+let glue = fs.readFileSync(path.join(boundDir, `${stem}.js`), 'utf8');
+// Only the module specifier changes: the wasm still names its import "./__wasm_split.js".
+if (!glue.includes('from "./__wasm_split.js"')) throw new Error('split-wasm: the glue does not import the loader');
+glue = glue.replaceAll('from "./__wasm_split.js"', `from "./${loaderName}"`);
+
+const indexPath = path.join(staging, 'index.html');
+let index = fs.readFileSync(indexPath, 'utf8');
+for (const [name, bytes] of [[`${stem}.js`, Buffer.from(glue)], [main, read(mainWasm)]]) {
+  // The integrity attribute of every tag that loads this file (quoted or not, as minified).
+  index = index.replace(/<(?:link|script)\b[^>]*>/g, (tag) => (tag.includes(`/${name}`)
+    ? tag.replace(/integrity=("?)sha384-[A-Za-z0-9+/=]+\1/, `integrity=$1${sri(bytes)}$1`)
+    : tag));
+  fs.writeFileSync(path.join(staging, name), bytes);
+}
+fs.writeFileSync(indexPath, index);
+console.log(`split-wasm: ${stem} + ${chunks.length} chunks (${chunks.join(', ')})`);

@@ -1,0 +1,145 @@
+//! Pages that are not part of the first load. In the release build (feature `split`) each
+//! lives in its own wasm chunk, fetched the first time a person opens it: `wasm-split` cuts
+//! the module at the functions declared here (scripts/split-wasm.mjs, Trunk's post-build
+//! hook). Without the feature, as in tests, the same functions simply render the page.
+//!
+//! A chunk that cannot be fetched (offline, a dropped connection) is not fatal: the page
+//! says so in words with a button to try again, and tries again by itself when the browser
+//! is back online. A failed fetch is not remembered, so the next attempt starts afresh.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use api::CaseNumber;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped;
+use wasm_split_helpers::SplitLoaderError;
+
+use crate::api::ApiFailure;
+use crate::browser;
+use crate::components::state::{LoadError, Loading};
+use crate::pages::*;
+
+/// Declares `$chunk($args) -> Result<AnyView, SplitLoaderError>`, async, rendering `$page`:
+/// a split point with the feature `split`, a plain function without it.
+macro_rules! chunk {
+    ($chunk:ident($($arg:ident: $ty:ty),*) => $page:expr) => {
+        #[cfg(feature = "split")]
+        #[wasm_split_helpers::wasm_split($chunk, fallible)]
+        fn $chunk($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
+            Ok($page.into_any())
+        }
+
+        #[cfg(not(feature = "split"))]
+        async fn $chunk($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
+            Ok($page.into_any())
+        }
+    };
+}
+
+chunk!(file_case() => view! { <FileCasePage/> });
+chunk!(case(number: CaseNumber) => view! { <CasePage number/> });
+chunk!(announcements() => view! { <AnnouncementsPage/> });
+chunk!(announcement(id: i64) => view! { <AnnouncementPage id/> });
+chunk!(accessibility() => view! { <AccessibilityPage/> });
+
+/// The filing page.
+pub fn file_case_page() -> AnyView {
+    lazy_page(file_case)
+}
+
+/// A published case's page.
+pub fn case_page(number: CaseNumber) -> AnyView {
+    lazy_page(move || case(number.clone()))
+}
+
+/// The announcements.
+pub fn announcements_page() -> AnyView {
+    lazy_page(announcements)
+}
+
+/// An announcement's page.
+pub fn announcement_page(id: i64) -> AnyView {
+    lazy_page(move || announcement(id))
+}
+
+/// The accessibility statement.
+pub fn accessibility_page() -> AnyView {
+    lazy_page(accessibility)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chunk {
+    Loading,
+    Failed,
+    Ready,
+}
+
+type Loader = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>>;
+
+/// A page whose chunk is being fetched, has failed, or is ready to be shown once.
+#[derive(Clone, Copy)]
+struct LazyPage {
+    state: RwSignal<Chunk>,
+    page: StoredValue<Option<AnyView>, LocalStorage>,
+    load: StoredValue<Loader, LocalStorage>,
+}
+
+impl LazyPage {
+    fn fetch(self) {
+        let Some(load) = self.load.try_get_value() else {
+            return;
+        };
+        self.state.set(Chunk::Loading);
+        spawn_local_scoped(async move {
+            match load().await {
+                Ok(view) => {
+                    self.page.set_value(Some(view));
+                    self.state.set(Chunk::Ready);
+                    // A navigation that ended here while it loaded owes its heading focus.
+                    request_animation_frame(browser::focus_owed_heading);
+                }
+                Err(_) => {
+                    self.state.set(Chunk::Failed);
+                    // Back online, try again by itself (the listener goes with the page).
+                    let listener = window_event_listener(leptos::ev::online, move |_| {
+                        if self.state.try_get_untracked() == Some(Chunk::Failed) {
+                            self.fetch();
+                        }
+                    });
+                    on_cleanup(move || listener.remove());
+                }
+            }
+        });
+    }
+}
+
+/// Shows "loading" while the page's chunk is fetched, then the page; or, if the fetch
+/// fails, the failure in words with a retry.
+fn lazy_page<L, F>(load: L) -> AnyView
+where
+    L: Fn() -> F + 'static,
+    F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    let load: Loader = Rc::new(move || Box::pin(load()));
+    let lazy = LazyPage {
+        state: RwSignal::new(Chunk::Loading),
+        page: StoredValue::new_local(None),
+        load: StoredValue::new_local(load),
+    };
+    lazy.fetch();
+    (move || match lazy.state.get() {
+        Chunk::Loading => view! { <Loading/> }.into_any(),
+        Chunk::Failed => view! {
+            <LoadError failure=ApiFailure::Network on_retry=Callback::new(move |()| lazy.fetch())/>
+        }
+        .into_any(),
+        Chunk::Ready => lazy
+            .page
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| ().into_any()),
+    })
+    .into_any()
+}
