@@ -6,6 +6,7 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod i18n;
+pub mod markup;
 pub mod model;
 pub mod pages;
 pub mod prefs;

@@ -46,9 +46,3 @@ pub fn DocumentsPage() -> impl IntoView {
 pub fn DocumentPage() -> impl IntoView {
     view! { <ComingSoon title=|t| t.title_document/> }
 }
-
-/// Performance statistics.
-#[component]
-pub fn StatisticsPage() -> impl IntoView {
-    view! { <ComingSoon title=|t| t.title_stats/> }
-}

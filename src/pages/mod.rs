@@ -7,6 +7,7 @@ mod coming_soon;
 mod file_case;
 mod home;
 mod not_found;
+mod statistics;
 
 pub use accessibility::AccessibilityPage;
 pub use announcements::{AnnouncementPage, AnnouncementsPage};
@@ -15,3 +16,4 @@ pub use coming_soon::*;
 pub use file_case::FileCasePage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use statistics::StatisticsPage;
