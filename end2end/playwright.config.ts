@@ -72,6 +72,8 @@ export default defineConfig({
       // The example portal is opened from http://localhost (another origin) and embeds the
       // app from http://127.0.0.1.
       CIVIC_FRAME_ANCESTORS: `http://localhost:${port}`,
+      // The staff API moves cases along in the tracking tests.
+      CIVIC_STAFF_TOKEN: 'e2e-staff-token',
       RUST_LOG: 'warn',
     },
   },

@@ -1,15 +1,18 @@
-//! The typed REST client: one async function per endpoint, returning the contract's types
-//! or an [`ApiFailure`]. This is the only module that talks HTTP.
+//! The typed REST client: one function per endpoint. A read is a [`Fetch<T>`], a request not
+//! yet sent that names the contract type of its answer, which a [`crate::remote::Remote`]
+//! sends and parses; a write is an async function. This is the only module that talks HTTP.
 //!
 //! The base URL comes from `<meta name="civic-api-base">` in `index.html`, read at run time,
 //! so one build can point at another city's backend. A request is aborted when its future
 //! is dropped, so a page that moves on cancels what it no longer needs.
 
 use std::cell::OnceCell;
+use std::marker::PhantomData;
 
 use api::{
     Announcement, AnnouncementSummary, CaseDetail, CaseListQuery, CaseNumber, CaseReceipt,
-    CaseSummary, ErrorBody, Meta, NewCase, Page, PageQuery,
+    CaseSummary, ErrorBody, Meta, NewCase, NewFollowUp, NewRating, Page, PageQuery, Stats,
+    StatsQuery,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -70,9 +73,45 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiFailure> {
-    let text = send_text(builder).await?;
-    serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable)
+/// A `GET` of the API whose answer is a `T`, not yet sent. Sending is not generic (see
+/// [`Fetch::send`]); only reading the answer as a `T` is, so each endpoint costs the wasm little
+/// more than its type's deserializer.
+pub struct Fetch<T> {
+    request: RequestBuilder,
+    answer: PhantomData<fn() -> T>,
+}
+
+impl<T> Fetch<T> {
+    fn new(request: RequestBuilder) -> Self {
+        Self {
+            request,
+            answer: PhantomData,
+        }
+    }
+
+    /// Sends the request and reads a successful answer's body as text.
+    pub async fn send(self) -> Result<String, ApiFailure> {
+        send_text(self.request).await
+    }
+
+    /// Sends the request and reads the answer as a `T` (pages load through
+    /// [`crate::remote::Remote`] instead).
+    pub async fn json(self) -> Result<T, ApiFailure>
+    where
+        T: DeserializeOwned,
+    {
+        parse(&self.send().await?)
+    }
+}
+
+/// Reads an answer's body as the contract type `T`.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
+    from_json(text).ok_or(ApiFailure::Unreadable)
+}
+
+/// Reads JSON text as a `T`. (Going through `serde_json::Value` was measured: 2 KiB more.)
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
 }
 
 /// Sends a request and reads a successful answer's body as text. Not generic, so the
@@ -103,7 +142,7 @@ fn answer(status: u16, text: String) -> Result<String, ApiFailure> {
     if (200..300).contains(&status) {
         Ok(text)
     } else {
-        let body = serde_json::from_str::<ErrorBody>(&text).ok();
+        let body = from_json::<ErrorBody>(&text);
         Err(ApiFailure::Server { status, body })
     }
 }
@@ -111,7 +150,7 @@ fn answer(status: u16, text: String) -> Result<String, ApiFailure> {
 /// Reads a response as `T` when it is a success, and as the contract's error body otherwise.
 pub async fn into_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
     let text = success_text(response).await?;
-    serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable)
+    parse(&text)
 }
 
 fn url(path: &str) -> String {
@@ -126,12 +165,12 @@ fn pairs(pairs: &[(&'static str, Option<String>)]) -> Vec<(&'static str, String)
 }
 
 /// `GET /meta`: the taxonomy.
-pub async fn meta() -> Result<Meta, ApiFailure> {
-    send(Request::get(&url("/meta"))).await
+pub fn meta() -> Fetch<Meta> {
+    Fetch::new(Request::get(&url("/meta")))
 }
 
 /// `GET /cases`: published cases, newest first.
-pub async fn cases(query: CaseListQuery) -> Result<Page<CaseSummary>, ApiFailure> {
+pub fn cases(query: CaseListQuery) -> Fetch<Page<CaseSummary>> {
     let query = pairs(&[
         ("q", query.q.clone()),
         ("district", query.district.clone()),
@@ -145,31 +184,78 @@ pub async fn cases(query: CaseListQuery) -> Result<Page<CaseSummary>, ApiFailure
         ("limit", query.limit.map(|n| n.to_string())),
         ("cursor", query.cursor.clone()),
     ]);
-    send(Request::get(&url("/cases")).query(query)).await
+    Fetch::new(Request::get(&url("/cases")).query(query))
 }
 
 /// `GET /cases/{number}`: a published case's public page.
-pub async fn case(number: &CaseNumber) -> Result<CaseDetail, ApiFailure> {
-    send(Request::get(&url(&format!("/cases/{number}")))).await
+pub fn case(number: &CaseNumber) -> Fetch<CaseDetail> {
+    Fetch::new(Request::get(&url(&format!("/cases/{number}"))))
+}
+
+/// `GET /cases/{number}`, with the case's tracking code when the owner gave it: then the
+/// owner's view. The code goes in a header, never in the URL (logs, history, referrers).
+pub fn track(number: &CaseNumber, code: Option<&str>) -> Fetch<CaseDetail> {
+    let request = Request::get(&url(&format!("/cases/{number}")));
+    Fetch::new(match code {
+        Some(code) => request.header(api::TRACKING_CODE_HEADER, code),
+        None => request,
+    })
+}
+
+/// `POST /cases/{number}/rating`: the owner rates the reply; answers the owner's view.
+pub async fn rate_case(number: &CaseNumber, rating: &NewRating) -> Result<CaseDetail, ApiFailure> {
+    let body = serde_json::to_string(rating).map_err(|_| ApiFailure::Unreadable)?;
+    parse(&post_json(&format!("/cases/{number}/rating"), body).await?)
+}
+
+/// `POST /cases/{number}/follow-ups`: the owner asks for the case to be handled again.
+pub async fn follow_up(
+    number: &CaseNumber,
+    follow_up: &NewFollowUp,
+) -> Result<CaseDetail, ApiFailure> {
+    let body = serde_json::to_string(follow_up).map_err(|_| ApiFailure::Unreadable)?;
+    parse(&post_json(&format!("/cases/{number}/follow-ups"), body).await?)
+}
+
+/// Posts a JSON body and reads a successful answer as text (not generic).
+async fn post_json(path: &str, body: String) -> Result<String, ApiFailure> {
+    let request = Request::post(&url(path))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .body(body)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Network)?;
+    success_text(response).await
 }
 
 /// `GET /announcements`: pinned first, then newest first.
-pub async fn announcements(query: PageQuery) -> Result<Page<AnnouncementSummary>, ApiFailure> {
+pub fn announcements(query: PageQuery) -> Fetch<Page<AnnouncementSummary>> {
     let query = pairs(&[
         ("limit", query.limit.map(|n| n.to_string())),
         ("cursor", query.cursor.clone()),
     ]);
-    send(Request::get(&url("/announcements")).query(query)).await
+    Fetch::new(Request::get(&url("/announcements")).query(query))
 }
 
 /// `GET /announcements/{id}`.
-pub async fn announcement(id: i64) -> Result<Announcement, ApiFailure> {
-    send(Request::get(&url(&format!("/announcements/{id}")))).await
+pub fn announcement(id: i64) -> Fetch<Announcement> {
+    Fetch::new(Request::get(&url(&format!("/announcements/{id}"))))
+}
+
+/// `GET /stats`: performance figures for a period and district.
+pub fn stats(query: &StatsQuery) -> Fetch<Stats> {
+    let query = pairs(&[
+        ("period", query.period.clone()),
+        ("from", query.from.clone()),
+        ("to", query.to.clone()),
+        ("district", query.district.clone()),
+    ]);
+    Fetch::new(Request::get(&url("/stats")).query(query))
 }
 
 /// `GET /cases/similar`: published cases sharing words with `text`, best first.
-pub async fn similar_cases(text: &str) -> Result<Vec<CaseSummary>, ApiFailure> {
-    send(Request::get(&url("/cases/similar")).query([("text", text)])).await
+pub fn similar_cases(text: &str) -> Fetch<Vec<CaseSummary>> {
+    Fetch::new(Request::get(&url("/cases/similar")).query([("text", text)]))
 }
 
 /// `POST /cases`: files a case. `idempotency_key` is the draft's key: a retry after a lost

@@ -66,14 +66,14 @@ fn CurrentPage() -> impl IntoView {
     move || match route.get() {
         Some(AppRoute::Home) => view! { <HomePage/> }.into_any(),
         Some(AppRoute::FileCase) => crate::lazy::file_case_page(),
-        Some(AppRoute::TrackCase) => view! { <TrackCasePage/> }.into_any(),
-        Some(AppRoute::Cases) => view! { <CasesPage/> }.into_any(),
+        Some(AppRoute::TrackCase) => crate::lazy::track_page(),
+        Some(AppRoute::Cases) => crate::lazy::board_page(),
         Some(AppRoute::Case(number)) => crate::lazy::case_page(number),
         Some(AppRoute::Documents) => view! { <DocumentsPage/> }.into_any(),
         Some(AppRoute::Document(_)) => view! { <DocumentPage/> }.into_any(),
         Some(AppRoute::Announcements) => crate::lazy::announcements_page(),
         Some(AppRoute::Announcement(id)) => crate::lazy::announcement_page(id),
-        Some(AppRoute::Statistics) => view! { <StatisticsPage/> }.into_any(),
+        Some(AppRoute::Statistics) => crate::lazy::statistics_page(),
         Some(AppRoute::Accessibility) => crate::lazy::accessibility_page(),
         None => view! { <NotFoundPage/> }.into_any(),
     }

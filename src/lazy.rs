@@ -21,32 +21,46 @@ use crate::browser;
 use crate::components::state::{LoadError, Loading};
 use crate::pages::*;
 
-/// Declares `$chunk($args) -> Result<AnyView, SplitLoaderError>`, async, rendering `$page`:
-/// a split point with the feature `split`, a plain function without it.
+/// Declares `$name($args) -> Result<AnyView, SplitLoaderError>`, async, rendering `$page`:
+/// with the feature `split`, a split point in the chunk `$chunk` (pages that share most of
+/// their code share a chunk); without it, a plain function.
 macro_rules! chunk {
-    ($chunk:ident($($arg:ident: $ty:ty),*) => $page:expr) => {
+    ($chunk:ident: $name:ident($($arg:ident: $ty:ty),*) => $page:expr) => {
         #[cfg(feature = "split")]
         #[wasm_split_helpers::wasm_split($chunk, fallible)]
-        fn $chunk($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
+        fn $name($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
             Ok($page.into_any())
         }
 
         #[cfg(not(feature = "split"))]
-        async fn $chunk($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
+        async fn $name($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
             Ok($page.into_any())
         }
     };
 }
 
-chunk!(file_case() => view! { <FileCasePage/> });
-chunk!(case(number: CaseNumber) => view! { <CasePage number/> });
-chunk!(announcements() => view! { <AnnouncementsPage/> });
-chunk!(announcement(id: i64) => view! { <AnnouncementPage id/> });
-chunk!(accessibility() => view! { <AccessibilityPage/> });
+chunk!(file_case: file_case() => view! { <FileCasePage/> });
+chunk!(track: track() => view! { <TrackCasePage/> });
+chunk!(board: board() => view! { <CasesPage/> });
+chunk!(case: case(number: CaseNumber) => view! { <CasePage number/> });
+chunk!(announcements: announcements() => view! { <AnnouncementsPage/> });
+chunk!(announcements: announcement(id: i64) => view! { <AnnouncementPage id/> });
+chunk!(statistics: statistics() => view! { <StatisticsPage/> });
+chunk!(accessibility: accessibility() => view! { <AccessibilityPage/> });
 
 /// The filing page.
 pub fn file_case_page() -> AnyView {
     lazy_page(file_case)
+}
+
+/// Tracking a case.
+pub fn track_page() -> AnyView {
+    lazy_page(track)
+}
+
+/// The public case board.
+pub fn board_page() -> AnyView {
+    lazy_page(board)
 }
 
 /// A published case's page.
@@ -62,6 +76,11 @@ pub fn announcements_page() -> AnyView {
 /// An announcement's page.
 pub fn announcement_page(id: i64) -> AnyView {
     lazy_page(move || announcement(id))
+}
+
+/// Performance statistics.
+pub fn statistics_page() -> AnyView {
+    lazy_page(statistics)
 }
 
 /// The accessibility statement.
@@ -84,6 +103,9 @@ struct LazyPage {
     state: RwSignal<Chunk>,
     page: StoredValue<Option<AnyView>, LocalStorage>,
     load: StoredValue<Loader, LocalStorage>,
+    /// The page's owner: a retry starts from a click or an `online` event, whose owner
+    /// (the failure message) is gone by the time the page is built.
+    owner: StoredValue<Option<Owner>, LocalStorage>,
 }
 
 impl LazyPage {
@@ -91,26 +113,31 @@ impl LazyPage {
         let Some(load) = self.load.try_get_value() else {
             return;
         };
+        let Some(Some(owner)) = self.owner.try_get_value() else {
+            return;
+        };
         self.state.set(Chunk::Loading);
-        spawn_local_scoped(async move {
-            match load().await {
-                Ok(view) => {
-                    self.page.set_value(Some(view));
-                    self.state.set(Chunk::Ready);
-                    // A navigation that ended here while it loaded owes its heading focus.
-                    request_animation_frame(browser::focus_owed_heading);
+        owner.with(|| {
+            spawn_local_scoped(async move {
+                match load().await {
+                    Ok(view) => {
+                        self.page.set_value(Some(view));
+                        self.state.set(Chunk::Ready);
+                        // A navigation that ended here while it loaded owes its heading focus.
+                        request_animation_frame(browser::focus_owed_heading);
+                    }
+                    Err(_) => {
+                        self.state.set(Chunk::Failed);
+                        // Back online, try again by itself (the listener goes with the page).
+                        let listener = window_event_listener(leptos::ev::online, move |_| {
+                            if self.state.try_get_untracked() == Some(Chunk::Failed) {
+                                self.fetch();
+                            }
+                        });
+                        on_cleanup(move || listener.remove());
+                    }
                 }
-                Err(_) => {
-                    self.state.set(Chunk::Failed);
-                    // Back online, try again by itself (the listener goes with the page).
-                    let listener = window_event_listener(leptos::ev::online, move |_| {
-                        if self.state.try_get_untracked() == Some(Chunk::Failed) {
-                            self.fetch();
-                        }
-                    });
-                    on_cleanup(move || listener.remove());
-                }
-            }
+            })
         });
     }
 }
@@ -127,6 +154,7 @@ where
         state: RwSignal::new(Chunk::Loading),
         page: StoredValue::new_local(None),
         load: StoredValue::new_local(load),
+        owner: StoredValue::new_local(Owner::current()),
     };
     lazy.fetch();
     (move || match lazy.state.get() {

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod components;
 pub mod i18n;
 pub mod lazy;
+pub mod markup;
 pub mod model;
 pub mod pages;
 pub mod prefs;

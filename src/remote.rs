@@ -13,7 +13,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::ApiFailure;
+use serde::de::DeserializeOwned;
+
+use crate::api::{ApiFailure, Fetch, parse};
 use crate::i18n::I18n;
 
 /// What a page shows while data is loading, failed or has arrived.
@@ -34,31 +36,47 @@ impl<T: Send + Sync + 'static> Clone for Remote<T> {
 impl<T: Send + Sync + 'static> Copy for Remote<T> {}
 
 impl<T: Clone + Send + Sync + 'static> Remote<T> {
-    /// Starts loading with `fetch`, and loads again whenever a signal that `fetch` reads
-    /// changes, or when [`Remote::refetch`] is called. When an answer arrives, screen
+    /// Starts loading what `fetch` asks for, and loads again whenever a signal that `fetch`
+    /// reads changes, or when [`Remote::refetch`] is called. When an answer arrives, screen
     /// readers hear that the content has loaded (or failed to) through the polite live region.
-    pub fn new<F, Fut>(fetch: F) -> Self
+    pub fn new(fetch: impl Fn() -> Fetch<T> + 'static) -> Self
     where
-        F: Fn() -> Fut + 'static,
-        Fut: Future<Output = Result<T, ApiFailure>> + 'static,
+        T: DeserializeOwned,
     {
-        Self::load(fetch, use_context::<I18n>())
+        Self::load(move || Some(fetch()), use_context::<I18n>())
     }
 
     /// As [`Remote::new`], without telling screen readers (data that is not a page's content,
     /// such as the taxonomy).
-    pub fn quiet<F, Fut>(fetch: F) -> Self
+    pub fn quiet(fetch: impl Fn() -> Fetch<T> + 'static) -> Self
     where
-        F: Fn() -> Fut + 'static,
-        Fut: Future<Output = Result<T, ApiFailure>> + 'static,
+        T: DeserializeOwned,
+    {
+        Self::load(move || Some(fetch()), None)
+    }
+
+    /// As [`Remote::quiet`], but `fetch` may answer `None`: nothing to load now (the state
+    /// stays `None`, as if loading, until `fetch` asks for something). Quiet, because it
+    /// serves hints that load while the person types.
+    pub fn maybe(fetch: impl Fn() -> Option<Fetch<T>> + 'static) -> Self
+    where
+        T: DeserializeOwned,
     {
         Self::load(fetch, None)
     }
 
-    fn load<F, Fut>(fetch: F, announce: Option<I18n>) -> Self
+    /// As [`Remote::new`] (announced), but `fetch` may answer `None`: nothing asked for yet
+    /// (a form not yet sent).
+    pub fn on_demand(fetch: impl Fn() -> Option<Fetch<T>> + 'static) -> Self
     where
-        F: Fn() -> Fut + 'static,
-        Fut: Future<Output = Result<T, ApiFailure>> + 'static,
+        T: DeserializeOwned,
+    {
+        Self::load(fetch, use_context::<I18n>())
+    }
+
+    fn load(fetch: impl Fn() -> Option<Fetch<T>> + 'static, announce: Option<I18n>) -> Self
+    where
+        T: DeserializeOwned,
     {
         let state = RwSignal::new(None);
         let again = Trigger::new();
@@ -68,11 +86,13 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
             let request = fetch();
             let ticket = latest.get().wrapping_add(1);
             latest.set(ticket);
-            let latest = Rc::clone(&latest);
             state.set(None);
-            spawn_local(async move {
-                let answer = request.await;
+            let Some(request) = request else { return };
+            let latest = Rc::clone(&latest);
+            // Only this small closure is generic; the request and its task are not.
+            let deliver: Box<dyn FnOnce(Result<String, ApiFailure>)> = Box::new(move |text| {
                 if latest.get() == ticket {
+                    let answer = text.and_then(|text| parse::<T>(&text));
                     let ok = answer.is_ok();
                     state.try_set(Some(answer));
                     if let Some(i18n) = announce {
@@ -80,6 +100,7 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
                     }
                 }
             });
+            fetch_text(request.send(), deliver);
         }));
         Self { state, again }
     }
@@ -104,6 +125,16 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
 fn announce_outcome(i18n: I18n, ok: bool) {
     let t = i18n.t_untracked();
     crate::browser::announce(if ok { t.loaded } else { t.error_load });
+}
+
+/// One task type for every `Remote`: sends, then hands the text over.
+fn fetch_text(
+    request: impl Future<Output = Result<String, ApiFailure>> + 'static,
+    deliver: Box<dyn FnOnce(Result<String, ApiFailure>)>,
+) {
+    let request: std::pin::Pin<Box<dyn Future<Output = Result<String, ApiFailure>>>> =
+        Box::pin(request);
+    spawn_local(async move { deliver(request.await) });
 }
 
 /// One effect type for every `Remote`, whatever it loads.

@@ -81,9 +81,46 @@ fn id_from(text: &str) -> Option<i64> {
     text.parse().ok().filter(|id| *id > 0)
 }
 
+/// `path` with the present `pairs` as its query string, each value percent-encoded.
+pub fn with_query(path: &str, pairs: &[(&str, Option<String>)]) -> String {
+    let mut out = path.to_owned();
+    for (name, value) in pairs.iter().filter_map(|(k, v)| Some((k, v.as_ref()?))) {
+        out.push(if out.contains('?') { '&' } else { '?' });
+        out.push_str(name);
+        out.push('=');
+        for byte in value.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+                out.push(byte as char);
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queries_keep_present_values_and_encode_them() {
+        assert_eq!(
+            with_query("/statistics", &[("period", None)]),
+            "/statistics"
+        );
+        assert_eq!(
+            with_query(
+                "/cases",
+                &[
+                    ("q", Some("噪音 & more".into())),
+                    ("district", None),
+                    ("sort", Some("replied".into()))
+                ]
+            ),
+            "/cases?q=%E5%99%AA%E9%9F%B3%20%26%20more&sort=replied"
+        );
+    }
 
     #[test]
     fn every_route_has_a_distinct_absolute_path() {

@@ -58,7 +58,7 @@ async fn meta_is_fetched_from_the_configured_base_and_decoded() {
         r#"{"districts":[{"code":"wuhou","name":{"zh":"武侯区","en":"Wuhou District"}}],
             "departments":[],"categories":[],"kinds":[],"statuses":[],"hotline":"12345"}"#,
     );
-    let meta: Meta = client::meta().await.expect("meta decodes");
+    let meta: Meta = client::meta().json().await.expect("meta decodes");
     assert_eq!(meta.districts[0].name.en, "Wuhou District");
     assert_eq!(
         last("__civicLastUrl").as_deref(),
@@ -79,6 +79,7 @@ async fn list_filters_travel_as_query_parameters() {
         limit: Some(5),
         ..Default::default()
     })
+    .json()
     .await
     .expect("an empty page decodes");
     assert!(page.items.is_empty() && page.next_cursor.is_none());
@@ -96,7 +97,7 @@ async fn an_error_answer_becomes_a_typed_failure_with_its_body() {
         400,
         r#"{"code":"bad_request","message":"x","fields":{"limit":[{"code":"out_of_range","limit":50}]}}"#,
     );
-    match client::cases(CaseListQuery::default()).await {
+    match client::cases(CaseListQuery::default()).json().await {
         Err(ApiFailure::Server {
             status: 400,
             body: Some(body),
@@ -107,7 +108,7 @@ async fn an_error_answer_becomes_a_typed_failure_with_its_body() {
         other => panic!("expected a 400 with its body, got {other:?}"),
     }
     stub_fetch(404, "not json");
-    let failure = client::announcement(9).await.unwrap_err();
+    let failure = client::announcement(9).json().await.unwrap_err();
     assert!(failure.is_not_found());
     assert_eq!(
         failure,
@@ -121,9 +122,15 @@ async fn an_error_answer_becomes_a_typed_failure_with_its_body() {
 #[wasm_bindgen_test]
 async fn a_dropped_connection_and_a_malformed_success_are_told_apart() {
     stub_fetch(0, "");
-    assert_eq!(client::meta().await.unwrap_err(), ApiFailure::Network);
+    assert_eq!(
+        client::meta().json().await.unwrap_err(),
+        ApiFailure::Network
+    );
     stub_fetch(200, r#"{"unexpected":true}"#);
-    assert_eq!(client::meta().await.unwrap_err(), ApiFailure::Unreadable);
+    assert_eq!(
+        client::meta().json().await.unwrap_err(),
+        ApiFailure::Unreadable
+    );
 }
 
 #[wasm_bindgen_test]

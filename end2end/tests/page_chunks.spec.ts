@@ -21,7 +21,7 @@ test('the home page fetches no page chunk; a deep link fetches its own and no ot
 
   await openApp(page, '/file');
   expect(fetched.some((name) => name.startsWith('split_file_case-'))).toBe(true);
-  expect(fetched.some((name) => name.startsWith('split_case-') || name.startsWith('split_accessibility-'))).toBe(false);
+  expect(fetched.some((name) => name.startsWith('split_cases-') || name.startsWith('split_accessibility-'))).toBe(false);
 });
 
 test('a page whose chunk cannot be fetched says so, and loads on retry', async ({ page }) => {

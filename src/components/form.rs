@@ -1,9 +1,10 @@
 //! Form parts in the GOV.UK pattern: a label, an optional hint, the error beside the field,
 //! the field itself; errors are tied to the field with `aria-describedby`.
 
+use api::{FieldError, FieldErrorCode};
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::{Strings, use_i18n};
 use crate::model::draft::{chars_left, field_id};
 
 /// Replaces `{n}` in a localised sentence.
@@ -138,6 +139,25 @@ pub fn TextField(
     }
 }
 
+/// The sentence for one field error, in the reader's language.
+pub fn field_error_text(t: &'static Strings, field: &str, error: &FieldError) -> String {
+    let limit = error.limit.unwrap_or_default();
+    match error.code {
+        FieldErrorCode::Required if matches!(field, "kind" | "category" | "district") => {
+            t.err_required_choice.into()
+        }
+        FieldErrorCode::Required => t.err_required.into(),
+        FieldErrorCode::TooShort => fill(t.err_too_short, limit),
+        FieldErrorCode::TooLong => fill(t.err_too_long, limit),
+        FieldErrorCode::TooMany => fill(t.err_too_many, limit),
+        FieldErrorCode::InvalidFormat if field == "contact.phone" => t.err_invalid_phone.into(),
+        FieldErrorCode::InvalidFormat => t.err_invalid_format.into(),
+        FieldErrorCode::UnknownCode => t.err_unknown_code.into(),
+        FieldErrorCode::MustAccept => t.err_must_accept.into(),
+        FieldErrorCode::OutOfRange => t.err_out_of_range.into(),
+    }
+}
+
 /// One option of a select, or a group of options.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Choice {
@@ -166,6 +186,10 @@ pub fn SelectField(
     /// The error to show, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// The empty choice's words ("choose one" when absent), for a select whose empty
+    /// choice means something ("all districts").
+    #[prop(optional, into)]
+    placeholder: Option<Signal<&'static str>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = field_id(field);
@@ -186,7 +210,7 @@ pub fn SelectField(
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
-                <option value="" prop:selected=move || value.with(String::is_empty)>{move || i18n.t().choose_one}</option>
+                <option value="" prop:selected=move || value.with(String::is_empty)>{move || placeholder.map_or(i18n.t().choose_one, |p| p.get())}</option>
                 {move || choices.get().into_iter().map(|choice| match choice {
                     Choice::Option(code, name) => option((code, name)).into_any(),
                     Choice::Group(label, options) => view! {

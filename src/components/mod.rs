@@ -2,6 +2,7 @@
 
 pub mod blocks;
 pub mod cards;
+pub mod charts;
 pub mod form;
 pub mod layout;
 pub mod state;

@@ -30,8 +30,7 @@ impl Draft {
 
     /// The draft stored as `json`, if it is one.
     pub fn from_json(json: &str) -> Option<Self> {
-        serde_json::from_str(json)
-            .ok()
+        crate::api::from_json(json)
             .filter(|d: &Draft| api::is_valid_idempotency_key(&d.idempotency_key))
     }
 
@@ -113,8 +112,7 @@ pub struct MyCase {
 
 /// Reads the list of cases filed from this device.
 pub fn my_cases_from_json(json: Option<&str>) -> Vec<MyCase> {
-    json.and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default()
+    json.and_then(crate::api::from_json).unwrap_or_default()
 }
 
 /// Puts `case` first in `list`, once.

@@ -23,14 +23,10 @@ pub fn AnnouncementsPage() -> impl IntoView {
     let shown = RwSignal::new(Vec::<AnnouncementSummary>::new());
     let cursor = RwSignal::new(None::<String>);
     let page = Remote::new(move || {
-        let cursor = cursor.get();
-        async move {
-            client::announcements(PageQuery {
-                limit: None,
-                cursor,
-            })
-            .await
-        }
+        client::announcements(PageQuery {
+            limit: None,
+            cursor: cursor.get(),
+        })
     });
     // Append each page as it arrives, so "show more" keeps what is already on screen.
     let next = Memo::new(move |_| page.get().and_then(Result::ok).and_then(|p| p.next_cursor));

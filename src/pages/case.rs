@@ -28,10 +28,7 @@ pub fn CasePage(
     use_page_title(move || format!("{} {}", i18n.t().title_case, label));
     let meta = use_meta().0;
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
-    let case = Remote::new(move || {
-        let number = number.clone();
-        async move { client::case(&number).await }
-    });
+    let case = Remote::new(move || client::case(&number));
     view! {
         <div class="l-container l-page">
             <h1 class="c-page-heading">{move || format!("{} {}", i18n.t().title_case, heading)}</h1>
@@ -49,8 +46,9 @@ pub fn CasePage(
     }
 }
 
+/// A case's public page below its heading: facts, description, reply, timeline.
 #[component]
-fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl IntoView {
+pub fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl IntoView {
     let summary = detail.summary.clone();
     let status = summary.status;
     let kind = summary.kind;

@@ -23,18 +23,6 @@ fn ComingSoon(title: fn(&'static Strings) -> &'static str) -> impl IntoView {
     }
 }
 
-/// Tracking a case.
-#[component]
-pub fn TrackCasePage() -> impl IntoView {
-    view! { <ComingSoon title=|t| t.title_track/> }
-}
-
-/// The public case board.
-#[component]
-pub fn CasesPage() -> impl IntoView {
-    view! { <ComingSoon title=|t| t.title_cases/> }
-}
-
 /// The catalogue of government documents.
 #[component]
 pub fn DocumentsPage() -> impl IntoView {
@@ -45,10 +33,4 @@ pub fn DocumentsPage() -> impl IntoView {
 #[component]
 pub fn DocumentPage() -> impl IntoView {
     view! { <ComingSoon title=|t| t.title_document/> }
-}
-
-/// Performance statistics.
-#[component]
-pub fn StatisticsPage() -> impl IntoView {
-    view! { <ComingSoon title=|t| t.title_stats/> }
 }

@@ -4,7 +4,7 @@
 //! The draft is saved on the device at every keystroke and cleared only once the server has
 //! confirmed the case; its one idempotency key makes every retry safe.
 
-use api::{CaseKind, CaseReceipt, FieldError, FieldErrorCode, FieldErrors, Meta, NewCase, Taxon};
+use api::{CaseKind, CaseReceipt, FieldErrors, Meta, NewCase, Taxon};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -12,7 +12,7 @@ use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
 use crate::browser::{self, NoPosition};
 use crate::components::form::{
-    CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, fill,
+    CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, field_error_text, fill,
 };
 use crate::components::layout::use_page_title;
 use crate::components::{kind_name, taxon_name};
@@ -68,25 +68,6 @@ fn field_label(t: &'static Strings, field: &str) -> &'static str {
         "privacy_accepted" => t.field_privacy,
         "location" => t.field_location,
         _ => t.err_invalid_format,
-    }
-}
-
-/// The sentence for one field error, in the reader's language.
-fn error_text(t: &'static Strings, field: &str, error: &FieldError) -> String {
-    let limit = error.limit.unwrap_or_default();
-    match error.code {
-        FieldErrorCode::Required if matches!(field, "kind" | "category" | "district") => {
-            t.err_required_choice.into()
-        }
-        FieldErrorCode::Required => t.err_required.into(),
-        FieldErrorCode::TooShort => fill(t.err_too_short, limit),
-        FieldErrorCode::TooLong => fill(t.err_too_long, limit),
-        FieldErrorCode::TooMany => fill(t.err_too_many, limit),
-        FieldErrorCode::InvalidFormat if field == "contact.phone" => t.err_invalid_phone.into(),
-        FieldErrorCode::InvalidFormat => t.err_invalid_format.into(),
-        FieldErrorCode::UnknownCode => t.err_unknown_code.into(),
-        FieldErrorCode::MustAccept => t.err_must_accept.into(),
-        FieldErrorCode::OutOfRange => t.err_out_of_range.into(),
     }
 }
 
@@ -204,7 +185,7 @@ pub fn FileCasePage() -> impl IntoView {
             errors.with(|e| {
                 e.get(field)
                     .first()
-                    .map(|fe| error_text(i18n.t(), field, fe))
+                    .map(|fe| field_error_text(i18n.t(), field, fe))
             })
         })
     };
@@ -219,7 +200,11 @@ pub fn FileCasePage() -> impl IntoView {
                     e.get(&field).first().map(|fe| {
                         (
                             field_id(&field),
-                            format!("{}：{}", field_label(t, &field), error_text(t, &field, fe)),
+                            format!(
+                                "{}：{}",
+                                field_label(t, &field),
+                                field_error_text(t, &field, fe)
+                            ),
                         )
                     })
                 })
@@ -280,16 +265,11 @@ pub fn FileCasePage() -> impl IntoView {
         };
         title_timer.set_value(set_timeout_with_handle(settle, Duration::from_millis(500)).ok());
     });
-    // Quiet: these hints load while the person types, and must not talk over them.
-    let similar = Remote::quiet(move || {
+    // Quiet (like every `maybe`): these hints load while the person types, and must not
+    // talk over them.
+    let similar = Remote::maybe(move || {
         let text = settled_title.get();
-        async move {
-            if text.chars().count() < TITLE_MIN_CHARS {
-                Ok(Vec::new())
-            } else {
-                client::similar_cases(&text).await
-            }
-        }
+        (text.chars().count() >= TITLE_MIN_CHARS).then(|| client::similar_cases(&text))
     });
     let similar_cases = move || {
         similar.ok().filter(|cases| !cases.is_empty()).map(|cases| {

@@ -2,16 +2,22 @@
 
 mod accessibility;
 mod announcements;
+mod board;
 mod case;
 mod coming_soon;
 mod file_case;
 mod home;
 mod not_found;
+mod statistics;
+mod track;
 
 pub use accessibility::AccessibilityPage;
 pub use announcements::{AnnouncementPage, AnnouncementsPage};
+pub use board::CasesPage;
 pub use case::CasePage;
 pub use coming_soon::*;
 pub use file_case::FileCasePage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use statistics::StatisticsPage;
+pub use track::TrackCasePage;

@@ -79,8 +79,8 @@ enum Command {
     Size {
         /// The folder (Trunk's `dist/`).
         dir: PathBuf,
-        /// Fail when the first load, or a deep link to any page (first load + its chunks),
-        /// exceeds this many KiB brotli.
+        /// Fail when the first load exceeds this many KiB brotli (what a deep link to each
+        /// on-demand page loads in all is reported beside it).
         #[arg(long)]
         budget_kib: Option<usize>,
     },
@@ -358,7 +358,6 @@ fn size(dir: &std::path::Path, budget_kib: Option<usize>) -> Result<(), String> 
 
     // Pages in their own chunks: a deep link to one loads the first load and its chunks.
     let pages = web::on_demand_sizes(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut heaviest = ("first load".to_owned(), brotli);
     if !pages.is_empty() {
         println!();
         println!(
@@ -366,34 +365,42 @@ fn size(dir: &std::path::Path, budget_kib: Option<usize>) -> Result<(), String> 
             "page loaded on demand", "raw KiB", "brotli KiB", "deep link, brotli KiB"
         );
     }
-    for page in &pages {
-        let raw_kib: usize = page.files.iter().map(|l| l.raw).sum();
-        let own: usize = page.files.iter().map(|l| l.brotli).sum();
-        println!(
-            "{:<24} {:>10.1} {:>12.1} {:>22.1}",
-            page.name,
-            kib(raw_kib),
-            kib(own),
-            kib(brotli + own)
-        );
-        if brotli + own > heaviest.1 {
-            heaviest = (format!("a deep link to `{}`", page.name), brotli + own);
-        }
-    }
+    let deep_links: Vec<(&str, usize)> = pages
+        .iter()
+        .map(|page| {
+            let raw_kib: usize = page.files.iter().map(|l| l.raw).sum();
+            let own: usize = page.files.iter().map(|l| l.brotli).sum();
+            println!(
+                "{:<24} {:>10.1} {:>12.1} {:>22.1}",
+                page.name,
+                kib(raw_kib),
+                kib(own),
+                kib(brotli + own)
+            );
+            (page.name.as_str(), brotli + own)
+        })
+        .collect();
     if let Some(budget) = budget_kib {
-        if heaviest.1 > budget * 1024 {
+        if brotli > budget * 1024 {
             return Err(format!(
-                "{} is {:.1} KiB brotli, over the {budget} KiB budget",
-                heaviest.0,
-                kib(heaviest.1)
+                "first load is {:.1} KiB brotli, over the {budget} KiB budget",
+                kib(brotli)
             ));
         }
         println!(
-            "within the {budget} KiB brotli budget: first load {:.0}%, heaviest ({}) {:.0}%",
-            100.0 * kib(brotli) / budget as f64,
-            heaviest.0,
-            100.0 * kib(heaviest.1) / budget as f64
+            "first load within the {budget} KiB brotli budget ({:.0}% used)",
+            100.0 * kib(brotli) / budget as f64
         );
+        // Reported, not enforced: the budget is the first load's (see ARCHITECTURE.md).
+        for (name, total) in deep_links
+            .iter()
+            .filter(|(_, total)| *total > budget * 1024)
+        {
+            println!(
+                "note: opened directly, `{name}` loads {:.1} KiB brotli in all, more than {budget}",
+                kib(*total)
+            );
+        }
     }
     Ok(())
 }

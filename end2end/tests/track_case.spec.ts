@@ -1,0 +1,107 @@
+import type { Page } from '@playwright/test';
+import { test, expect, openApp, publishedCaseNumber } from './fixtures/app';
+import AxeBuilder from '@axe-core/playwright';
+
+const STAFF = { Authorization: 'Bearer e2e-staff-token' };
+
+/** Files a case through the API (unpublished unless asked) and returns its number and code. */
+async function fileCase(page: Page, title: string, publish = false): Promise<{ number: string; code: string }> {
+  const meta = await (await page.request.get('/api/v1/meta')).json();
+  const category = meta.categories.find((c: { parent?: string }) => c.parent).code;
+  const response = await page.request.post('/api/v1/cases', {
+    headers: { 'Idempotency-Key': crypto.randomUUID() },
+    data: {
+      kind: 'complaint', category, district: meta.districts[0].code, place: '人民南路二段',
+      title, description: '小区门口的路灯坏了一个多月，晚上很黑，老人出门不安全。',
+      contact: { name: '王小明', phone: '13912345678' }, publish, privacy_accepted: true,
+    },
+  });
+  expect(response.status()).toBe(201);
+  const receipt = await response.json();
+  return { number: receipt.number, code: receipt.tracking_code };
+}
+
+/** Moves a case from submitted to replied through the staff API. */
+async function replyTo(page: Page, number: string): Promise<void> {
+  const meta = await (await page.request.get('/api/v1/meta')).json();
+  for (const action of [
+    { action: 'accept' },
+    { action: 'assign', department: meta.departments[0].code },
+    { action: 'reply', text: '已安排维修人员更换路灯，预计三个工作日内完成。' },
+  ]) {
+    const response = await page.request.post(`/api/v1/staff/cases/${number}/actions`, { headers: STAFF, data: action });
+    expect(response.ok()).toBeTruthy();
+  }
+}
+
+test('the owner sees their case with the code, rates the reply and asks for it to be handled again', async ({ page }) => {
+  const { number, code } = await fileCase(page, '小区路灯损坏一个多月无人修');
+  await replyTo(page, number);
+  await openApp(page, '/track');
+  await page.getByLabel('诉求编号').fill(number);
+  await page.getByLabel('查询码（选填）').fill(code.toLowerCase());
+  await page.getByRole('button', { name: '查询' }).click();
+
+  const owner = page.locator('.c-owner');
+  await expect(owner).toContainText('王小明');
+  await expect(owner).toContainText('13912345678');
+  await expect(page.getByText('已安排维修人员更换路灯')).toBeVisible();
+  // The number is in the address (reload, back); the code never is.
+  await expect(page).toHaveURL(new RegExp(`/track\\?number=${number}$`));
+  expect(page.url()).not.toContain(code.replaceAll('-', '').slice(0, 6));
+
+  await page.getByRole('radio', { name: '不满意' }).check();
+  await page.getByLabel('补充说明（选填）').fill('路灯还是不亮。');
+  await page.getByRole('button', { name: '提交评价' }).click();
+  await expect(owner).toContainText('不满意');
+  await expect(page.getByRole('button', { name: '提交评价' })).toHaveCount(0);
+
+  await page.getByLabel('还有什么问题没有解决？').fill('换了灯泡以后第二天又坏了，请再派人检查线路。');
+  await page.getByRole('button', { name: '提交追问' }).click();
+  await expect(page.locator('.c-timeline')).toContainText('换了灯泡以后第二天又坏了');
+  await expect(page.getByRole('button', { name: '提交追问' })).toHaveCount(0);
+});
+
+test('by number alone, anyone sees a published case but never the owner\'s details', async ({ page }) => {
+  const number = await publishedCaseNumber(page);
+  await openApp(page, `/track?number=${number}`);
+  await expect(page.locator('.c-tracked')).toContainText(number);
+  await expect(page.locator('.c-timeline')).toBeVisible();
+  await expect(page.locator('.c-owner')).toHaveCount(0);
+  expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
+});
+
+test('an unpublished case needs its code, and a wrong code says the two do not match', async ({ page }) => {
+  const { number } = await fileCase(page, '公交站台雨棚漏水');
+  await openApp(page, '/track');
+  await page.getByLabel('诉求编号').fill(number);
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.getByRole('alert')).toContainText('如果这是您本人的诉求，请同时输入查询码');
+  await page.getByLabel('查询码（选填）').fill('ABCD-EFGH-JKMN-PQRS');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.getByRole('alert')).toContainText('不匹配');
+});
+
+test('a malformed number is explained beside the field and in the summary', async ({ page }) => {
+  await openApp(page, '/track?lang=en');
+  await page.getByLabel('Case number').fill('12345');
+  await page.getByRole('button', { name: 'Look up' }).click();
+  const summary = page.locator('#error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toContainText('Case number');
+  await expect(page).toHaveTitle(/^Error: /);
+  await expect(page.getByLabel('Case number')).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('a case filed on this device opens from "My cases" with its stored code', async ({ page }) => {
+  const { number, code } = await fileCase(page, '夜间工地施工噪音扰民');
+  await page.addInitScript(([n, c]) => {
+    localStorage.setItem('civic.my_cases', JSON.stringify([{ number: n, tracking_code: c, title: '夜间工地施工噪音扰民' }]));
+  }, [number, code]);
+  await openApp(page, '/track');
+  await page.getByRole('button', { name: '夜间工地施工噪音扰民' }).click();
+  await expect(page.locator('.c-owner')).toContainText('王小明');
+  // A reload keeps the case, and the code comes from this device again.
+  await page.reload();
+  await expect(page.locator('.c-owner')).toContainText('王小明');
+});
