@@ -28,7 +28,7 @@ fn described_by(field: &str, hint: bool, error: bool, counter: bool) -> String {
 
 /// The error message of a field, with a hidden "Error:" for screen readers.
 #[component]
-fn FieldError(field: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldError(field: &'static str, error: Signal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         error.get().map(|message| {

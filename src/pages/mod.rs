@@ -4,6 +4,7 @@ mod announcements;
 mod case;
 mod coming_soon;
 mod file_case;
+mod file_photos;
 mod home;
 mod not_found;
 
