@@ -40,7 +40,7 @@ export default defineConfig({
     {
       // WeChat's in-app browser on Android (XWeb): its user agent and a small phone.
       name: 'wechat',
-      testMatch: /(file_case|follow_links|embed)\.spec\.ts/,
+      testMatch: /(file_case|file_photos|track_case|follow_links|embed)\.spec\.ts/,
       use: {
         viewport: { width: 360, height: 780 },
         isMobile: true,

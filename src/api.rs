@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use api::{
     Announcement, AnnouncementSummary, CaseDetail, CaseListQuery, CaseNumber, CaseReceipt,
     CaseSummary, ErrorBody, Meta, NewCase, NewFollowUp, NewRating, Page, PageQuery, Stats,
-    StatsQuery,
+    StatsQuery, UploadReceipt,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -256,6 +256,52 @@ pub fn stats(query: &StatsQuery) -> Fetch<Stats> {
 /// `GET /cases/similar`: published cases sharing words with `text`, best first.
 pub fn similar_cases(text: &str) -> Fetch<Vec<CaseSummary>> {
     Fetch::new(Request::get(&url("/cases/similar")).query([("text", text)]))
+}
+
+/// `POST /uploads`: one photo, as multipart, telling `progress` the percentage sent.
+/// `fetch` cannot report upload progress, so this one request uses `XMLHttpRequest`.
+pub async fn upload_photo(
+    photo: &web_sys::Blob,
+    progress: impl Fn(u32) + 'static,
+) -> Result<UploadReceipt, ApiFailure> {
+    let text = send_upload(photo, Box::new(progress)).await?;
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable)
+}
+
+async fn send_upload(
+    photo: &web_sys::Blob,
+    progress: Box<dyn Fn(u32)>,
+) -> Result<String, ApiFailure> {
+    use wasm_bindgen::closure::Closure;
+    let network = |_| ApiFailure::Network;
+    let form = web_sys::FormData::new().map_err(network)?;
+    form.append_with_blob_and_filename("file", photo, "photo.jpg")
+        .map_err(network)?;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
+    xhr.open("POST", &url("/uploads")).map_err(network)?;
+    xhr.set_request_header("Accept", "application/json")
+        .map_err(network)?;
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+            if ev.length_computable() && ev.total() > 0.0 {
+                progress((ev.loaded() * 100.0 / ev.total()).clamp(0.0, 100.0) as u32);
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    // `loadend` follows success, error, timeout and abort alike.
+    let finished = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
+    xhr.send_with_opt_form_data(Some(&form)).map_err(network)?;
+    let _ = wasm_bindgen_futures::JsFuture::from(finished).await;
+    drop(on_progress);
+    match xhr.status().unwrap_or(0) {
+        0 => Err(ApiFailure::Network),
+        status => answer(
+            status,
+            xhr.response_text().ok().flatten().unwrap_or_default(),
+        ),
+    }
 }
 
 /// `POST /cases`: files a case. `idempotency_key` is the draft's key: a retry after a lost

@@ -221,6 +221,64 @@ pub fn online() -> bool {
     window().is_none_or(|w| w.navigator().on_line())
 }
 
+/// Makes a chosen photo smaller before it is uploaded: its longest side at most `max_side`
+/// pixels, re-encoded as JPEG (which also drops what the camera wrote into the file, such
+/// as the place it was taken). `createImageBitmap` applies the camera's orientation.
+pub async fn shrink_photo(file: &web_sys::Blob, max_side: u32) -> Result<web_sys::Blob, JsValue> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = window().ok_or(JsValue::NULL)?;
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(window.create_image_bitmap_with_blob(file)?)
+        .await?
+        .unchecked_into();
+    let (width, height) = scaled(bitmap.width(), bitmap.height(), max_side);
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .ok_or(JsValue::NULL)?
+        .create_element("canvas")?
+        .unchecked_into();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or(JsValue::NULL)?
+        .unchecked_into();
+    // JPEG has no transparency: a transparent PNG gets white behind it, not black.
+    context.set_fill_style_str("#fff");
+    context.fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    context.draw_image_with_image_bitmap_and_dw_and_dh(
+        &bitmap,
+        0.0,
+        0.0,
+        f64::from(width),
+        f64::from(height),
+    )?;
+    bitmap.close();
+    let encoded = js_sys::Promise::new(&mut |resolve, reject| {
+        let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| {
+            let settle = if blob.is_null() { &reject } else { &resolve };
+            let _ = settle.call1(&JsValue::UNDEFINED, &blob);
+        });
+        let _ = canvas.to_blob_with_type_and_encoder_options(
+            done.unchecked_ref(),
+            "image/jpeg",
+            &JsValue::from_f64(0.85),
+        );
+    });
+    Ok(JsFuture::from(encoded).await?.unchecked_into())
+}
+
+/// The size of a `width` × `height` image with its longest side at most `max_side`.
+pub fn scaled(width: u32, height: u32, max_side: u32) -> (u32, u32) {
+    let longest = width.max(height);
+    if longest <= max_side || longest == 0 {
+        return (width.max(1), height.max(1));
+    }
+    let fit = |side: u32| {
+        ((u64::from(side) * u64::from(max_side) + u64::from(longest) / 2) / u64::from(longest))
+            .max(1) as u32
+    };
+    (fit(width), fit(height))
+}
+
 /// Why the browser gave no position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoPosition {

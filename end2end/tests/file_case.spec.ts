@@ -148,6 +148,9 @@ test('the form can be completed with the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Tab');
   await page.keyboard.type('路面坑洼，下雨后积水，电瓶车经过容易摔倒。');
   await page.keyboard.press('Tab');
+  // The photo picker (optional) opens the gallery or camera with Enter or Space.
+  await expect(page.getByLabel('照片（选填）')).toBeFocused();
+  await page.keyboard.press('Tab');
   await page.keyboard.type('李华');
   await page.keyboard.press('Tab');
   await page.keyboard.type('13800138000');

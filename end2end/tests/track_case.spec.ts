@@ -105,3 +105,20 @@ test('a case filed on this device opens from "My cases" with its stored code', a
   await page.reload();
   await expect(page.locator('.c-owner')).toContainText('王小明');
 });
+
+test('in English, the owner rates a replied case satisfied and it is closed', async ({ page }) => {
+  const { number, code } = await fileCase(page, 'Street light out on Renmin Road');
+  await replyTo(page, number);
+  await openApp(page, '/track?lang=en');
+  await page.getByLabel('Case number').fill(number);
+  await page.getByLabel('Tracking code (optional)').fill(code);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await expect(page.locator('.c-owner')).toContainText('Only you can see this');
+  await page.getByRole('radio', { name: 'Satisfied', exact: true }).check();
+  await page.getByRole('button', { name: 'Send rating' }).click();
+  await expect(page.locator('.c-owner')).toContainText('Satisfied');
+  await expect(page.locator('.c-facts').last()).toContainText('Closed');
+  // Satisfied: nothing more to ask.
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toHaveCount(0);
+  expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
+});

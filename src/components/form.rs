@@ -29,7 +29,7 @@ fn described_by(field: &str, hint: bool, error: bool, counter: bool) -> String {
 
 /// The error message of a field, with a hidden "Error:" for screen readers.
 #[component]
-fn FieldError(field: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldError(field: &'static str, error: Signal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         error.get().map(|message| {
@@ -151,6 +151,8 @@ pub fn field_error_text(t: &'static Strings, field: &str, error: &FieldError) ->
         FieldErrorCode::TooLong => fill(t.err_too_long, limit),
         FieldErrorCode::TooMany => fill(t.err_too_many, limit),
         FieldErrorCode::InvalidFormat if field == "contact.phone" => t.err_invalid_phone.into(),
+        FieldErrorCode::InvalidFormat if field == "photos" => t.err_photos_pending.into(),
+        FieldErrorCode::UnknownCode if field == "photos" => t.err_photo_expired.into(),
         FieldErrorCode::InvalidFormat => t.err_invalid_format.into(),
         FieldErrorCode::UnknownCode => t.err_unknown_code.into(),
         FieldErrorCode::MustAccept => t.err_must_accept.into(),

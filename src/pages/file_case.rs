@@ -4,7 +4,7 @@
 //! The draft is saved on the device at every keystroke and cleared only once the server has
 //! confirmed the case; its one idempotency key makes every retry safe.
 
-use api::{CaseKind, CaseReceipt, FieldErrors, Meta, NewCase, Taxon};
+use api::{CaseKind, CaseReceipt, FieldErrorCode, FieldErrors, Meta, NewCase, Taxon};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -21,6 +21,7 @@ use crate::model::draft::{
     DRAFT_KEY, Draft, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, ordered_fields, remember,
 };
 use crate::model::pii::{self, PersonalDetails};
+use crate::pages::file_photos::{PhotoField, all_uploaded, photos_from};
 use crate::remote::Remote;
 use crate::routes::AppRoute;
 use crate::t;
@@ -66,6 +67,7 @@ fn field_label(t: &'static Strings, field: &str) -> &'static str {
         "contact.phone" => t.field_phone,
         "publish" => t.field_publish,
         "privacy_accepted" => t.field_privacy,
+        "photos" => t.field_photos,
         "location" => t.field_location,
         _ => t.err_invalid_format,
     }
@@ -92,6 +94,7 @@ pub fn FileCasePage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let sending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiFailure>);
+    let photos = RwSignal::new(draft.with_untracked(photos_from));
     let locating = RwSignal::new(None::<Locating>);
 
     // Every change is on the device before the next keystroke.
@@ -122,7 +125,10 @@ pub fn FileCasePage() -> impl IntoView {
         request_animation_frame(|| browser::focus_id("error-summary"));
     };
     let on_continue = move |_| {
-        let found = draft.with_untracked(|d| validate(&d.case, meta.get_untracked().as_ref()));
+        let mut found = draft.with_untracked(|d| validate(&d.case, meta.get_untracked().as_ref()));
+        if !photos.with_untracked(|list| all_uploaded(list)) {
+            found.add("photos", FieldErrorCode::InvalidFormat, None);
+        }
         if found.is_empty() {
             errors.set(FieldErrors::new());
             go(Step::Check);
@@ -157,6 +163,7 @@ pub fn FileCasePage() -> impl IntoView {
                     );
                     // Only now, with the case confirmed, is the draft let go.
                     draft.set(Draft::new(browser::random_uuid()));
+                    photos.set(Vec::new());
                     browser::forget(DRAFT_KEY);
                     errors.set(FieldErrors::new());
                     go(Step::Done(receipt));
@@ -420,6 +427,7 @@ pub fn FileCasePage() -> impl IntoView {
                     hint=t!(i18n, field_description_hint) multiline=true
                     value=value_of(|c| c.description.clone()) on_input=update(|c, v| c.description = v)
                     max_chars=DESCRIPTION_MAX_CHARS error=error_for("description")/>
+                <PhotoField draft photos error=error_for("photos")/>
                 <fieldset class="c-fieldset c-fieldset--group">
                     <legend class="c-fieldset__legend">{t!(i18n, contact_heading)}</legend>
                     <p class="c-field__hint">{t!(i18n, contact_private_note)}</p>
@@ -474,6 +482,7 @@ pub fn FileCasePage() -> impl IntoView {
             ),
             ("title", case.title.trim().to_owned()),
             ("description", case.description.trim().to_owned()),
+            ("photos", fill(t.check_photos, case.photos.len())),
             ("contact.name", case.contact.name.trim().to_owned()),
             ("contact.phone", case.contact.phone.trim().to_owned()),
             (

@@ -6,6 +6,7 @@ mod board;
 mod case;
 mod coming_soon;
 mod file_case;
+mod file_photos;
 mod home;
 mod not_found;
 mod statistics;
