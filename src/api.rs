@@ -11,8 +11,8 @@ use std::marker::PhantomData;
 
 use api::{
     Announcement, AnnouncementSummary, CaseDetail, CaseListQuery, CaseNumber, CaseReceipt,
-    CaseSummary, ErrorBody, Meta, NewCase, NewFollowUp, NewRating, Page, PageQuery, Stats,
-    StatsQuery, UploadReceipt,
+    CaseSummary, Document, DocumentListQuery, DocumentSummary, ErrorBody, Meta, NewCase,
+    NewFollowUp, NewRating, Page, PageQuery, Stats, StatsQuery, UploadReceipt,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -226,6 +226,26 @@ async fn post_json(path: &str, body: String) -> Result<String, ApiFailure> {
         .map_err(|_| ApiFailure::Unreadable)?;
     let response = request.send().await.map_err(|_| ApiFailure::Network)?;
     success_text(response).await
+}
+
+/// `GET /documents`: the catalogue, newest first, or by relevance when searching.
+pub fn documents(query: DocumentListQuery) -> Fetch<Page<DocumentSummary>> {
+    let query = pairs(&[
+        ("q", query.q.clone()),
+        ("topic", query.topic.clone()),
+        ("agency", query.agency.clone()),
+        ("doc_type", query.doc_type.clone()),
+        ("year", query.year.map(|y| y.to_string())),
+        ("validity", query.validity.clone()),
+        ("limit", query.limit.map(|n| n.to_string())),
+        ("cursor", query.cursor.clone()),
+    ]);
+    Fetch::new(Request::get(&url("/documents")).query(query))
+}
+
+/// `GET /documents/{id}`: a document's page.
+pub fn document(id: i64) -> Fetch<Document> {
+    Fetch::new(Request::get(&url(&format!("/documents/{id}"))))
 }
 
 /// `GET /announcements`: pinned first, then newest first.

@@ -45,6 +45,8 @@ chunk!(board: board() => view! { <CasesPage/> });
 chunk!(case: case(number: CaseNumber) => view! { <CasePage number/> });
 chunk!(announcements: announcements() => view! { <AnnouncementsPage/> });
 chunk!(announcements: announcement(id: i64) => view! { <AnnouncementPage id/> });
+chunk!(documents: documents() => view! { <DocumentsPage/> });
+chunk!(documents: document(id: i64) => view! { <DocumentPage id/> });
 chunk!(statistics: statistics() => view! { <StatisticsPage/> });
 chunk!(accessibility: accessibility() => view! { <AccessibilityPage/> });
 
@@ -76,6 +78,16 @@ pub fn announcements_page() -> AnyView {
 /// An announcement's page.
 pub fn announcement_page(id: i64) -> AnyView {
     lazy_page(move || announcement(id))
+}
+
+/// The catalogue of government documents.
+pub fn documents_page() -> AnyView {
+    lazy_page(documents)
+}
+
+/// A document's page.
+pub fn document_page(id: i64) -> AnyView {
+    lazy_page(move || document(id))
 }
 
 /// Performance statistics.

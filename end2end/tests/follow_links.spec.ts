@@ -31,9 +31,9 @@ test('an unknown path shows the not-found page with a way home', async ({ page }
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('您的诉求，我们来办');
 });
 
-test('a case number nobody published says so', async ({ page }) => {
+test('a case number that names no case says so', async ({ page }) => {
   await openApp(page, '/cases/20200101-9999');
-  await expect(page.getByText('没有找到这个编号的公开诉求')).toBeVisible();
+  await expect(page.getByText('没有查到这个编号的诉求。')).toBeVisible();
 });
 
 for (const route of ROUTES) {

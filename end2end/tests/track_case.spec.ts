@@ -71,12 +71,17 @@ test('by number alone, anyone sees a published case but never the owner\'s detai
   expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
 });
 
-test('an unpublished case needs its code, and a wrong code says the two do not match', async ({ page }) => {
+test('by number alone, an unpublished case shows only its progress; a wrong code says they do not match', async ({ page }) => {
   const { number } = await fileCase(page, '公交站台雨棚漏水');
   await openApp(page, '/track');
   await page.getByLabel('诉求编号').fill(number);
   await page.getByRole('button', { name: '查询' }).click();
-  await expect(page.getByRole('alert')).toContainText('如果这是您本人的诉求，请同时输入查询码');
+  const tracked = page.locator('.c-tracked');
+  await expect(tracked).toContainText('这里只显示办理进度');
+  await expect(tracked).toContainText('已提交');
+  await expect(tracked).not.toContainText('公交站台雨棚漏水');
+  await expect(tracked).not.toContainText('人民南路二段');
+  await expect(page.locator('.c-owner')).toHaveCount(0);
   await page.getByLabel('查询码（选填）').fill('ABCD-EFGH-JKMN-PQRS');
   await page.getByRole('button', { name: '查询' }).click();
   await expect(page.getByRole('alert')).toContainText('不匹配');

@@ -60,17 +60,25 @@ pub fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> i
     let deadline = summary.deadline.clone();
     let overdue = summary.overdue;
     let submitter = detail.submitter.clone();
+    // A case its resident did not publish: anyone with the number sees only its progress.
+    let written = detail.published || detail.owner.is_some();
     view! {
-        <h2 class="c-case__title">{summary.title.clone()}</h2>
+        {if written {
+            view! { <h2 class="c-case__title">{summary.title.clone()}</h2> }.into_any()
+        } else {
+            view! { <p class="c-panel c-case__private">{t!(i18n, case_progress_only)}</p> }.into_any()
+        }}
         <dl class="c-facts">
             <div class="c-facts__row"><dt>{t!(i18n, case_status)}</dt><dd>
                 <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>{move || status_name(i18n.t(), status)}</span>
                 {overdue.then(|| view! { " " <span class="c-tag c-tag--overdue">{move || i18n.t().case_overdue}</span> })}
             </dd></div>
             <div class="c-facts__row"><dt>{t!(i18n, case_kind)}</dt><dd>{move || kind_name(i18n.t(), kind)}</dd></div>
-            <div class="c-facts__row"><dt>{t!(i18n, case_category)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::Category, &category, tag())}</dd></div>
-            <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::District, &district, tag())}</dd></div>
-            <div class="c-facts__row"><dt>{t!(i18n, case_place)}</dt><dd>{detail.place.clone()}</dd></div>
+            {written.then(|| view! {
+                <div class="c-facts__row"><dt>{t!(i18n, case_category)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::Category, &category, tag())}</dd></div>
+                <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::District, &district, tag())}</dd></div>
+                <div class="c-facts__row"><dt>{t!(i18n, case_place)}</dt><dd>{detail.place.clone()}</dd></div>
+            })}
             <div class="c-facts__row"><dt>{t!(i18n, case_submitted)}</dt><dd>{move || format_date(&submitted, tag(), true)}</dd></div>
             {department.map(|code| view! {
                 <div class="c-facts__row"><dt>{t!(i18n, case_department)}</dt><dd>{move || department_name(&meta.get(), &code, tag())}</dd></div>
@@ -78,12 +86,16 @@ pub fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> i
             {deadline.map(|day| view! {
                 <div class="c-facts__row"><dt>{t!(i18n, case_deadline)}</dt><dd>{move || format_date(&day, tag(), false)}</dd></div>
             })}
-            <div class="c-facts__row"><dt>{t!(i18n, case_submitter)}</dt><dd>{move || submitter.clone().unwrap_or_else(|| i18n.t().case_anonymous.to_owned())}</dd></div>
+            {written.then(|| view! {
+                <div class="c-facts__row"><dt>{t!(i18n, case_submitter)}</dt><dd>{move || submitter.clone().unwrap_or_else(|| i18n.t().case_anonymous.to_owned())}</dd></div>
+            })}
         </dl>
-        <section class="c-section">
-            <h2 class="c-section__heading">{t!(i18n, case_description)}</h2>
-            <p class="c-case__text">{detail.description.clone()}</p>
-        </section>
+        {written.then(|| view! {
+            <section class="c-section">
+                <h2 class="c-section__heading">{t!(i18n, case_description)}</h2>
+                <p class="c-case__text">{detail.description.clone()}</p>
+            </section>
+        })}
         {detail.reply.clone().map(|reply| {
             let at = reply.at.clone();
             let code = reply.department.clone();

@@ -112,12 +112,17 @@ pub struct CaseSummary {
     pub overdue: bool,
 }
 
-/// A published case's public page.
+/// A case's page: its public view, or, with the tracking code, its owner's.
 ///
-/// It never holds the submitter's name or phone number, nor the tracking code.
+/// It never holds the submitter's name or phone number, nor the tracking code. Anyone with
+/// a case's number sees its progress; only a case its resident agreed to publish shows what
+/// they wrote and the reply (see [`CaseDetail::progress_only`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetail {
+    /// Whether the resident agreed to publish the case. When not, a public answer holds
+    /// only its progress.
+    pub published: bool,
     /// What lists show.
     pub summary: CaseSummary,
     /// The place, in the resident's words.
@@ -137,6 +142,43 @@ pub struct CaseDetail {
     /// tracking code (`X-Tracking-Code`), never in a public answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<OwnerView>,
+}
+
+impl CaseDetail {
+    /// What anyone with the number may see of a case its resident did not publish: where it
+    /// stands (status, department, deadline, overdue, kind and the dates of its timeline),
+    /// but not what they wrote, where, about what, nor the reply and the timeline's notes,
+    /// which may quote them. Text fields are left empty, optional ones absent.
+    pub fn progress_only(self) -> Self {
+        let Self {
+            published,
+            summary,
+            timeline,
+            ..
+        } = self;
+        Self {
+            published,
+            summary: CaseSummary {
+                title: String::new(),
+                category: String::new(),
+                district: String::new(),
+                ..summary
+            },
+            place: String::new(),
+            description: String::new(),
+            submitter: None,
+            timeline: timeline
+                .into_iter()
+                .map(|entry| TimelineEntry {
+                    note: None,
+                    rating: None,
+                    ..entry
+                })
+                .collect(),
+            reply: None,
+            owner: None,
+        }
+    }
 }
 
 /// The submitter's own view of their case.

@@ -91,39 +91,7 @@ fn every_wire_type_survives_a_json_round_trip() {
         hotline: "12345".into(),
     });
     round_trip(summary());
-    round_trip(CaseDetail {
-        summary: summary(),
-        place: "人民南路".into(),
-        description: "描述".into(),
-        submitter: Some("张**".into()),
-        timeline: vec![TimelineEntry {
-            at: "2026-11-26T09:30:00+08:00".into(),
-            status: CaseStatus::Submitted,
-            department: None,
-            note: Some("note".into()),
-            rating: Some(Rating::Satisfied),
-            follow_up: false,
-        }],
-        reply: Some(Reply {
-            at: "2026-11-30T16:00:00+08:00".into(),
-            department: "ecology".into(),
-            text: "已责令整改".into(),
-        }),
-        owner: Some(OwnerView {
-            contact: Contact {
-                name: "张三".into(),
-                phone: "13800138000".into(),
-            },
-            published: true,
-            rating: Some(RatingRecord {
-                rating: Rating::Dissatisfied,
-                comment: Some("没解决".into()),
-                at: "2026-12-01T09:00:00+08:00".into(),
-            }),
-            can_rate: false,
-            can_follow_up: true,
-        }),
-    });
+    round_trip(detail());
     round_trip(NewRating {
         tracking_code: "ABCD-EFGH-JKMN-PQRS".into(),
         rating: Some(Rating::BasicallySatisfied),
@@ -820,4 +788,92 @@ fn upload_ids_are_32_lower_case_hex_digits() {
     ] {
         assert!(!is_valid_upload_id(bad), "{bad:?}");
     }
+}
+
+/// A case with every field filled in, as its owner sees it.
+fn detail() -> CaseDetail {
+    CaseDetail {
+        published: true,
+        summary: summary(),
+        place: "人民南路".into(),
+        description: "描述".into(),
+        submitter: Some("张**".into()),
+        timeline: vec![TimelineEntry {
+            at: "2026-11-26T09:30:00+08:00".into(),
+            status: CaseStatus::Submitted,
+            department: None,
+            note: Some("已联系施工单位".into()),
+            rating: Some(Rating::Satisfied),
+            follow_up: false,
+        }],
+        reply: Some(Reply {
+            at: "2026-11-30T16:00:00+08:00".into(),
+            department: "ecology".into(),
+            text: "已责令整改".into(),
+        }),
+        owner: Some(OwnerView {
+            contact: Contact {
+                name: "张三".into(),
+                phone: "13800138000".into(),
+            },
+            published: true,
+            rating: Some(RatingRecord {
+                rating: Rating::Dissatisfied,
+                comment: Some("没解决".into()),
+                at: "2026-12-01T09:00:00+08:00".into(),
+            }),
+            can_rate: false,
+            can_follow_up: true,
+        }),
+    }
+}
+
+#[test]
+fn an_unpublished_case_shows_the_public_only_its_progress() {
+    let full = detail();
+    let public = CaseDetail {
+        published: false,
+        ..full.clone()
+    }
+    .progress_only();
+    // Where it stands stays.
+    assert_eq!(public.summary.number, full.summary.number);
+    assert_eq!(public.summary.status, full.summary.status);
+    assert_eq!(public.summary.department, full.summary.department);
+    assert_eq!(public.summary.deadline, full.summary.deadline);
+    assert_eq!(public.summary.overdue, full.summary.overdue);
+    let moves = |d: &CaseDetail| {
+        d.timeline
+            .iter()
+            .map(|e| (e.at.clone(), e.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(moves(&public), moves(&full));
+    // What the resident wrote, and anything that may quote it, goes.
+    let json = serde_json::to_string(&public).unwrap();
+    for words in [
+        full.summary.title.as_str(),
+        full.place.as_str(),
+        full.description.as_str(),
+        "张**",
+        "已联系施工单位",
+        "已责令整改",
+        "13800138000",
+    ] {
+        assert!(!json.contains(words), "{words} in {json}");
+    }
+    assert_eq!(
+        (
+            public.summary.category.as_str(),
+            public.summary.district.as_str()
+        ),
+        ("", "")
+    );
+    assert!(public.owner.is_none() && public.reply.is_none() && public.submitter.is_none());
+    assert!(
+        public
+            .timeline
+            .iter()
+            .all(|e| e.note.is_none() && e.rating.is_none())
+    );
 }

@@ -175,16 +175,16 @@ fn code_hash(code: &str) -> Result<String, ApiError> {
         .ok_or(ApiError::Unauthorized)
 }
 
-/// A case's page: the public view of a published case; with the case's tracking code in
-/// `X-Tracking-Code`, the owner's view (published or not). A code that does not match
+/// A case's page: its public view (a published case in full, an unpublished one only its
+/// progress); with the case's tracking code in `X-Tracking-Code`, the owner's view. A code that does not match
 /// answers 401 whether or not the case exists, so codes reveal nothing.
 #[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases",
     params(("number" = String, Path, description = "The case number, `YYYYMMDD-NNNN`"),
            ("X-Tracking-Code" = Option<String>, Header, description = "The case's tracking code, for the owner's view")),
-    responses((status = 200, description = "The case's page; `owner` only with the right tracking code", body = CaseDetail),
+    responses((status = 200, description = "The case's page: only its progress when unpublished; `owner` only with the right tracking code", body = CaseDetail),
               (status = 400, description = "Not a case number", body = ErrorBody),
               (status = 401, description = "The tracking code does not match", body = ErrorBody),
-              (status = 404, description = "No published case has this number", body = ErrorBody)))]
+              (status = 404, description = "No case has this number", body = ErrorBody)))]
 pub async fn get_case(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -203,7 +203,7 @@ pub async fn get_case(
     }
     state
         .store
-        .published_case(&number, today)
+        .public_case(&number, today)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)

@@ -397,8 +397,9 @@ pub trait Store: Send + Sync + 'static {
         today: Date,
     ) -> Result<Vec<CaseSummary>, StoreError>;
 
-    /// A published case's public page, or `None` when there is no such published case.
-    async fn published_case(
+    /// A case's public page, or `None` when no case has this number: a published case in
+    /// full, an unpublished one as [`CaseDetail::progress_only`].
+    async fn public_case(
         &self,
         number: &CaseNumber,
         today: Date,

@@ -282,6 +282,7 @@ impl SqliteStore {
             None
         };
         Ok(CaseDetail {
+            published,
             summary,
             place,
             description,
@@ -1128,20 +1129,22 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn published_case(
+    async fn public_case(
         &self,
         number: &CaseNumber,
         today: Date,
     ) -> Result<Option<CaseDetail>, StoreError> {
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM cases WHERE number = ? AND published = 1")
-                .bind(number.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-        match id {
-            Some(id) => self.load_detail(id, today, false).await.map(Some),
-            None => Ok(None),
-        }
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE number = ?")
+            .bind(number.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(id) = id else { return Ok(None) };
+        let detail = self.load_detail(id, today, false).await?;
+        Ok(Some(if detail.published {
+            detail
+        } else {
+            detail.progress_only()
+        }))
     }
 
     async fn owner_case(

@@ -131,13 +131,24 @@ async fn the_tracking_code_and_contact_are_never_stored_with_the_public_case() {
 }
 
 #[tokio::test]
-async fn an_unpublished_case_is_filed_but_not_shown() {
+async fn an_unpublished_case_is_filed_but_shows_only_its_progress() {
     let app = TestApp::spawn_with(false).await;
     let mut case = valid_case();
     case["publish"] = json!(false);
     let receipt: CaseReceipt = app.post_case(&case, None).await.json().await.unwrap();
-    app.get_error(&format!("/api/v1/cases/{}", receipt.number), 404)
-        .await;
+    let text = app
+        .get(&format!("/api/v1/cases/{}", receipt.number))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let public: api::CaseDetail = serde_json::from_str(&text).unwrap();
+    assert!(!public.published);
+    assert_eq!(public.summary.status, api::CaseStatus::Submitted);
+    for written in ["title", "description", "place"] {
+        let value = case[written].as_str().unwrap();
+        assert!(!text.contains(value), "the public page shows the {written}");
+    }
 }
 
 #[tokio::test]

@@ -52,7 +52,16 @@ async fn the_tracking_code_opens_the_owners_view_even_of_an_unpublished_case() {
     case["publish"] = json!(false);
     let receipt: CaseReceipt = app.post_case(&case, None).await.json().await.unwrap();
     let number = receipt.number.to_string();
-    app.get_error(&format!("/api/v1/cases/{number}"), 404).await;
+    // By number alone: its progress, not what was written.
+    let public: CaseDetail = app.get_json(&format!("/api/v1/cases/{number}")).await;
+    assert!(!public.published);
+    assert_eq!(public.summary.status, api::CaseStatus::Submitted);
+    assert_eq!(public.timeline.len(), 1);
+    assert!(
+        public.summary.title.is_empty() && public.description.is_empty() && public.place.is_empty()
+    );
+    assert!(public.owner.is_none());
+    app.get_error("/api/v1/cases/20200101-0001", 404).await;
 
     // However it is typed: lower case, spaces instead of dashes.
     let typed = receipt.tracking_code.to_lowercase().replace('-', " ");
@@ -262,6 +271,20 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
         let mut case = valid_case();
         case["contact"] = json!({"name": name, "phone": phone});
         case["publish"] = json!(index != 2);
+        if index == 2 {
+            // What an unpublished case says is as private as who said it.
+            case["title"] = json!("隐私测试未公开的标题");
+            case["description"] = json!("隐私测试未公开的描述，不应出现在任何公开回答中。");
+            case["place"] = json!("隐私测试未公开的地点");
+            secrets.extend(
+                [
+                    "隐私测试未公开的标题",
+                    "隐私测试未公开的描述",
+                    "隐私测试未公开的地点",
+                ]
+                .map(String::from),
+            );
+        }
         let receipt: CaseReceipt = app
             .post_case(&case, Some(&format!("privacy-test-key-{index}")))
             .await
