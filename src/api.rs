@@ -10,9 +10,9 @@ use std::cell::OnceCell;
 use std::marker::PhantomData;
 
 use api::{
-    Announcement, AnnouncementSummary, CaseDetail, CaseListQuery, CaseNumber, CaseReceipt,
-    CaseSummary, Document, DocumentListQuery, DocumentSummary, ErrorBody, Meta, NewCase,
-    NewFollowUp, NewRating, Page, PageQuery, Stats, StatsQuery, UploadReceipt,
+    Announcement, AnnouncementListQuery, AnnouncementSummary, CaseDetail, CaseListQuery,
+    CaseNumber, CaseReceipt, CaseSummary, Document, DocumentListQuery, DocumentSummary, ErrorBody,
+    Meta, NewCase, NewFollowUp, NewRating, Page, Stats, StatsQuery, UploadReceipt,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -248,9 +248,10 @@ pub fn document(id: i64) -> Fetch<Document> {
     Fetch::new(Request::get(&url(&format!("/documents/{id}"))))
 }
 
-/// `GET /announcements`: pinned first, then newest first.
-pub fn announcements(query: PageQuery) -> Fetch<Page<AnnouncementSummary>> {
+/// `GET /announcements`: pinned first, then newest first; by relevance when searching.
+pub fn announcements(query: AnnouncementListQuery) -> Fetch<Page<AnnouncementSummary>> {
     let query = pairs(&[
+        ("q", query.q.clone()),
         ("limit", query.limit.map(|n| n.to_string())),
         ("cursor", query.cursor.clone()),
     ]);

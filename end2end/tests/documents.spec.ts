@@ -58,3 +58,25 @@ test('an English search works in English, at 320 px, axe clean', async ({ page }
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
 });
+
+test('a body shows its tables with headers and its links', async ({ page }) => {
+  await openApp(page, '/documents/1');
+  const table = page.locator('.c-body table');
+  await expect(table.getByRole('columnheader', { name: '事项' })).toBeVisible();
+  await expect(table.getByRole('cell', { name: '投诉' })).toBeVisible();
+  const link = page.locator('.c-body').getByRole('link', { name: '查询诉求' });
+  await expect(link).toHaveAttribute('href', '/track');
+  await link.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('查询诉求');
+});
+
+test('announcements are searched with the same box, in Chinese and in English', async ({ page }) => {
+  await openApp(page, '/announcements');
+  await page.getByLabel('搜索通知公告').fill('指南');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
+  await expect(page).toHaveURL(/\/announcements\?q=%E6%8C%87%E5%8D%97$/);
+  await expect(page.locator('.c-announcements .c-card').first().locator('mark').first()).toHaveText('指南');
+  await openApp(page, '/announcements?lang=en&q=English');
+  await expect(page.locator('.c-announcements .c-card').first().locator('mark').first()).toHaveText(/english/i);
+  expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
+});

@@ -1,6 +1,6 @@
 //! List entries: a case, an announcement.
 
-use api::{AnnouncementSummary, CaseSummary, Meta, Taxon};
+use api::{AnnouncementSummary, CaseSummary, Meta, Span, Taxon};
 use leptos::prelude::*;
 
 use crate::browser::format_date;
@@ -59,11 +59,47 @@ pub fn AnnouncementItem(
     let published = item.published_at.clone();
     view! {
         <li class="c-card">
-            <a class="c-card__title" href=href lang=item.language.tag()>{item.title.clone()}</a>
+            <a class="c-card__title" href=href lang=item.language.tag()>
+                {marked(&item.title, &item.highlight.as_ref().map(|h| h.title.clone()).unwrap_or_default())}
+            </a>
             <p class="c-card__meta">
                 {item.pinned.then(|| view! { <span class="c-tag c-tag--pinned">{move || i18n.t().announcement_pinned}</span> })}
                 <span>{move || format_date(&published, i18n.locale().tag(), false)}</span>
             </p>
+            {item.highlight.as_ref().and_then(|h| h.excerpt.clone().map(|text| (text, h.excerpt_marks.clone()))).map(|(text, marks)| view! {
+                <p class="c-card__excerpt" lang=item.language.tag()>{marked(&text, &marks)}</p>
+            })}
         </li>
     }
+}
+
+/// `text` with the stretches in `spans` (counted in characters) marked.
+pub fn marked(text: &str, spans: &[Span]) -> impl IntoView + use<> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut parts = Vec::new();
+    let mut at = 0usize;
+    for span in spans {
+        let (start, end) = (span.start as usize, (span.end as usize).min(chars.len()));
+        if start < at || start >= end {
+            continue;
+        }
+        parts.push((chars[at..start].iter().collect::<String>(), false));
+        parts.push((chars[start..end].iter().collect::<String>(), true));
+        at = end;
+    }
+    parts.push((
+        chars[at.min(chars.len())..].iter().collect::<String>(),
+        false,
+    ));
+    parts
+        .into_iter()
+        .filter(|(text, _)| !text.is_empty())
+        .map(|(text, mark)| {
+            if mark {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect_view()
 }

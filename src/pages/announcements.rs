@@ -1,5 +1,6 @@
-use api::{AnnouncementSummary, PageQuery, Taxon};
+use api::{AnnouncementListQuery, AnnouncementSummary, Taxon};
 use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::remote::Remote;
 
@@ -8,11 +9,12 @@ use crate::app::use_meta;
 use crate::browser::format_date;
 use crate::components::blocks::Blocks;
 use crate::components::cards::AnnouncementItem;
+use crate::components::form::TextField;
 use crate::components::layout::use_page_title;
 use crate::components::state::{Empty, LoadError, Loading};
 use crate::components::taxon_name;
 use crate::i18n::use_i18n;
-use crate::routes::AppRoute;
+use crate::routes::{AppRoute, with_query};
 use crate::t;
 
 /// Announcements, pinned first then newest, with "show more".
@@ -20,14 +22,41 @@ use crate::t;
 pub fn AnnouncementsPage() -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(move || i18n.t().title_announcements.to_owned());
+    let location = use_location();
+    let q = Memo::new(move |_| {
+        location
+            .query
+            .get()
+            .get("q")
+            .filter(|v| !v.trim().is_empty())
+    });
     let shown = RwSignal::new(Vec::<AnnouncementSummary>::new());
     let cursor = RwSignal::new(None::<String>);
+    // A new search starts from its first page.
+    Effect::new(move |_| {
+        q.track();
+        shown.set(Vec::new());
+        cursor.set(None);
+    });
     let page = Remote::new(move || {
-        client::announcements(PageQuery {
+        client::announcements(AnnouncementListQuery {
+            q: q.get(),
             limit: None,
             cursor: cursor.get(),
         })
     });
+    let typed = RwSignal::new(q.get_untracked().unwrap_or_default());
+    Effect::new(move |_| typed.set(q.get().unwrap_or_default()));
+    let navigate = use_navigate();
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = typed.get_untracked();
+        let text = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        navigate(
+            &with_query(&AppRoute::Announcements.path(), &[("q", text)]),
+            Default::default(),
+        );
+    };
     // Append each page as it arrives, so "show more" keeps what is already on screen.
     let next = Memo::new(move |_| page.get().and_then(Result::ok).and_then(|p| p.next_cursor));
     Effect::new(move |_| {
@@ -44,7 +73,13 @@ pub fn AnnouncementsPage() -> impl IntoView {
     view! {
         <div class="l-container l-page">
             <h1 class="c-page-heading">{t!(i18n, title_announcements)}</h1>
-            <ul class="c-list">
+            <form class="c-filters c-board__filters" role="search" on:submit=search novalidate>
+                <TextField field="q" label=t!(i18n, announcements_search) hint=t!(i18n, docs_search_hint)
+                    input_type="search" value=typed on_input=Callback::new(move |v| typed.set(v))
+                    error=Signal::derive(|| None::<String>)/>
+                <button type="submit" class="c-button">{t!(i18n, announcements_search_submit)}</button>
+            </form>
+            <ul class="c-list c-announcements">
                 <For each=move || shown.get() key=|item| item.id let:item>
                     <AnnouncementItem item/>
                 </For>

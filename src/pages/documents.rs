@@ -4,8 +4,8 @@
 //! interpretations (政策解读) or the document that replaced it.
 
 use api::{
-    Document, DocumentListQuery, DocumentSummary, DocumentType, FieldErrors, Meta, Page, Span,
-    Taxon, Validity,
+    Document, DocumentListQuery, DocumentSummary, DocumentType, FieldErrors, Meta, Page, Taxon,
+    Validity,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +15,7 @@ use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
 use crate::browser::format_date;
 use crate::components::blocks::Blocks;
+use crate::components::cards::marked;
 use crate::components::form::{Choice, SelectField, TextField, field_error_text};
 use crate::components::layout::use_page_title;
 use crate::components::state::{Empty, LoadError, Loading};
@@ -71,37 +72,6 @@ pub fn validity_name(t: &'static Strings, validity: Validity) -> &'static str {
         Validity::Amended => t.validity_amended,
         Validity::Repealed => t.validity_repealed,
     }
-}
-
-/// `text` with the stretches in `spans` (counted in characters) marked.
-fn marked(text: &str, spans: &[Span]) -> impl IntoView + use<> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut parts = Vec::new();
-    let mut at = 0usize;
-    for span in spans {
-        let (start, end) = (span.start as usize, (span.end as usize).min(chars.len()));
-        if start < at || start >= end {
-            continue;
-        }
-        parts.push((chars[at..start].iter().collect::<String>(), false));
-        parts.push((chars[start..end].iter().collect::<String>(), true));
-        at = end;
-    }
-    parts.push((
-        chars[at.min(chars.len())..].iter().collect::<String>(),
-        false,
-    ));
-    parts
-        .into_iter()
-        .filter(|(text, _)| !text.is_empty())
-        .map(|(text, mark)| {
-            if mark {
-                view! { <mark>{text}</mark> }.into_any()
-            } else {
-                text.into_any()
-            }
-        })
-        .collect_view()
 }
 
 /// Whether "more" is loading or failed.

@@ -1,4 +1,4 @@
-use api::{CaseListQuery, PageQuery};
+use api::{AnnouncementListQuery, CaseListQuery};
 use leptos::prelude::*;
 
 use crate::remote::Remote;
@@ -22,7 +22,8 @@ pub fn HomePage() -> impl IntoView {
     let meta = use_meta().0;
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
     let announcements = Remote::new(|| {
-        client::announcements(PageQuery {
+        client::announcements(AnnouncementListQuery {
+            q: None,
             limit: Some(LATEST),
             cursor: None,
         })

@@ -95,10 +95,14 @@ pub enum Block {
         /// The heading's text.
         text: String,
     },
-    /// A paragraph.
+    /// A paragraph, whose stretches may link elsewhere.
     Paragraph {
         /// The paragraph's text.
         text: String,
+        /// Stretches of the text that are links, in order and not overlapping; only
+        /// addresses [`safe_href`] accepts are stored, and clients check again.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        links: Vec<Link>,
     },
     /// A list of items.
     List {
@@ -107,6 +111,58 @@ pub enum Block {
         /// The items' text.
         items: Vec<String>,
     },
+    /// A table of plain-text cells.
+    Table {
+        /// The header row's cells; empty when the table has none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        head: Vec<String>,
+        /// The body rows, each a list of cells.
+        rows: Vec<Vec<String>>,
+    },
+}
+
+impl Block {
+    /// A paragraph of plain text, without links.
+    pub fn paragraph(text: impl Into<String>) -> Self {
+        Self::Paragraph {
+            text: text.into(),
+            links: Vec::new(),
+        }
+    }
+}
+
+/// A link in a paragraph: the stretch of its text (in characters, end exclusive) and where
+/// it leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Link {
+    /// The first character of the linked text.
+    pub start: u32,
+    /// One past its last character.
+    pub end: u32,
+    /// Where it leads: an `https:`, `http:` or `mailto:` address, or a path on this site.
+    pub href: String,
+}
+
+/// `href` if a body may link to it: an `http:`, `https:` or `mailto:` address or a path on
+/// this site (`/…`, not `//…`), with no control characters or spaces anywhere; `None` for
+/// anything else (`javascript:`, `data:`, `vbscript:`, relative or protocol-relative
+/// addresses). The server keeps only such links, and clients check again before rendering.
+pub fn safe_href(href: &str) -> Option<&str> {
+    let href = href.trim();
+    if href.is_empty()
+        || href
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return None;
+    }
+    let lower = href.to_ascii_lowercase();
+    let allowed = ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len())
+        || (href.starts_with('/') && !href.starts_with("//"));
+    allowed.then_some(href)
 }
 
 /// A government document as the catalogue lists it.

@@ -141,7 +141,16 @@ fn every_wire_type_survives_a_json_round_trip() {
                 text: "第一章".into(),
             },
             Block::Paragraph {
-                text: "正文".into(),
+                text: "见市政府网站".into(),
+                links: vec![api::Link {
+                    start: 1,
+                    end: 6,
+                    href: "https://www.chengdu.gov.cn/".into(),
+                }],
+            },
+            Block::Table {
+                head: vec!["事项".into(), "时限".into()],
+                rows: vec![vec!["咨询".into(), "5个工作日".into()]],
             },
             Block::List {
                 ordered: true,
@@ -876,4 +885,34 @@ fn an_unpublished_case_shows_the_public_only_its_progress() {
             .iter()
             .all(|e| e.note.is_none() && e.rating.is_none())
     );
+}
+
+#[test]
+fn a_body_links_only_to_web_mail_or_this_site() {
+    for ok in [
+        "https://www.chengdu.gov.cn/",
+        "HTTP://example.org/a?b=c#d",
+        "mailto:12345@chengdu.gov.cn",
+        "/documents/12",
+        "  https://padded.example/  ",
+    ] {
+        assert!(safe_href(ok).is_some(), "{ok}");
+    }
+    for bad in [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+        "/\\evil.example",
+        "relative/path",
+        "https://",
+        "https://evil.example/a b",
+        "",
+        "file:///etc/passwd",
+    ] {
+        assert_eq!(safe_href(bad), None, "{bad}");
+    }
 }

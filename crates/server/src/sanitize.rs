@@ -1,12 +1,13 @@
 //! Bodies arrive as HTML (from an editor or another system) and are stored as the contract's
-//! restricted blocks: headings, paragraphs and lists of plain text. Nothing else survives: no
-//! tag, attribute, style, script, frame, form or image, so whatever was sent, nothing stored
-//! can run script or load a resource; and the app renders blocks as text, never as HTML.
+//! restricted blocks: headings, paragraphs (whose stretches may link to an address
+//! [`api::safe_href`] accepts), lists and tables of plain text. Nothing else survives: no other
+//! tag or attribute, no style, script, frame, form or image, so whatever was sent, nothing
+//! stored can run script or load a resource; and the app renders blocks as text, never as HTML.
 //!
 //! The reading is deliberately simple (a tokenizer, not a browser's tree builder): what it
 //! cannot place becomes text or is dropped, and text is only ever text.
 
-use api::Block;
+use api::{Block, Link};
 
 /// Elements whose content is not text for a reader: dropped with everything inside. (Void
 /// elements such as `img`, `embed` or `input` have no content: like every tag, they vanish.)
@@ -48,6 +49,20 @@ struct Builder {
     text: String,
     heading: bool,
     list: Option<(bool, Vec<String>)>,
+    /// The links of the paragraph being read, and the one open now (its start and address).
+    links: Vec<Link>,
+    open_link: Option<(u32, String)>,
+    table: Option<Table>,
+}
+
+/// A table being read: a first row of header cells only becomes its head.
+#[derive(Default)]
+struct Table {
+    head: Vec<String>,
+    rows: Vec<Vec<String>>,
+    row: Vec<String>,
+    row_is_head: bool,
+    in_cell: bool,
 }
 
 impl Builder {
@@ -63,10 +78,16 @@ impl Builder {
         }
     }
 
-    /// Ends the current run of text: an item in a list, else a heading or a paragraph.
+    fn chars(&self) -> u32 {
+        self.text.chars().count() as u32
+    }
+
+    /// Ends the current run of text: an item in a list, else a heading or a paragraph (with
+    /// its links; a heading or list item keeps only the text of its links).
     fn flush(&mut self) {
-        let text = self.text.trim().to_owned();
+        let text = self.text.trim_end().to_owned();
         self.text.clear();
+        let mut links = std::mem::take(&mut self.links);
         if text.is_empty() {
             return;
         }
@@ -75,7 +96,107 @@ impl Builder {
         } else if self.heading {
             self.blocks.push(Block::Heading { text });
         } else {
-            self.blocks.push(Block::Paragraph { text });
+            let length = text.chars().count() as u32;
+            links.retain_mut(|link| {
+                link.end = link.end.min(length);
+                link.start < link.end
+            });
+            self.blocks.push(Block::Paragraph { text, links });
+        }
+    }
+
+    fn in_cell(&self) -> bool {
+        self.table.as_ref().is_some_and(|t| t.in_cell)
+    }
+
+    /// Ends the cell being read, if any: its text becomes the row's next cell.
+    fn end_cell(&mut self) {
+        let text = self.text.trim().to_owned();
+        if let Some(table) = &mut self.table
+            && table.in_cell
+        {
+            table.row.push(text);
+            table.in_cell = false;
+            self.text.clear();
+            self.links.clear();
+        }
+    }
+
+    /// Ends the row being read, if it has cells.
+    fn end_row(&mut self) {
+        self.end_cell();
+        if let Some(table) = &mut self.table
+            && !table.row.is_empty()
+        {
+            let row = std::mem::take(&mut table.row);
+            if table.row_is_head && table.head.is_empty() && table.rows.is_empty() {
+                table.head = row;
+            } else {
+                table.rows.push(row);
+            }
+            table.row_is_head = true;
+        }
+    }
+
+    /// The start or end of a link: only a link to an address `safe_href` accepts is kept,
+    /// and only in a paragraph; its text stays either way.
+    fn link(&mut self, closing: bool, attributes: &str) {
+        if closing {
+            if let Some((start, href)) = self.open_link.take() {
+                let end = self.chars();
+                if end > start {
+                    self.links.push(Link { start, end, href });
+                }
+            }
+        } else {
+            self.open_link = attribute(attributes, "href")
+                .and_then(|href| api::safe_href(&href).map(str::to_owned))
+                .filter(|_| !self.heading && self.list.is_none() && self.table.is_none())
+                .map(|href| (self.chars(), href));
+        }
+    }
+
+    fn tag(&mut self, name: &str, closing: bool, attributes: &str) {
+        match name {
+            "a" => self.link(closing, attributes),
+            "table" if !closing => {
+                if self.table.is_none() {
+                    self.flush();
+                    self.table = Some(Table {
+                        row_is_head: true,
+                        ..Table::default()
+                    });
+                }
+            }
+            "table" => {
+                self.end_row();
+                if let Some(table) = self.table.take()
+                    && !(table.head.is_empty() && table.rows.is_empty())
+                {
+                    self.blocks.push(Block::Table {
+                        head: table.head,
+                        rows: table.rows,
+                    });
+                }
+            }
+            "tr" if self.table.is_some() => self.end_row(),
+            "td" | "th" if self.table.is_some() => {
+                self.end_cell();
+                if !closing {
+                    // Text before the first cell (a caption) is a paragraph of its own.
+                    self.flush();
+                    if let Some(table) = &mut self.table {
+                        table.in_cell = true;
+                        table.row_is_head &= name == "th";
+                    }
+                }
+            }
+            _ if self.in_cell() => {
+                if BREAKS.contains(&name) && !self.text.ends_with(' ') {
+                    self.text.push(' ');
+                }
+            }
+            _ => self.block_tag(name, closing),
         }
     }
 
@@ -88,7 +209,7 @@ impl Builder {
         }
     }
 
-    fn tag(&mut self, name: &str, closing: bool) {
+    fn block_tag(&mut self, name: &str, closing: bool) {
         match name {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 self.flush();
@@ -103,7 +224,6 @@ impl Builder {
             }
             "ul" | "ol" => self.end_list(),
             "li" => self.flush(),
-            "td" | "th" if closing => self.text.push(' '),
             _ if BREAKS.contains(&name) => self.flush(),
             _ => {}
         }
@@ -152,7 +272,8 @@ pub fn html_to_blocks(html: &str) -> Vec<Block> {
                     None => bytes.len(),
                 }
             } else {
-                out.tag(name, closing);
+                let attributes = &html[(name_start + name_len).min(after)..after];
+                out.tag(name, closing, attributes);
                 after
             }
         };
@@ -160,9 +281,39 @@ pub fn html_to_blocks(html: &str) -> Vec<Block> {
         text_start = end;
     }
     out.push_text(&decode_entities(&html[text_start.min(html.len())..]));
+    if out.table.is_some() {
+        out.tag("table", true, "");
+    }
     out.end_list();
     out.flush();
     out.blocks
+}
+
+/// The value of the attribute `name` in a tag's attribute text (quoted or bare), with its
+/// character references decoded.
+fn attribute(attributes: &str, name: &str) -> Option<String> {
+    let lower = attributes.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before_ok = at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace();
+        let rest = lower[from..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let value_at = attributes.len() - rest.len() + 1;
+        let value = attributes[value_at..].trim_start();
+        let raw = match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or_default(),
+            _ => value
+                .split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or_default(),
+        };
+        return Some(decode_entities(raw));
+    }
+    None
 }
 
 /// Where a tag that began before `from` ends: after its `>`, skipping quoted attribute values.
@@ -236,10 +387,15 @@ mod tests {
             .iter()
             .flat_map(|b| match b {
                 Block::Heading { text } => vec![format!("# {text}")],
-                Block::Paragraph { text } => vec![text.clone()],
+                Block::Paragraph { text, .. } => vec![text.clone()],
                 Block::List { ordered, items } => items
                     .iter()
                     .map(|i| format!("{} {i}", if *ordered { "1." } else { "-" }))
+                    .collect(),
+                Block::Table { head, rows } => std::iter::once(head)
+                    .filter(|h| !h.is_empty())
+                    .chain(rows)
+                    .map(|row| row.join(" "))
                     .collect(),
             })
             .collect()
@@ -257,16 +413,81 @@ mod tests {
                 Block::Heading {
                     text: "第一条 目的".into()
                 },
-                Block::Paragraph {
-                    text: "为了规范 管理，制定本办法。".into()
-                },
+                Block::paragraph("为了规范 管理，制定本办法。"),
                 Block::List {
                     ordered: true,
                     items: vec!["一".into(), "二 链接".into()]
                 },
-                Block::Paragraph { text: "完".into() },
+                Block::paragraph("完"),
             ]
         );
+    }
+
+    #[test]
+    fn tables_keep_their_rows_and_a_header_row_of_th_cells() {
+        let blocks = html_to_blocks(
+            "<p>办理时限如下：</p><table><caption>时限表</caption>\
+             <thead><tr><th>事项</th><th>时限</th></tr></thead>\
+             <tbody><tr><td>咨询</td><td><p>5个</p><p>工作日</p></td></tr>\
+             <tr><td>投诉<script>alert(1)</script></td><td onclick=x>10个工作日</td></tr></tbody></table><p>完</p>",
+        );
+        assert_eq!(
+            blocks,
+            vec![
+                Block::paragraph("办理时限如下："),
+                Block::paragraph("时限表"),
+                Block::Table {
+                    head: vec!["事项".into(), "时限".into()],
+                    rows: vec![
+                        vec!["咨询".into(), "5个 工作日".into()],
+                        vec!["投诉".into(), "10个工作日".into()],
+                    ],
+                },
+                Block::paragraph("完"),
+            ]
+        );
+        // An unclosed table still ends as a table.
+        assert!(matches!(
+            html_to_blocks("<table><tr><td>甲").as_slice(),
+            [Block::Table { rows, .. }] if rows == &vec![vec!["甲".to_owned()]]
+        ));
+    }
+
+    #[test]
+    fn paragraphs_keep_links_to_safe_addresses_only() {
+        let blocks = html_to_blocks(
+            "<p>详见<a href=\"https://www.chengdu.gov.cn/zwgk\" onclick=\"x()\">市政府网站</a>和\
+             <a href='/documents/12'>第12号文件</a>，不要点<a href=\"javascript:alert(1)\">这里</a>\
+             或<a href=data:text/html,x>那里</a>。</p>",
+        );
+        let [Block::Paragraph { text, links }] = blocks.as_slice() else {
+            panic!("one paragraph: {blocks:?}");
+        };
+        assert_eq!(text, "详见市政府网站和第12号文件，不要点这里或那里。");
+        let linked: Vec<(String, &str)> = links
+            .iter()
+            .map(|l| {
+                let t: String = text
+                    .chars()
+                    .skip(l.start as usize)
+                    .take((l.end - l.start) as usize)
+                    .collect();
+                (t, l.href.as_str())
+            })
+            .collect();
+        assert_eq!(
+            linked,
+            vec![
+                ("市政府网站".to_owned(), "https://www.chengdu.gov.cn/zwgk"),
+                ("第12号文件".to_owned(), "/documents/12"),
+            ]
+        );
+        // In a heading or a list the link's text stays, the link does not.
+        let json = serde_json::to_string(&html_to_blocks(
+            "<h2><a href=\"https://a.example\">标题</a></h2><ul><li><a href=\"https://b.example\">项</a></li></ul>",
+        ))
+        .unwrap();
+        assert!(!json.contains("example"), "{json}");
     }
 
     /// Hostile bodies: whatever comes in, only plain text comes out, and executable parts,
@@ -355,7 +576,16 @@ mod tests {
             assert_eq!(text_of(&blocks), expected.to_vec(), "{html}");
             // Only plain text was kept: the JSON holds no attribute or tag of the input.
             let json = serde_json::to_string(&blocks).unwrap();
-            for needle in ["onerror", "onclick", "onload", "src=", "href=", "style="] {
+            for needle in [
+                "onerror",
+                "onclick",
+                "onload",
+                "src=",
+                "href=",
+                "style=",
+                "javascript",
+                "evil.example",
+            ] {
                 assert!(!json.contains(needle), "{html} kept {needle}");
             }
         }

@@ -85,8 +85,13 @@ pub fn blocks_text(blocks: &[api::Block]) -> String {
     let mut text = String::new();
     for block in blocks {
         let lines: Vec<&str> = match block {
-            api::Block::Heading { text } | api::Block::Paragraph { text } => vec![text],
+            api::Block::Heading { text } | api::Block::Paragraph { text, .. } => vec![text],
             api::Block::List { items, .. } => items.iter().map(String::as_str).collect(),
+            api::Block::Table { head, rows } => head
+                .iter()
+                .chain(rows.iter().flatten())
+                .map(String::as_str)
+                .collect(),
         };
         for line in lines {
             if !text.is_empty() {

@@ -352,32 +352,61 @@ fn body_zh(topic: &str, what: &str, rng: &mut Rng) -> Vec<Block> {
     ];
     let start = rng.below(measures.len());
     vec![
-        Block::Paragraph { text: format!("为进一步做好{topic}工作，提升市民获得感和满意度，根据有关法律法规，结合我市实际，制定本{what}。") },
-        Block::Heading { text: "一、总体要求".into() },
-        Block::Paragraph { text: format!("坚持以人民为中心，聚焦市民关心的{topic}问题，到2028年基本建成覆盖全域、便捷高效的{topic}服务体系。") },
-        Block::Heading { text: "二、主要措施".into() },
+        Block::paragraph(format!(
+            "为进一步做好{topic}工作，提升市民获得感和满意度，根据有关法律法规，结合我市实际，制定本{what}。"
+        )),
+        Block::Heading {
+            text: "一、总体要求".into(),
+        },
+        Block::paragraph(format!(
+            "坚持以人民为中心，聚焦市民关心的{topic}问题，到2028年基本建成覆盖全域、便捷高效的{topic}服务体系。"
+        )),
+        Block::Heading {
+            text: "二、主要措施".into(),
+        },
         Block::List {
             ordered: true,
-            items: (0..3).map(|i| measures[(start + i) % measures.len()].clone()).collect(),
+            items: (0..3)
+                .map(|i| measures[(start + i) % measures.len()].clone())
+                .collect(),
         },
-        Block::Heading { text: "三、保障措施".into() },
-        Block::Paragraph { text: "各责任单位要加强组织领导，落实工作经费，定期报送工作进展。市网络理政办公室对落实情况进行督查通报。".into() },
+        Block::Heading {
+            text: "三、办理时限".into(),
+        },
+        Block::Table {
+            head: vec!["事项".into(), "办理时限".into()],
+            rows: vec![
+                vec!["咨询".into(), "5个工作日".into()],
+                vec!["投诉".into(), "3个工作日".into()],
+                vec!["求助".into(), "5个工作日".into()],
+            ],
+        },
+        Block::Paragraph {
+            text: "办理进度可在本平台“查询诉求”中查看。".into(),
+            links: vec![api::Link {
+                start: 10,
+                end: 14,
+                href: "/track".into(),
+            }],
+        },
+        Block::Heading {
+            text: "四、保障措施".into(),
+        },
+        Block::paragraph(
+            "各责任单位要加强组织领导，落实工作经费，定期报送工作进展。市网络理政办公室对落实情况进行督查通报。",
+        ),
     ]
 }
 
 fn body_en(topic: &str) -> Vec<Block> {
     vec![
-        Block::Paragraph {
-            text: format!(
-                "This guide explains, for international residents of Chengdu, how to use public services for {topic}."
-            ),
-        },
+        Block::paragraph(format!(
+            "This guide explains, for international residents of Chengdu, how to use public services for {topic}."
+        )),
         Block::Heading {
             text: "Who can apply".into(),
         },
-        Block::Paragraph {
-            text: "Anyone living in Chengdu with a valid passport and residence permit.".into(),
-        },
+        Block::paragraph("Anyone living in Chengdu with a valid passport and residence permit."),
         Block::Heading {
             text: "How to get help".into(),
         },
@@ -558,37 +587,37 @@ pub fn generate_announcements(seed: u64, anchor: Date, count: usize) -> Vec<Anno
             let (title, language, body, agency) = if pinned {
                 match count - index {
                     3 => ("关于12345热线服务时间的公告".to_owned(), ContentLanguage::ZhCn, vec![
-                        Block::Paragraph { text: "12345热线全天24小时受理市民诉求，网络理政平台随时可以提交和查询。".into() },
-                        Block::Paragraph { text: "紧急情况请拨打110、119、120、122。".into() },
+                        Block::paragraph("12345热线全天24小时受理市民诉求，网络理政平台随时可以提交和查询。"),
+                        Block::paragraph("紧急情况请拨打110、119、120、122。"),
                     ], "governance"),
                     2 => ("Filing and tracking a case in English".to_owned(), ContentLanguage::En, vec![
-                        Block::Paragraph { text: "International residents can file suggestions, complaints and requests for help in English, and track them with their case number.".into() },
+                        Block::paragraph("International residents can file suggestions, complaints and requests for help in English, and track them with their case number."),
                         Block::List { ordered: true, items: vec!["Choose “File a case”.".into(), "Describe the matter and the place.".into(), "Keep your case number and tracking code.".into()] },
                     ], "governance"),
                     _ => ("成都市网络理政平台使用指南".to_owned(), ContentLanguage::ZhCn, vec![
                         Block::Heading { text: "如何提交诉求".into() },
-                        Block::Paragraph { text: "选择诉求类型和所属类别，填写地点和具体情况，可上传照片。提交后请保存诉求编号和查询码。".into() },
+                        Block::paragraph("选择诉求类型和所属类别，填写地点和具体情况，可上传照片。提交后请保存诉求编号和查询码。"),
                         Block::Heading { text: "如何查询办理进度".into() },
-                        Block::Paragraph { text: "在“查询诉求”中输入诉求编号即可查看办理进度和答复。".into() },
+                        Block::paragraph("在“查询诉求”中输入诉求编号即可查看办理进度和答复。"),
                     ], "governance"),
                 }
             } else {
                 match rng.below(5) {
                     0 => (format!("关于{month}月{day}日{place}周边临时停水的通知"), ContentLanguage::ZhCn, vec![
-                        Block::Paragraph { text: format!("因供水管网改造，{month}月{day}日9:00至18:00，{place}周边区域将暂停供水，请提前做好储水准备。") },
+                        Block::paragraph(format!("因供水管网改造，{month}月{day}日9:00至18:00，{place}周边区域将暂停供水，请提前做好储水准备。")),
                     ], "water"),
                     1 => (format!("{}年{topic_zh}专项检查结果公示", date.year()), ContentLanguage::ZhCn, vec![
-                        Block::Paragraph { text: format!("根据年度工作安排，我市开展了{topic_zh}专项检查，现将检查结果予以公示。") },
+                        Block::paragraph(format!("根据年度工作安排，我市开展了{topic_zh}专项检查，现将检查结果予以公示。")),
                         Block::List { ordered: false, items: vec!["检查单位：126家".into(), "发现问题：37个".into(), "已整改：35个".into()] },
                     ], agency),
                     2 => (format!("关于开展{topic_zh}市民满意度调查的公告"), ContentLanguage::ZhCn, vec![
-                        Block::Paragraph { text: format!("为了解市民对{topic_zh}工作的意见和建议，现开展满意度调查，欢迎市民通过本平台或12345热线参与。") },
+                        Block::paragraph(format!("为了解市民对{topic_zh}工作的意见和建议，现开展满意度调查，欢迎市民通过本平台或12345热线参与。")),
                     ], agency),
                     3 => (format!("12345热线{month}月诉求办理情况通报"), ContentLanguage::ZhCn, vec![
-                        Block::Paragraph { text: format!("{month}月，12345热线及网络理政平台共受理市民诉求，按时办结率和满意率保持稳定。现将有关情况通报如下。") },
+                        Block::paragraph(format!("{month}月，12345热线及网络理政平台共受理市民诉求，按时办结率和满意率保持稳定。现将有关情况通报如下。")),
                     ], "governance"),
                     _ => (format!("Notice on {topic_en} services for international residents"), ContentLanguage::En, vec![
-                        Block::Paragraph { text: format!("Services for {topic_en} in {district} are available in English at the local government service centre on weekdays.") },
+                        Block::paragraph(format!("Services for {topic_en} in {district} are available in English at the local government service centre on weekdays.")),
                     ], agency),
                 }
             };

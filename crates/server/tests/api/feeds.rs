@@ -93,9 +93,7 @@ async fn a_hostile_title_stays_text_in_the_feed() {
                 language: ContentLanguage::ZhCn,
                 highlight: None,
             },
-            body: vec![Block::Paragraph {
-                text: "正文".to_owned(),
-            }],
+            body: vec![Block::paragraph("正文")],
         }])
         .await
         .unwrap();

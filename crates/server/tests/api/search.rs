@@ -292,9 +292,7 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
             api::Block::Heading {
                 text: "第一章 总则".into()
             },
-            api::Block::Paragraph {
-                text: "为规范电梯加装工作，制定本办法。".into()
-            },
+            api::Block::paragraph("为规范电梯加装工作，制定本办法。"),
             api::Block::List {
                 ordered: false,
                 items: vec!["申请".into(), "审批".into()]
