@@ -22,7 +22,7 @@ const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
 const release = process.env.TRUNK_PROFILE === 'release';
 if (!staging) throw new Error('split-wasm: run me as a Trunk post_build hook');
 
-const target = process.env.CARGO_TARGET_DIR ?? path.join(source, 'target');
+const target = process.env.CARGO_TARGET_DIR ?? process.env.CARGO_BUILD_TARGET_DIR ?? path.join(source, 'target');
 const linked = path.join(target, 'wasm32-unknown-unknown', 'wasm-release', 'civic.wasm');
 const work = path.join(target, 'wasm-split');
 const splitDir = path.join(work, 'split');
@@ -32,6 +32,9 @@ const main = fs.readdirSync(staging).find((name) => /^civic-[0-9a-f]{1,16}_bg\.w
 if (!main) throw new Error(`split-wasm: no civic-<hash>_bg.wasm in ${staging}`);
 const stem = main.slice(0, -'_bg.wasm'.length);
 
+// The pinned tools, wherever PATH points: wasm-opt from npm, the others from ~/.cargo/bin.
+const tool = (name, ...dirs) => dirs.map((dir) => path.join(dir, name)).find((file) => fs.existsSync(file)) ?? name;
+const cargoBin = path.join(process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '', '.cargo'), 'bin');
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 const read = (file) => fs.readFileSync(file);
 const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
@@ -41,10 +44,10 @@ fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(boundDir, { recursive: true });
 
 // 1. Cut.
-run('wasm-split-cli', [linked, splitDir, '--out-name', stem]);
+run(tool('wasm-split-cli', cargoBin), [linked, splitDir, '--out-name', stem]);
 
 // 2. Bind the main module.
-run('wasm-bindgen', [
+run(tool('wasm-bindgen', cargoBin), [
   '--target', 'web', '--keep-lld-exports', '--no-demangle',
   '--out-dir', boundDir, '--out-name', stem, path.join(splitDir, `${stem}.wasm`),
 ]);
@@ -57,7 +60,7 @@ if (release) {
   const html = fs.readFileSync(path.join(source, 'index.html'), 'utf8');
   const params = /data-wasm-opt-params="([^"]*)"/.exec(html)?.[1].split(/\s+/).filter(Boolean) ?? [];
   for (const file of [mainWasm, ...chunks.map((name) => path.join(splitDir, name))]) {
-    run('wasm-opt', ['-Oz', '--strip-debug', '--strip-producers', ...params, file, '-o', file]);
+    run(tool('wasm-opt', path.join(source, 'node_modules', '.bin')), ['-Oz', '--strip-debug', '--strip-producers', ...params, file, '-o', file]);
   }
 }
 
@@ -66,6 +69,7 @@ let loader = fs.readFileSync(path.join(splitDir, '__wasm_split.js'), 'utf8');
 for (const name of chunks) {
   const bytes = read(path.join(splitDir, name));
   const hashed = `${name.slice(0, -'.wasm'.length)}-${fingerprint(bytes)}.wasm`;
+  if (!loader.includes(`"./${name}"`)) throw new Error(`split-wasm: the loader does not fetch ${name}`);
   loader = loader.replaceAll(`"./${name}"`, `"./${hashed}"`);
   fs.writeFileSync(path.join(staging, hashed), bytes);
 }

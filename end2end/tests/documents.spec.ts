@@ -19,6 +19,8 @@ test('browse, filter by type, open a document and follow its interpretation both
   const interpretations = page.locator('section[aria-labelledby=doc-interpretations]');
   await interpretations.getByRole('link', { name: interpretation.title }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(interpretation.title);
+  // The heading that took the focus on arrival keeps it once the document has loaded.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await page.getByRole('link', { name: target.title }).click();
   await expect(page).toHaveURL(new RegExp(`/documents/${explained}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(target.title);

@@ -12,6 +12,7 @@ pub fn Blocks(
     /// Its language.
     language: ContentLanguage,
 ) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
     let rendered = blocks
         .into_iter()
         .map(|block| match block {
@@ -19,7 +20,8 @@ pub fn Blocks(
             Block::Paragraph { text, links } => view! { <p>{linked(&text, &links)}</p> }.into_any(),
             Block::Table { head, rows } => view! {
                 // A wide table scrolls inside its own box on a narrow screen, not the page.
-                <div class="c-table-wrap" role="region" tabindex="0" aria-label=head.join(" / ")>
+                <div class="c-table-wrap" role="region" tabindex="0"
+                    aria-label=if head.is_empty() { i18n.t_untracked().table_label.to_owned() } else { head.join(" / ") }>
                     <table class="c-table">
                         {(!head.is_empty()).then(|| view! {
                             <thead><tr>{head.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>

@@ -93,11 +93,17 @@ pub fn CasesPage() -> impl IntoView {
     };
     let load_more = move |_| {
         let Some(cursor) = next_cursor() else { return };
-        let mut q = query.get_untracked();
+        let asked = query.get_untracked();
+        let mut q = asked.clone();
         q.cursor = Some(cursor);
         more.set(More::Loading);
         spawn_local(async move {
-            match client::cases(q).json().await {
+            let answer = client::cases(q).json().await;
+            // Filters changed while this page was on its way: it belongs to another list.
+            if query.try_get_untracked().as_ref() != Some(&asked) {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     later.update(|pages| pages.push(page));
                     more.set(More::Idle);

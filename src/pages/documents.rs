@@ -113,11 +113,17 @@ pub fn DocumentsPage() -> impl IntoView {
     };
     let load_more = move || {
         let Some(cursor) = next_cursor() else { return };
-        let mut q = query.get_untracked();
+        let asked = query.get_untracked();
+        let mut q = asked.clone();
         q.cursor = Some(cursor);
         more.set(More::Loading);
         spawn_local(async move {
-            match client::documents(q).json().await {
+            let answer = client::documents(q).json().await;
+            // Filters changed while this page was on its way: it belongs to another list.
+            if query.try_get_untracked().as_ref() != Some(&asked) {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     later.update(|pages| pages.push(page));
                     more.set(More::Idle);
@@ -357,18 +363,18 @@ pub fn DocumentPage(
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
     view! {
         <div class="l-container l-page">
+            // One heading for the page's whole life (the title once loaded), so the focus a
+            // navigation put on it stays there when the document arrives.
+            <h1 class="c-page-heading" lang=move || document.ok().map(|d| d.summary.language.tag())>
+                {move || document.ok().map(|d| d.summary.title).unwrap_or_else(|| i18n.t().title_document.to_owned())}
+            </h1>
             {move || match document.get() {
-                None => view! {
-                    <h1 class="c-page-heading">{t!(i18n, title_document)}</h1>
-                    <Loading/>
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(failure)) if failure.is_not_found() => view! {
+                    <p class="c-state">{t!(i18n, doc_not_found)}</p>
                 }.into_any(),
                 Some(Err(failure)) => view! {
-                    <h1 class="c-page-heading">{t!(i18n, title_document)}</h1>
-                    {if failure.is_not_found() {
-                        view! { <p class="c-state">{t!(i18n, doc_not_found)}</p> }.into_any()
-                    } else {
-                        view! { <LoadError failure on_retry=Callback::new(move |()| document.refetch())/> }.into_any()
-                    }}
+                    <LoadError failure on_retry=Callback::new(move |()| document.refetch())/>
                 }.into_any(),
                 Some(Ok(doc)) => view! { <DocumentView doc meta i18n/> }.into_any(),
             }}
@@ -405,7 +411,6 @@ fn DocumentView(doc: Document, meta: Signal<Option<Meta>>, i18n: I18n) -> impl I
     });
     view! {
         <article class="c-document" lang=s.language.tag()>
-            <h1 class="c-page-heading">{s.title.clone()}</h1>
             {notice}
             <dl class="c-facts" lang=move || i18n.locale().tag()>
                 {s.number.clone().map(|n| view! {

@@ -349,7 +349,8 @@ fn send_owner_action(
             Ok(_) => {
                 sent.set(Sent::Idle);
                 browser::announce(done);
-                on_change.run(());
+                // The page may have moved on (another look-up) while this was sent.
+                on_change.try_run(());
             }
             Err(ApiFailure::Server {
                 status: 422,

@@ -192,7 +192,9 @@ impl Builder {
                 }
             }
             _ if self.in_cell() => {
-                if BREAKS.contains(&name) && !self.text.ends_with(' ') {
+                let separates = BREAKS.contains(&name)
+                    || matches!(name, "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+                if separates && !self.text.ends_with(' ') {
                     self.text.push(' ');
                 }
             }
@@ -342,7 +344,8 @@ fn decode_entities(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // Bytes, not a `str` slice: the twelfth byte may fall inside a character (`R&D中心`).
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -451,6 +454,20 @@ mod tests {
             html_to_blocks("<table><tr><td>甲").as_slice(),
             [Block::Table { rows, .. }] if rows == &vec![vec!["甲".to_owned()]]
         ));
+    }
+
+    #[test]
+    fn an_ampersand_before_chinese_text_is_text() {
+        assert_eq!(
+            text_of(&html_to_blocks(
+                "<p>R&D中心建设</p><p>A&B 公司&amp;单位</p>"
+            )),
+            ["R&D中心建设", "A&B 公司&单位"]
+        );
+        let blocks = html_to_blocks("<p><a href=\"/x?a=1&中文字符\">链接</a></p>");
+        assert!(
+            matches!(&blocks[..], [Block::Paragraph { links, .. }] if links[0].href == "/x?a=1&中文字符")
+        );
     }
 
     #[test]
