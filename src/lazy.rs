@@ -44,9 +44,9 @@ chunk!(track: track() => view! { <TrackCasePage/> });
 chunk!(board: board() => view! { <CasesPage/> });
 chunk!(case: case(number: CaseNumber) => view! { <CasePage number/> });
 chunk!(announcements: announcements() => view! { <AnnouncementsPage/> });
-chunk!(announcements: announcement(id: i64) => view! { <AnnouncementPage id/> });
+chunk!(announcement: announcement(id: i64) => view! { <AnnouncementPage id/> });
 chunk!(documents: documents() => view! { <DocumentsPage/> });
-chunk!(documents: document(id: i64) => view! { <DocumentPage id/> });
+chunk!(document: document(id: i64) => view! { <DocumentPage id/> });
 chunk!(statistics: statistics() => view! { <StatisticsPage/> });
 chunk!(accessibility: accessibility() => view! { <AccessibilityPage/> });
 
