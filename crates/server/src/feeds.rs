@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::clock;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How many entries a feed carries.
 pub const FEED_ENTRIES: u32 = 50;

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod feeds;
@@ -17,7 +18,9 @@ pub mod routes;
 pub mod rules;
 pub mod sanitize;
 pub mod search;
+pub mod service;
 pub mod startup;
+pub mod state;
 pub mod stats;
 pub mod storage;
 pub mod taxonomy;

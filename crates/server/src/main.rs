@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use civic_server::config::Settings;
+use civic_server::service::{self, Applied};
 use civic_server::startup::Application;
-use civic_server::storage::{Applied, SqliteStore, Store};
 use civic_server::{clock, demo, web};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -255,12 +255,13 @@ async fn import(
     settings: &Settings,
     document: civic_server::import::ImportedDocument,
 ) -> Result<(), String> {
-    let store = SqliteStore::open(&settings.database_url)
+    let store = civic_server::storage::open(&settings.database_url)
         .await
         .map_err(|e| e.to_string())?;
     let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
     let meta = civic_server::routes::build_meta(&taxonomy);
-    let id = civic_server::import::import_document(&store, &meta, document, clock::now()).await?;
+    let id = civic_server::import::import_document(store.as_ref(), &meta, document, clock::now())
+        .await?;
     println!("published document {id}");
     Ok(())
 }
@@ -268,22 +269,13 @@ async fn import(
 async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
     let (number, action) = command.into_action();
     let number = api::CaseNumber::parse(&number).map_err(|e| e.to_string())?;
-    action.validate().map_err(|errors| {
-        let fields: Vec<_> = errors.fields().map(str::to_owned).collect();
-        format!("invalid {}", fields.join(", "))
-    })?;
-    let store = SqliteStore::open(&settings.database_url)
+    let store = civic_server::storage::open(&settings.database_url)
         .await
         .map_err(|e| e.to_string())?;
     let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
-    if let api::StaffAction::Assign { department } | api::StaffAction::Transfer { department, .. } =
-        &action
-        && !taxonomy.departments.iter().any(|d| d.code == *department)
-    {
-        return Err(format!("unknown department {department:?}"));
-    }
-    match store
-        .apply_action(&number, &action, clock::now())
+    let meta = civic_server::routes::build_meta(&taxonomy);
+    // The same service as the staff API's route, so the same checks and rules.
+    match service::act(store.as_ref(), &meta, &number, &action, clock::now())
         .await
         .map_err(|e| e.to_string())?
     {
@@ -300,6 +292,10 @@ async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
                 result.status.code()
             );
             Ok(())
+        }
+        Applied::Invalid(errors) => {
+            let fields: Vec<_> = errors.fields().map(str::to_owned).collect();
+            Err(format!("invalid {}", fields.join(", ")))
         }
         Applied::NotFound => Err(format!("no case {number}")),
         Applied::Illegal(illegal) => {

@@ -6,9 +6,10 @@
 //! else; a query is cut the same way and all its terms must match. Any query of two or more
 //! CJK characters therefore finds every text that contains it.
 //!
-//! The index is an SQLite FTS5 table over these pre-cut terms (FTS5's own `unicode61`
-//! tokenizer then only splits on the spaces we put in). The same terms fit PostgreSQL as a
-//! `tsvector` in the `simple` configuration with a GIN index, so the approach carries over.
+//! Both stores index these pre-cut terms: SQLite in FTS5 tables (whose `unicode61`
+//! tokenizer then only splits on the spaces we put in), PostgreSQL as `text[]` columns with
+//! GIN indexes queried with `@>`. Queries reach a store as terms ([`query_terms`]), never as
+//! either one's query syntax.
 
 /// Whether `c` is written without spaces between words (CJK ideographs, kana, hangul).
 fn is_cjk(c: char) -> bool {
@@ -61,22 +62,16 @@ pub fn index_text(parts: &[&str]) -> String {
         .join(" ")
 }
 
-/// The FTS5 MATCH expression for a query: every term, quoted, all required; `None` when
-/// the query has no term (only punctuation).
-pub fn match_expression(query: &str) -> Option<String> {
+/// The search terms of a query, each once, every one required; `None` when the query has
+/// no term (only punctuation). Stores turn them into their own query syntax.
+pub fn query_terms(query: &str) -> Option<Vec<String>> {
     let mut unique: Vec<String> = Vec::new();
     for term in terms(query) {
         if !unique.contains(&term) {
             unique.push(term);
         }
     }
-    (!unique.is_empty()).then(|| {
-        unique
-            .iter()
-            .map(|t| format!("\"{}\"", t.replace('"', "")))
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
+    (!unique.is_empty()).then_some(unique)
 }
 
 /// The plain text of a structured body, one block or item a line (for indexing and
@@ -295,16 +290,17 @@ mod tests {
     }
 
     #[test]
-    fn match_expressions_quote_every_term_once() {
-        assert_eq!(match_expression("噪音 噪音").as_deref(), Some("\"噪音\""));
-        assert_eq!(
-            match_expression("停车 parking").as_deref(),
-            Some("\"停车\" \"parking\"")
-        );
-        assert_eq!(
-            match_expression("\"OR\" NEAR"),
-            Some("\"or\" \"near\"".to_owned())
-        );
-        assert_eq!(match_expression("?!"), None);
+    fn a_query_keeps_each_term_once_and_no_query_syntax() {
+        // (query, terms)
+        let table: [(&str, Option<Vec<&str>>); 4] = [
+            ("噪音 噪音", Some(vec!["噪音"])),
+            ("停车 parking", Some(vec!["停车", "parking"])),
+            ("\"OR\" NEAR", Some(vec!["or", "near"])),
+            ("?!", None),
+        ];
+        for (query, expected) in table {
+            let expected = expected.map(|t| t.into_iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(query_terms(query), expected, "{query}");
+        }
     }
 }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::Meta;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
@@ -15,26 +14,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
-use crate::storage::{SqliteStore, Store, StoreError};
+use crate::state::AppState;
+use crate::storage::StoreError;
 use crate::web::{self, AppShell};
 use crate::{clock, demo, routes, taxonomy};
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The storage.
-    pub store: Arc<dyn Store>,
-    /// The taxonomy and fixed lists, loaded at start-up.
-    pub meta: Arc<Meta>,
-    /// The settings the server started with.
-    pub settings: Arc<Settings>,
-    /// The key that derives a retried filing's tracking code from its idempotency key.
-    pub filing_key: Arc<[u8]>,
-    /// The per-client limit on filing.
-    pub filing_limiter: Arc<crate::ratelimit::FilingLimiter>,
-    /// The statistics' rising topics, counted at most every ten minutes.
-    pub stats_topics: Arc<crate::stats::TopicsCache>,
-}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -57,11 +40,11 @@ impl Application {
     /// Opens the store (installing the taxonomy and, when asked, demo data), prepares the
     /// static files and binds the address.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let store = SqliteStore::open(&settings.database_url).await?;
+        let store = crate::storage::open(&settings.database_url).await?;
         store.install_taxonomy(&taxonomy::chengdu()).await?;
         if settings.demo && store.is_empty().await? {
             tracing::info!("seeding demo data into the empty database");
-            demo::seed(&store, demo::DemoSize::default(), clock::now()).await?;
+            demo::seed(store.as_ref(), demo::DemoSize::default(), clock::now()).await?;
         }
         let meta = routes::build_meta(&store.taxonomy().await?);
         if settings.static_dir.join("index.html").exists() {
@@ -78,7 +61,7 @@ impl Application {
         let listener = TcpListener::bind(settings.addr).await?;
         let filing_rate = settings.filing_rate;
         let state = AppState {
-            store: Arc::new(store),
+            store,
             meta: Arc::new(meta),
             settings: Arc::new(settings),
             filing_key: filing_key.into(),
@@ -198,7 +181,7 @@ async fn housekeeping(state: &AppState) {
         tracing::warn!(?error, "could not expire unclaimed uploads");
     }
     let period = i64::from(state.settings.auto_close_days) * 86_400;
-    match state.store.auto_close(now - period, now).await {
+    match crate::service::auto_close(state.store.as_ref(), now - period, now).await {
         Ok(closed) if !closed.is_empty() => {
             tracing::info!(count = closed.len(), "closed unrated cases")
         }

@@ -157,6 +157,51 @@ pub fn median_tenths(histogram: &[(u32, u64)]) -> Option<u32> {
     Some((low + high) * 5)
 }
 
+/// What the counts need to know of one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// Where it stands.
+    pub status: api::CaseStatus,
+    /// When it was filed, Unix seconds.
+    pub submitted_at: i64,
+    /// When it was (last) replied.
+    pub replied_at: Option<i64>,
+    /// Whether that reply met the deadline that applied when it was given.
+    pub replied_on_time: bool,
+    /// The resident's rating.
+    pub rating: Option<api::Rating>,
+    /// Whether a follow-up ever reopened it.
+    pub reopened: bool,
+}
+
+/// One case's contribution to the counts of its filing day, and the working days it took
+/// to reply when it was replied: the one definition both stores count by.
+pub fn case_counts(case: &CaseFacts) -> (Counts, Option<u32>) {
+    use api::{CaseStatus, Rating};
+    let filed = clock::cst_date(case.submitted_at);
+    let reply_days = case
+        .replied_at
+        .map(|at| clock::working_days_between(filed, clock::cst_date(at)));
+    let counts = Counts {
+        received: 1,
+        accepted: u64::from(!matches!(
+            case.status,
+            CaseStatus::Submitted | CaseStatus::Rejected
+        )),
+        replied: u64::from(reply_days.is_some()),
+        closed: u64::from(case.status == CaseStatus::Closed),
+        on_time: u64::from(reply_days.is_some() && case.replied_on_time),
+        rated: u64::from(case.rating.is_some()),
+        satisfied: u64::from(matches!(
+            case.rating,
+            Some(Rating::Satisfied | Rating::BasicallySatisfied)
+        )),
+        reopened: u64::from(case.reopened),
+        reply_days_sum: u64::from(reply_days.unwrap_or(0)),
+    };
+    (counts, reply_days)
+}
+
 /// The headline figures from the period's counts.
 pub fn figures(total: Counts, overdue_now: u64, reply_days: &[(u32, u64)]) -> Figures {
     Figures {
@@ -569,5 +614,76 @@ mod tests {
         assert!(keys.contains(&"parking") && keys.contains(&"noise"));
         assert!(words.iter().all(|w| w.recent > w.previous));
         assert!(!keys.contains(&"路灯"));
+    }
+
+    #[test]
+    fn a_case_counts_by_where_it_stands_and_how_it_was_rated() {
+        use api::{CaseStatus as S, Rating as R};
+        // Thursday 26 November 2026, 09:00 in Chengdu; the next Monday is two working days on.
+        let filed = 1_795_654_800;
+        let monday = filed + 4 * 86_400;
+        let facts = |status, replied_at, on_time, rating, reopened| CaseFacts {
+            status,
+            submitted_at: filed,
+            replied_at,
+            replied_on_time: on_time,
+            rating,
+            reopened,
+        };
+        // (facts, received accepted replied closed on_time rated satisfied reopened, days)
+        let table = [
+            (
+                facts(S::Submitted, None, false, None, false),
+                [1, 0, 0, 0, 0, 0, 0, 0],
+                None,
+            ),
+            (
+                facts(S::Rejected, None, false, None, false),
+                [1, 0, 0, 0, 0, 0, 0, 0],
+                None,
+            ),
+            (
+                facts(S::InProgress, None, false, None, true),
+                [1, 1, 0, 0, 0, 0, 0, 1],
+                None,
+            ),
+            (
+                facts(S::Replied, Some(monday), true, None, false),
+                [1, 1, 1, 0, 1, 0, 0, 0],
+                Some(2),
+            ),
+            (
+                facts(
+                    S::Closed,
+                    Some(monday),
+                    false,
+                    Some(R::BasicallySatisfied),
+                    false,
+                ),
+                [1, 1, 1, 1, 0, 1, 1, 0],
+                Some(2),
+            ),
+            (
+                facts(S::Closed, Some(filed), true, Some(R::Dissatisfied), false),
+                [1, 1, 1, 1, 1, 1, 0, 0],
+                Some(0),
+            ),
+        ];
+        for (case, expected, days) in table {
+            let (c, reply_days) = case_counts(&case);
+            let got = [
+                c.received,
+                c.accepted,
+                c.replied,
+                c.closed,
+                c.on_time,
+                c.rated,
+                c.satisfied,
+                c.reopened,
+            ];
+            assert_eq!(got, expected, "{case:?}");
+            assert_eq!(reply_days, days, "{case:?}");
+            assert_eq!(c.reply_days_sum, u64::from(days.unwrap_or(0)));
+        }
     }
 }

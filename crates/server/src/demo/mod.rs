@@ -719,9 +719,7 @@ fn minimal_pdf(text: &str) -> Vec<u8> {
 /// Opens the database at `url`, installs the taxonomy and seeds it with demo data of
 /// `size`; refuses a database that already holds data.
 pub async fn seed_new_database(url: &str, size: DemoSize) -> Result<(), String> {
-    let store = crate::storage::SqliteStore::open(url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let store = crate::storage::open(url).await.map_err(|e| e.to_string())?;
     store
         .install_taxonomy(&crate::taxonomy::chengdu())
         .await
@@ -729,7 +727,7 @@ pub async fn seed_new_database(url: &str, size: DemoSize) -> Result<(), String> 
     if !store.is_empty().await.map_err(|e| e.to_string())? {
         return Err("the database already holds data; use a new file".into());
     }
-    seed(&store, size, clock::now())
+    seed(store.as_ref(), size, clock::now())
         .await
         .map_err(|e| e.to_string())
 }

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use super::{bad_cursor, parse_id, search_page, search_query, text_search};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::AnnouncementCursor;
 
 pub(super) fn router() -> Router<AppState> {

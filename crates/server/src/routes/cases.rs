@@ -2,22 +2,21 @@ use api::validate::page_limit;
 use api::{
     CaseDetail, CaseKind, CaseListQuery, CaseReceipt, CaseStatus, CaseSummary, ErrorBody,
     FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, SimilarQuery, Taxon,
-    tracking_code,
 };
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use super::{bad_cursor, check_code, known, parse_number, search_query};
 use crate::clock;
+use crate::domain::filing::{self, Filing, ValidCase};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::startup::AppState;
-use crate::storage::{CaseCursor, CaseFilter, CaseSort, CitizenOutcome, Filed, FiledCase, Filing};
+use crate::service::{self, CitizenOutcome};
+use crate::state::AppState;
+use crate::storage::{CaseCursor, CaseFilter, CaseSort, Filed, FiledCase};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -113,7 +112,7 @@ pub async fn list_cases(
         },
     )
     .unwrap_or_default();
-    let text = search_query(&mut errors, query.q.as_deref()).map(|(_, expression)| expression);
+    let terms = search_query(&mut errors, query.q.as_deref()).map(|(_, terms)| terms);
     let from = parse_day(&mut errors, "from", query.from.as_deref());
     let to = parse_day(&mut errors, "to", query.to.as_deref());
     if let (Some(from), Some(to)) = (from, to)
@@ -135,7 +134,7 @@ pub async fn list_cases(
         kind,
         status,
         department,
-        text,
+        terms,
         filed_from: from.map(clock::start_of_day),
         filed_before: to.map(|day| clock::start_of_day(day) + 86_400),
         sort,
@@ -170,9 +169,7 @@ pub async fn similar_cases(
 
 /// The hash of a tracking code as a person typed it, or a 401 when it cannot be one.
 fn code_hash(code: &str) -> Result<String, ApiError> {
-    api::tracking_code::normalize(code)
-        .map(|canonical| crate::hashing::hex_sha256(canonical.as_bytes()))
-        .ok_or(ApiError::Unauthorized)
+    filing::code_hash(code).ok_or(ApiError::Unauthorized)
 }
 
 /// A case's page: its public view (a published case in full, an unpublished one only its
@@ -194,16 +191,12 @@ pub async fn get_case(
     let today = clock::cst_date(clock::now());
     if let Some(code) = headers.get(api::TRACKING_CODE_HEADER) {
         let hash = code_hash(code.to_str().unwrap_or_default())?;
-        return state
-            .store
-            .owner_case(&number, &hash, today)
+        return service::owner_case(state.store.as_ref(), &number, &hash, today)
             .await?
             .map(Json)
             .ok_or(ApiError::Unauthorized);
     }
-    state
-        .store
-        .public_case(&number, today)
+    service::public_case(state.store.as_ref(), &number, today)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
@@ -238,11 +231,15 @@ pub async fn rate_case(
     let value = rating
         .rating
         .ok_or_else(|| ApiError::Internal("validated rating without a value".into()))?;
-    let comment = Some(rating.comment).filter(|c| !c.trim().is_empty());
-    let outcome = state
-        .store
-        .rate(&number, &hash, value, comment, clock::now())
-        .await?;
+    let outcome = service::rate(
+        state.store.as_ref(),
+        &number,
+        &hash,
+        value,
+        Some(rating.comment.as_str()),
+        clock::now(),
+    )
+    .await?;
     citizen_outcome(outcome, "Only a replied case can be rated, and only once.")
 }
 
@@ -262,52 +259,19 @@ pub async fn follow_up_case(
     let number = parse_number(&number)?;
     follow_up.validate().map_err(ApiError::Validation)?;
     let hash = code_hash(&follow_up.tracking_code)?;
-    let outcome = state
-        .store
-        .follow_up(
-            &number,
-            &hash,
-            &follow_up.text,
-            clock::now(),
-            &state.settings.reply_days,
-        )
-        .await?;
+    let outcome = service::follow_up(
+        state.store.as_ref(),
+        &number,
+        &hash,
+        &follow_up.text,
+        clock::now(),
+        &state.settings.reply_days,
+    )
+    .await?;
     citizen_outcome(
         outcome,
         "Only a replied case, or one rated dissatisfied, can be handled again.",
     )
-}
-
-/// The tracking code of a filing: derived from the idempotency key with the server's secret
-/// key, so a retry gets the same code without the code ever being stored; random otherwise.
-fn tracking_code_for(key: Option<&str>, filing_key: &[u8]) -> Result<String, ApiError> {
-    let mut bytes = [0u8; 10];
-    match key {
-        Some(key) => {
-            let mut mac = Hmac::<Sha256>::new_from_slice(filing_key)
-                .map_err(|e| ApiError::Internal(e.to_string().into()))?;
-            mac.update(key.as_bytes());
-            bytes.copy_from_slice(&mac.finalize().into_bytes()[..10]);
-        }
-        None => {
-            getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(e.to_string().into()))?
-        }
-    }
-    Ok(tracking_code::encode(bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_code_hashes_the_same_however_it_is_typed() {
-        let code = "ABCD-EFGH-JKMN-PQRS";
-        let hash = code_hash(code).unwrap();
-        assert_eq!(code_hash("abcd efgh jkmn pqrs").ok(), Some(hash.clone()));
-        assert_eq!(code_hash(code).ok(), Some(hash));
-        assert!(code_hash("not a code").is_err());
-    }
 }
 
 /// Files a case. Send an `Idempotency-Key` (one per draft): a retry with the same key and
@@ -337,35 +301,25 @@ pub async fn file_case(
             }
         },
     };
-    let mut errors = case.validate().err().unwrap_or_default();
-    case.validate_codes(&state.meta, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let kind = case
-        .kind
-        .ok_or_else(|| ApiError::Internal("validated case without a kind".into()))?;
+    let valid = ValidCase::parse(&case, &state.meta).map_err(ApiError::Validation)?;
     let started = std::time::Instant::now();
     if let Err(wait) = state.filing_limiter.check(client.ip(), started) {
         return Err(ApiError::RateLimited { retry_after: wait });
     }
-    let now = clock::now();
-    let code = tracking_code_for(key.as_deref(), &state.filing_key)?;
+    let mut random = [0u8; 10];
+    getrandom::fill(&mut random).map_err(|e| ApiError::Internal(e.to_string().into()))?;
+    let code = filing::tracking_code(key.as_deref(), &state.filing_key, random);
     let request_hash = {
         let body = serde_json::to_vec(&case).map_err(|e| ApiError::Internal(Box::new(e)))?;
         crate::hashing::hex_sha256(&body)
     };
-    let filing = Filing {
-        deadline: clock::add_working_days(
-            clock::cst_date(now),
-            state.settings.reply_days.days(kind),
-        ),
-        case,
-        submitted_at: now,
-        // The code was just made, so it always reads back; only its hash is stored.
-        tracking_hash: code_hash(&code)?,
-        idempotency: key.map(|key| (key, request_hash)),
-    };
+    let filing = Filing::new(
+        valid,
+        clock::now(),
+        &state.settings.reply_days,
+        &code,
+        key.map(|key| (key, request_hash)),
+    );
     let (filed, replayed) = match state.store.file_case(&filing).await? {
         Filed::Created(filed) => {
             state.filing_limiter.record(client.ip(), started);

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use super::{bad_cursor, check_code, known, parse_id, search_page, search_query, text_search};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{DocumentCursor, DocumentFilter};
 
 pub(super) fn router() -> Router<AppState> {

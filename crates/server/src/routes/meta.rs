@@ -3,7 +3,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::taxonomy::Taxonomy;
 
 pub(super) fn router() -> Router<AppState> {

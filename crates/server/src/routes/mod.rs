@@ -1,12 +1,12 @@
 //! The HTTP API under `/api/v1`, one module per resource, each exposing `router()`.
 
-mod announcements;
-mod cases;
-mod documents;
-mod meta;
-mod staff;
-mod stats;
-mod uploads;
+pub mod announcements;
+pub mod cases;
+pub mod documents;
+pub mod meta;
+pub mod staff;
+pub mod stats;
+pub mod uploads;
 
 use api::{ErrorBody, FieldErrorCode, FieldErrors};
 use axum::Json;
@@ -16,15 +16,10 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
-pub use announcements::*;
-pub use cases::*;
-pub use documents::*;
-pub use meta::*;
-pub use staff::*;
-pub use stats::*;
-pub use uploads::*;
+pub use meta::build_meta;
+pub use uploads::expire_unclaimed;
 
 /// Every versioned endpoint, to be nested under [`api::API_PREFIX`].
 pub fn api_router() -> Router<AppState> {
@@ -109,12 +104,15 @@ pub(crate) fn known(meta: &api::Meta, taxon: api::Taxon) -> impl Fn(&str) -> Opt
     move |code| meta.knows(taxon, code).then(|| code.to_owned())
 }
 
-/// The text of `q` (trimmed) and its FTS5 MATCH expression; a field error on `q` when it is
-/// too long or holds no searchable term. `None` without a query.
-pub(crate) fn search_query(errors: &mut FieldErrors, q: Option<&str>) -> Option<(String, String)> {
+/// The text of `q` (trimmed) and its search terms; a field error on `q` when it is too long
+/// or holds no searchable term. `None` without a query.
+pub(crate) fn search_query(
+    errors: &mut FieldErrors,
+    q: Option<&str>,
+) -> Option<(String, Vec<String>)> {
     match api::validate::search_query(q) {
-        Ok(Some(text)) => match crate::search::match_expression(&text) {
-            Some(expression) => Some((text, expression)),
+        Ok(Some(text)) => match crate::search::query_terms(&text) {
+            Some(terms) => Some((text, terms)),
             None => {
                 errors.add("q", FieldErrorCode::InvalidFormat, None);
                 None
@@ -146,11 +144,11 @@ pub(crate) fn decode_search_cursor(text: &str) -> Option<u32> {
 /// The page of a ranked search that `cursor` asks for (`s40`: after 40 results), or the
 /// error of a cursor that is not a search's.
 pub(crate) fn text_search(
-    search: Option<(String, String)>,
+    search: Option<(String, Vec<String>)>,
     cursor: Option<&str>,
     limit: u32,
 ) -> Result<Option<crate::storage::TextSearch>, ApiError> {
-    let Some((text, expression)) = search else {
+    let Some((text, terms)) = search else {
         return Ok(None);
     };
     let offset = match cursor {
@@ -159,7 +157,7 @@ pub(crate) fn text_search(
     };
     Ok(Some(crate::storage::TextSearch {
         text,
-        expression,
+        terms,
         offset,
         limit,
     }))

@@ -1,7 +1,7 @@
 //! The staff API: the actions that move a case through its life. Off unless the server has
 //! a staff token; every request carries it as a bearer token, compared in constant time.
 
-use api::{ErrorBody, FieldErrorCode, StaffAction, StaffActionResult, Taxon};
+use api::{ErrorBody, StaffAction, StaffActionResult};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::routing::post;
@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use crate::clock;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::startup::AppState;
-use crate::storage::Applied;
+use crate::service::{self, Applied};
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/staff/cases/{number}/actions", post(act_on_case))
@@ -52,18 +52,6 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-/// Checks an action's fields and its department against the taxonomy.
-pub fn validate_action(action: &StaffAction, state: &AppState) -> Result<(), ApiError> {
-    let mut errors = action.validate().err().unwrap_or_default();
-    if let StaffAction::Assign { department } | StaffAction::Transfer { department, .. } = action
-        && !department.trim().is_empty()
-        && !state.meta.knows(Taxon::Department, department)
-    {
-        errors.add("department", FieldErrorCode::UnknownCode, None);
-    }
-    errors.into_result().map_err(ApiError::Validation)
-}
-
 /// Applies an action to a case. Illegal moves answer 409 with the allowed ones.
 #[utoipa::path(post, path = "/api/v1/staff/cases/{number}/actions", tag = "staff",
     request_body = StaffAction,
@@ -82,13 +70,17 @@ pub async fn act_on_case(
 ) -> Result<Json<StaffActionResult>, ApiError> {
     authorize(&state, &headers)?;
     let number = super::parse_number(&number)?;
-    validate_action(&action, &state)?;
-    match state
-        .store
-        .apply_action(&number, &action, clock::now())
-        .await?
+    match service::act(
+        state.store.as_ref(),
+        &state.meta,
+        &number,
+        &action,
+        clock::now(),
+    )
+    .await?
     {
         Applied::Done(result) => Ok(Json(result)),
+        Applied::Invalid(errors) => Err(ApiError::Validation(errors)),
         Applied::NotFound => Err(ApiError::NotFound),
         Applied::Illegal(illegal) => Err(ApiError::IllegalMove(illegal)),
     }

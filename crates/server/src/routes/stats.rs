@@ -9,7 +9,7 @@ use super::{check_code, known};
 use crate::clock;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::stats;
 
 pub(super) fn router() -> Router<AppState> {

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use crate::clock;
 use crate::error::ApiError;
 use crate::photos::{self, PhotoError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()

@@ -1,8 +1,12 @@
-//! The storage boundary. Handlers speak to a [`Store`]; [`SqliteStore`] is the embedded
-//! implementation, and a PostgreSQL one can fill the same trait for a city-wide deployment.
-//! The trait's types are plain Rust values, never SQL.
+//! The storage boundary. Handlers and services speak to a [`Store`], one trait per resource
+//! ([`BaseStore`], [`CaseStore`], [`DocumentStore`], [`AnnouncementStore`], [`UploadStore`],
+//! [`StatsStore`]); [`SqliteStore`] is the embedded implementation. The traits' types are
+//! plain Rust values, never SQL, and a store holds no rule: how a case may change is
+//! decided by `crate::domain`, inside the store's transaction (see [`CaseStore::change_case`]).
 
 mod sqlite;
+
+use std::sync::Arc;
 
 use api::{
     Announcement, AnnouncementSummary, CaseDetail, CaseKind, CaseNumber, CaseStatus, CaseSummary,
@@ -11,9 +15,22 @@ use api::{
 use async_trait::async_trait;
 use time::Date;
 
-pub use sqlite::{AUTO_CLOSE_NOTE, SqliteStore};
+pub use sqlite::SqliteStore;
 
+use crate::domain::filing::Filing;
+use crate::domain::{CaseState, Change, Refusal};
 use crate::taxonomy::Taxonomy;
+
+/// Opens the store a database URL names (`sqlite://…`), migrated and ready.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else {
+        Err(StoreError::Unavailable(
+            "DATABASE_URL must start with sqlite:".to_owned(),
+        ))
+    }
+}
 
 /// A storage failure. Its text is for logs only.
 #[derive(Debug, thiserror::Error)]
@@ -45,9 +62,9 @@ pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     /// Only cases handled by this department.
     pub department: Option<String>,
-    /// Only cases whose title, description or place hold every term of this FTS5 match
-    /// expression (see `crate::search`).
-    pub text: Option<String>,
+    /// Only cases whose title, description or place hold every one of these search terms
+    /// (see [`crate::search::query_terms`]).
+    pub terms: Option<Vec<String>>,
     /// Only cases filed at or after this instant (Unix seconds).
     pub filed_from: Option<i64>,
     /// Only cases filed before this instant (Unix seconds).
@@ -96,8 +113,8 @@ pub struct DocumentFilter {
 pub struct TextSearch {
     /// The query as typed (trimmed): a title equal to it comes first.
     pub text: String,
-    /// Its FTS5 MATCH expression (see [`crate::search::match_expression`]).
-    pub expression: String,
+    /// Its search terms, every one required (see [`crate::search::query_terms`]).
+    pub terms: Vec<String>,
     /// How many results earlier pages showed.
     pub offset: u32,
     /// Results on this page.
@@ -256,32 +273,6 @@ pub struct EventRecord {
     pub follow_up: bool,
 }
 
-/// What a resident's rating or follow-up did.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CitizenOutcome {
-    /// Done; the case as its owner now sees it.
-    Done(Box<CaseDetail>),
-    /// No case has this number and tracking code.
-    NoMatch,
-    /// The case's state does not allow it (already rated, not replied yet, …).
-    NotAllowed,
-}
-
-/// A validated case to file, with what the server decided about it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Filing {
-    /// The case as submitted, already validated.
-    pub case: api::NewCase,
-    /// When it was received, Unix seconds.
-    pub submitted_at: i64,
-    /// The reply deadline from the kind's rule.
-    pub deadline: Date,
-    /// The SHA-256 of the tracking code, hex.
-    pub tracking_hash: String,
-    /// The idempotency key and the hash of the request body it came with.
-    pub idempotency: Option<(String, String)>,
-}
-
 /// What filing did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filed {
@@ -308,20 +299,53 @@ pub struct FiledCase {
     pub deadline: String,
 }
 
-/// What applying a staff action did.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Applied {
-    /// The case moved; this is where it stands now.
-    Done(api::StaffActionResult),
-    /// No case has this number.
-    NotFound,
-    /// The lifecycle does not allow this action now.
-    Illegal(api::IllegalMove),
+/// Which case a change is for: any case with the number, or only the one whose tracking
+/// code hashes to `owner` (the resident's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseKey<'a> {
+    /// The case number.
+    pub number: &'a CaseNumber,
+    /// The tracking code's hash the case must have, for the owner's changes.
+    pub owner: Option<&'a str>,
 }
 
-/// Everything the API needs from storage.
+/// A rule deciding how a case changes (a function of `crate::domain`).
+pub type Decide<'a> = dyn Fn(&CaseState) -> Result<Change, Refusal> + Send + Sync + 'a;
+
+/// What [`CaseStore::change_case`] did: the state the rule saw and what it decided (saved
+/// when it is a change). `None` when no case matches the key.
+pub type Decided = Option<(CaseState, Result<Change, Refusal>)>;
+
+/// The whole storage, as handlers reach it.
+pub trait Store:
+    BaseStore
+    + CaseStore
+    + DocumentStore
+    + AnnouncementStore
+    + UploadStore
+    + StatsStore
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: BaseStore
+        + CaseStore
+        + DocumentStore
+        + AnnouncementStore
+        + UploadStore
+        + StatsStore
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// The database itself: whether it answers, the taxonomy, the server's secrets.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait BaseStore: Send + Sync {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 
@@ -334,50 +358,31 @@ pub trait Store: Send + Sync + 'static {
     /// The server's secret called `name`, created from `fresh` on first use.
     async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError>;
 
-    /// Files a case: gives it the next number of its filing day, stores it with its contact
-    /// apart and its first timeline entry, durably, in one transaction, or returns the case
-    /// an earlier request with the same idempotency key made.
-    async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError>;
-
-    /// Applies a staff action at the instant `at`, with the timeline entry it makes, in one
-    /// transaction; the lifecycle rules of `crates/api` decide whether it is allowed.
-    async fn apply_action(
-        &self,
-        number: &CaseNumber,
-        action: &api::StaffAction,
-        at: i64,
-    ) -> Result<Applied, StoreError>;
-
-    /// Closes the replied cases whose reply, given before `replied_before`, was never rated,
-    /// at the instant `at`; returns their numbers.
-    async fn auto_close(&self, replied_before: i64, at: i64)
-    -> Result<Vec<CaseNumber>, StoreError>;
-
-    /// Records an uploaded photo, stored at `uploads/<id>.jpg`.
-    async fn insert_upload(
-        &self,
-        id: &str,
-        created_at: i64,
-        width: u32,
-        height: u32,
-        bytes: u64,
-    ) -> Result<(), StoreError>;
-
-    /// Forgets the uploads no case claimed before `before` and returns their ids, so their
-    /// files can be deleted.
-    async fn expire_uploads(&self, before: i64) -> Result<Vec<String>, StoreError>;
-
     /// Whether the database holds no cases, documents or announcements yet.
     async fn is_empty(&self) -> Result<bool, StoreError>;
+}
 
-    /// Stores cases in one transaction.
+/// Cases.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Files a case: gives it the next number of its filing day, stores it with its contact
+    /// apart and its first timeline entry, claims its photos, durably, in one transaction;
+    /// or returns the case an earlier request with the same idempotency key made.
+    async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError>;
+
+    /// Loads the case `key` names, locked against every other change, lets `decide` say how
+    /// it changes, and saves that change with its timeline entry in the same transaction.
+    async fn change_case(
+        &self,
+        key: CaseKey<'_>,
+        decide: &Decide<'_>,
+    ) -> Result<Decided, StoreError>;
+
+    /// The replied cases whose reply, given before `replied_before`, was never rated.
+    async fn unrated_replies(&self, replied_before: i64) -> Result<Vec<CaseNumber>, StoreError>;
+
+    /// Stores cases in one transaction (demo data and copies).
     async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError>;
-
-    /// Stores documents (with their ids) in one transaction.
-    async fn insert_documents(&self, documents: &[Document]) -> Result<(), StoreError>;
-
-    /// Stores announcements (with their ids) in one transaction.
-    async fn insert_announcements(&self, announcements: &[Announcement]) -> Result<(), StoreError>;
 
     /// Published cases matching `filter`, newest first, after `cursor`. `today` decides
     /// which cases are overdue.
@@ -397,43 +402,22 @@ pub trait Store: Send + Sync + 'static {
         today: Date,
     ) -> Result<Vec<CaseSummary>, StoreError>;
 
-    /// A case's public page, or `None` when no case has this number: a published case in
-    /// full, an unpublished one as [`CaseDetail::progress_only`].
-    async fn public_case(
+    /// A case's page as stored, or `None` when no case has this number. With `owner`, only
+    /// the case whose tracking code hashes to it, with the owner's view; what the public
+    /// may see of it is `crate::domain::publication`'s to decide.
+    async fn case_detail(
         &self,
         number: &CaseNumber,
+        owner: Option<&str>,
         today: Date,
     ) -> Result<Option<CaseDetail>, StoreError>;
+}
 
-    /// A case as its owner sees it, whether published or not, when `tracking_hash` is its
-    /// tracking code's hash; `None` otherwise.
-    async fn owner_case(
-        &self,
-        number: &CaseNumber,
-        tracking_hash: &str,
-        today: Date,
-    ) -> Result<Option<CaseDetail>, StoreError>;
-
-    /// Records the owner's rating of the reply, which closes the case.
-    async fn rate(
-        &self,
-        number: &CaseNumber,
-        tracking_hash: &str,
-        rating: api::Rating,
-        comment: Option<String>,
-        at: i64,
-    ) -> Result<CitizenOutcome, StoreError>;
-
-    /// Records the owner's follow-up, which sends the case back to its department with a
-    /// new deadline.
-    async fn follow_up(
-        &self,
-        number: &CaseNumber,
-        tracking_hash: &str,
-        text: &str,
-        at: i64,
-        reply_days: &crate::rules::ReplyDays,
-    ) -> Result<CitizenOutcome, StoreError>;
+/// Open government information: documents and their attachments.
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    /// Stores documents (with their ids) in one transaction.
+    async fn insert_documents(&self, documents: &[Document]) -> Result<(), StoreError>;
 
     /// Documents matching `filter`, newest first, after `cursor`.
     async fn documents(
@@ -443,18 +427,13 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Slice<DocumentSummary, DocumentCursor>, StoreError>;
 
-    /// Documents whose title or body holds every term of `search`, best match first.
+    /// Documents whose title or body holds every term of `search`: a title equal to the
+    /// query first, then titles holding every term, then bodies; newest first within each.
     async fn search_documents(
         &self,
         search: &TextSearch,
         filter: &DocumentFilter,
     ) -> Result<Found<DocumentSummary>, StoreError>;
-
-    /// Announcements whose title or body holds every term of `search`, best match first.
-    async fn search_announcements(
-        &self,
-        search: &TextSearch,
-    ) -> Result<Found<AnnouncementSummary>, StoreError>;
 
     /// The id the next stored document should take.
     async fn next_document_id(&self) -> Result<i64, StoreError>;
@@ -477,6 +456,13 @@ pub trait Store: Send + Sync + 'static {
         document_id: i64,
         position: u32,
     ) -> Result<Option<(String, String, Vec<u8>)>, StoreError>;
+}
+
+/// Announcements.
+#[async_trait]
+pub trait AnnouncementStore: Send + Sync {
+    /// Stores announcements (with their ids) in one transaction.
+    async fn insert_announcements(&self, announcements: &[Announcement]) -> Result<(), StoreError>;
 
     /// Announcements, pinned first then newest first, after `cursor`.
     async fn announcements(
@@ -485,9 +471,37 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Slice<AnnouncementSummary, AnnouncementCursor>, StoreError>;
 
+    /// Announcements whose title or body holds every term of `search`, best match first.
+    async fn search_announcements(
+        &self,
+        search: &TextSearch,
+    ) -> Result<Found<AnnouncementSummary>, StoreError>;
+
     /// An announcement, or `None`.
     async fn announcement(&self, id: i64) -> Result<Option<Announcement>, StoreError>;
+}
 
+/// Photos uploaded before filing.
+#[async_trait]
+pub trait UploadStore: Send + Sync {
+    /// Records an uploaded photo, stored at `uploads/<id>.jpg`.
+    async fn insert_upload(
+        &self,
+        id: &str,
+        created_at: i64,
+        width: u32,
+        height: u32,
+        bytes: u64,
+    ) -> Result<(), StoreError>;
+
+    /// Forgets the uploads no case claimed before `before` and returns their ids, so their
+    /// files can be deleted.
+    async fn expire_uploads(&self, before: i64) -> Result<Vec<String>, StoreError>;
+}
+
+/// The statistics' counts.
+#[async_trait]
+pub trait StatsStore: Send + Sync {
     /// Recounts the statistics of every filing day whose cases changed since the last
     /// refresh; returns how many days were recounted.
     async fn refresh_stats(&self) -> Result<usize, StoreError>;

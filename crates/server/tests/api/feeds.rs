@@ -2,7 +2,6 @@
 //! Atom requires, relative links to the app's pages, and hostile titles kept as text.
 
 use api::{Announcement, AnnouncementSummary, Block, ContentLanguage};
-use civic_server::storage::Store;
 
 use crate::helpers::TestApp;
 

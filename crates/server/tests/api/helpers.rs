@@ -102,8 +102,8 @@ impl TestApp {
     }
 
     /// The store on this server's database, to drive its housekeeping directly.
-    pub async fn store(&self) -> civic_server::storage::SqliteStore {
-        civic_server::storage::SqliteStore::open(&self.database_url())
+    pub async fn store(&self) -> std::sync::Arc<dyn civic_server::storage::Store> {
+        civic_server::storage::open(&self.database_url())
             .await
             .unwrap()
     }

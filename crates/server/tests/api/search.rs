@@ -4,8 +4,6 @@
 
 use api::{AnnouncementSummary, DocumentSummary, Page};
 
-use civic_server::storage::Store;
-
 use crate::helpers::TestApp;
 
 /// Every result of a search list, following `next_cursor`.
@@ -182,9 +180,7 @@ async fn catalogue_filters_combine_with_search_and_bad_ones_are_told() {
 async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
     let app = TestApp::spawn().await;
     let store = app.store().await;
-    let taxonomy = civic_server::storage::Store::taxonomy(&store)
-        .await
-        .unwrap();
+    let taxonomy = store.taxonomy().await.unwrap();
     let meta = civic_server::routes::build_meta(&taxonomy);
     let html = "<h2>第一章 总则</h2><p onclick=\"alert(1)\">为规范<b>电梯</b>加装工作，制定本办法。\
                 <script>alert(1)</script><img src=\"https://evil.example/t.gif\"></p>\
@@ -210,9 +206,14 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
             ),
         ],
     };
-    let id = civic_server::import::import_document(&store, &meta, document.clone(), 1_795_000_000)
-        .await
-        .unwrap();
+    let id = civic_server::import::import_document(
+        store.as_ref(),
+        &meta,
+        document.clone(),
+        1_795_000_000,
+    )
+    .await
+    .unwrap();
     let response = app.get(&format!("/api/v1/documents/{id}")).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
@@ -281,7 +282,7 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
     let mut disguised = document.clone();
     disguised.attachments = vec![("附件.pdf".into(), b"<html><script>x</script>".to_vec())];
     assert!(
-        civic_server::import::import_document(&store, &meta, disguised, 1_795_000_000)
+        civic_server::import::import_document(store.as_ref(), &meta, disguised, 1_795_000_000)
             .await
             .is_err()
     );
@@ -317,7 +318,7 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
             _ => wrong.issued_on = bad.into(),
         }
         assert!(
-            civic_server::import::import_document(&store, &meta, wrong, 1_795_000_000)
+            civic_server::import::import_document(store.as_ref(), &meta, wrong, 1_795_000_000)
                 .await
                 .is_err(),
             "{field}"
@@ -326,7 +327,7 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
     let mut empty = document;
     empty.html = "<script>only this</script>".into();
     assert!(
-        civic_server::import::import_document(&store, &meta, empty, 1_795_000_000)
+        civic_server::import::import_document(store.as_ref(), &meta, empty, 1_795_000_000)
             .await
             .is_err()
     );

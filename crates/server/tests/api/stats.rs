@@ -2,7 +2,7 @@
 
 use api::{CaseKind, CaseNumber, CaseStatus, Meta, Rating, Stats};
 use civic_server::clock;
-use civic_server::storage::{CaseRecord, EventRecord, Store};
+use civic_server::storage::{CaseRecord, EventRecord};
 use time::macros::date;
 use time::{Date, Duration};
 

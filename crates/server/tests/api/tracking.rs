@@ -369,7 +369,7 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
 
 #[tokio::test]
 async fn an_unrated_reply_closes_by_itself_after_the_rating_period() {
-    use civic_server::storage::Store;
+    use civic_server::service::auto_close;
     let app = TestApp::spawn_configured(false, Some(TOKEN)).await;
     let unrated = app.replied_case(true).await;
     let rated = app.replied_case(true).await;
@@ -384,14 +384,15 @@ async fn an_unrated_reply_closes_by_itself_after_the_rating_period() {
     let store = app.store().await;
     let now = civic_server::clock::now();
     assert!(
-        store
-            .auto_close(now - 7 * 86_400, now)
+        auto_close(store.as_ref(), now - 7 * 86_400, now)
             .await
             .unwrap()
             .is_empty(),
         "not yet due"
     );
-    let closed = store.auto_close(now + 60, now + 60).await.unwrap();
+    let closed = auto_close(store.as_ref(), now + 60, now + 60)
+        .await
+        .unwrap();
     assert_eq!(closed, vec![unrated.number.clone()]);
     let page: CaseDetail = app
         .get_json(&format!("/api/v1/cases/{}", unrated.number))
@@ -399,6 +400,6 @@ async fn an_unrated_reply_closes_by_itself_after_the_rating_period() {
     assert_eq!(page.summary.status, CaseStatus::Closed);
     assert_eq!(
         page.timeline.last().unwrap().note.as_deref(),
-        Some(civic_server::storage::AUTO_CLOSE_NOTE)
+        Some(civic_server::domain::lifecycle::AUTO_CLOSE_NOTE)
     );
 }

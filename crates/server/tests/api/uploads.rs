@@ -1,6 +1,5 @@
 use api::{CaseReceipt, ErrorBody, ErrorCode, FieldErrorCode, UploadReceipt};
 use civic_server::photos::test_images::jpeg_with_gps;
-use civic_server::storage::Store;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
 

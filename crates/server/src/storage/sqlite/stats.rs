@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 use sqlx::{QueryBuilder, Sqlite};
 
+use async_trait::async_trait;
+
 use super::{SqliteStore, decode_code};
 use crate::clock;
-use crate::storage::{Buckets, Counts, PeriodCounts, StoreError};
+use crate::storage::{Buckets, Counts, PeriodCounts, StatsStore, StoreError};
 
 /// How many dirty days one transaction recounts, so that filings wait little.
 const DAYS_PER_TRANSACTION: i64 = 16;
@@ -29,33 +31,18 @@ struct CountedCase {
 impl CountedCase {
     /// The case's contribution to the counts, and its working days to reply if replied.
     fn counts(&self) -> Result<(Counts, Option<u32>), StoreError> {
-        let status = decode_code(&self.status, CaseStatus::from_code)?;
-        let rating = self
-            .rating
-            .as_deref()
-            .map(|code| decode_code(code, Rating::from_code))
-            .transpose()?;
-        let filed = clock::cst_date(self.submitted_at);
-        let reply_day = self.replied_at.map(clock::cst_date);
-        let reply_days = reply_day.map(|day| clock::working_days_between(filed, day));
-        let counts = Counts {
-            received: 1,
-            accepted: u64::from(!matches!(
-                status,
-                CaseStatus::Submitted | CaseStatus::Rejected
-            )),
-            replied: u64::from(reply_day.is_some()),
-            closed: u64::from(status == CaseStatus::Closed),
-            on_time: u64::from(reply_day.is_some() && self.replied_on_time == Some(true)),
-            rated: u64::from(rating.is_some()),
-            satisfied: u64::from(matches!(
-                rating,
-                Some(Rating::Satisfied | Rating::BasicallySatisfied)
-            )),
-            reopened: u64::from(self.reopened),
-            reply_days_sum: u64::from(reply_days.unwrap_or(0)),
-        };
-        Ok((counts, reply_days))
+        Ok(crate::stats::case_counts(&crate::stats::CaseFacts {
+            status: decode_code(&self.status, CaseStatus::from_code)?,
+            submitted_at: self.submitted_at,
+            replied_at: self.replied_at,
+            replied_on_time: self.replied_on_time == Some(true),
+            rating: self
+                .rating
+                .as_deref()
+                .map(|code| decode_code(code, Rating::from_code))
+                .transpose()?,
+            reopened: self.reopened,
+        }))
     }
 }
 
@@ -142,8 +129,9 @@ struct BucketSums {
     sums: Sums,
 }
 
-impl SqliteStore {
-    pub(super) async fn refresh_stats_now(&self) -> Result<usize, StoreError> {
+#[async_trait]
+impl StatsStore for SqliteStore {
+    async fn refresh_stats(&self) -> Result<usize, StoreError> {
         // Most requests find nothing to do: ask before taking the writer's lock.
         let dirty: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM stats_dirty)")
             .fetch_one(&self.pool)
@@ -179,7 +167,7 @@ impl SqliteStore {
         }
     }
 
-    pub(super) async fn period_counts_of(
+    async fn period_counts(
         &self,
         buckets: &Buckets,
         district: Option<&str>,
@@ -213,7 +201,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) async fn monthly_counts_of(
+    async fn monthly_counts(
         &self,
         first: &str,
         last: &str,
@@ -229,7 +217,7 @@ impl SqliteStore {
             .collect())
     }
 
-    pub(super) async fn overdue_count_of(
+    async fn overdue_count(
         &self,
         filed_from: i64,
         filed_before: i64,
@@ -253,7 +241,7 @@ impl SqliteStore {
         Ok(count.max(0) as u64)
     }
 
-    pub(super) async fn category_counts_of(
+    async fn category_counts(
         &self,
         first: &str,
         last: &str,
@@ -276,7 +264,7 @@ impl SqliteStore {
             .collect())
     }
 
-    pub(super) async fn titles_filed_in(
+    async fn titles_filed(
         &self,
         filed_from: i64,
         filed_before: i64,

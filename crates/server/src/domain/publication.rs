@@ -1,0 +1,161 @@
+//! What the public, and the case's owner, see of a case.
+
+use api::{CaseDetail, CaseStatus, Contact, OwnerView, RatingRecord};
+use time::Date;
+
+/// A case's public page: a published case in full; an unpublished one only its progress
+/// (see [`CaseDetail::progress_only`]), never the owner's part.
+pub fn public_view(detail: CaseDetail) -> CaseDetail {
+    let detail = CaseDetail {
+        owner: None,
+        ..detail
+    };
+    if detail.published {
+        detail
+    } else {
+        detail.progress_only()
+    }
+}
+
+/// Whether a case in `status` with `deadline` is overdue on `today`: it still owes a reply
+/// and the deadline's day has passed.
+pub fn is_overdue(status: CaseStatus, deadline: Option<Date>, today: Date) -> bool {
+    status.awaits_reply() && deadline.is_some_and(|deadline| deadline < today)
+}
+
+/// What only the owner sees, and what they may do next.
+pub fn owner_view(
+    status: CaseStatus,
+    contact: Contact,
+    published: bool,
+    rating: Option<RatingRecord>,
+) -> OwnerView {
+    OwnerView {
+        contact,
+        published,
+        can_rate: api::can_rate(status, rating.is_some()),
+        can_follow_up: api::can_follow_up(status, rating.as_ref().map(|r| r.rating)),
+        rating,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use api::{CaseKind, CaseNumber, CaseSummary, Rating, Reply, TimelineEntry};
+    use time::macros::date;
+
+    fn detail(published: bool) -> CaseDetail {
+        CaseDetail {
+            published,
+            summary: CaseSummary {
+                number: CaseNumber::parse("20261126-0001").unwrap(),
+                kind: CaseKind::Complaint,
+                category: "environment.noise".into(),
+                district: "wuhou".into(),
+                title: "夜间施工噪音".into(),
+                status: CaseStatus::Replied,
+                department: Some("ecology".into()),
+                submitted_at: "2026-11-26T09:00:00+08:00".into(),
+                deadline: Some("2026-12-03".into()),
+                replied_at: Some("2026-11-27T09:00:00+08:00".into()),
+                overdue: false,
+            },
+            place: "科华北路".into(),
+            description: "每晚十一点后仍在施工".into(),
+            submitter: Some("张**".into()),
+            timeline: vec![TimelineEntry {
+                at: "2026-11-26T09:00:00+08:00".into(),
+                status: CaseStatus::Replied,
+                department: Some("ecology".into()),
+                note: Some("已责令停工".into()),
+                rating: Some(Rating::Satisfied),
+                follow_up: false,
+            }],
+            reply: Some(Reply {
+                at: "2026-11-27T09:00:00+08:00".into(),
+                department: "ecology".into(),
+                text: "已责令停工".into(),
+            }),
+            owner: Some(owner_view(
+                CaseStatus::Replied,
+                Contact::default(),
+                published,
+                None,
+            )),
+        }
+    }
+
+    #[test]
+    fn the_public_sees_a_published_case_whole_and_an_unpublished_one_as_progress() {
+        let published = public_view(detail(true));
+        assert_eq!(published.summary.title, "夜间施工噪音");
+        assert!(published.reply.is_some() && published.owner.is_none());
+        let unpublished = public_view(detail(false));
+        assert_eq!(unpublished.summary.status, CaseStatus::Replied);
+        assert_eq!(unpublished.summary.deadline.as_deref(), Some("2026-12-03"));
+        for text in [
+            &unpublished.summary.title,
+            &unpublished.place,
+            &unpublished.description,
+        ] {
+            assert!(text.is_empty());
+        }
+        assert!(unpublished.reply.is_none() && unpublished.owner.is_none());
+        assert!(unpublished.submitter.is_none());
+        assert!(
+            unpublished
+                .timeline
+                .iter()
+                .all(|e| e.note.is_none() && e.rating.is_none())
+        );
+    }
+
+    #[test]
+    fn only_a_case_owing_a_reply_past_its_deadline_day_is_overdue() {
+        let today = date!(2026 - 11 - 27);
+        // (status, deadline, overdue)
+        let table = [
+            (CaseStatus::InProgress, Some(date!(2026 - 11 - 26)), true),
+            (CaseStatus::Assigned, Some(date!(2026 - 11 - 26)), true),
+            (CaseStatus::InProgress, Some(date!(2026 - 11 - 27)), false),
+            (CaseStatus::InProgress, None, false),
+            (CaseStatus::Replied, Some(date!(2026 - 11 - 01)), false),
+            (CaseStatus::Closed, Some(date!(2026 - 11 - 01)), false),
+            (CaseStatus::Rejected, Some(date!(2026 - 11 - 01)), false),
+        ];
+        for (status, deadline, overdue) in table {
+            assert_eq!(
+                is_overdue(status, deadline, today),
+                overdue,
+                "{status:?} {deadline:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_owner_may_rate_a_reply_once_and_follow_up_when_dissatisfied() {
+        let rated = |rating: Rating| {
+            Some(RatingRecord {
+                rating,
+                comment: None,
+                at: "2026-11-27T10:00:00+08:00".into(),
+            })
+        };
+        // (status, rating, can rate, can follow up)
+        let table = [
+            (CaseStatus::Replied, None, true, true),
+            (CaseStatus::Closed, rated(Rating::Dissatisfied), false, true),
+            (CaseStatus::Closed, rated(Rating::Satisfied), false, false),
+            (CaseStatus::InProgress, None, false, false),
+        ];
+        for (status, rating, can_rate, can_follow_up) in table {
+            let view = owner_view(status, Contact::default(), true, rating);
+            assert_eq!(
+                (view.can_rate, view.can_follow_up),
+                (can_rate, can_follow_up),
+                "{status:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! The case service: what the routes, the `civic-server case` command and housekeeping
+//! do with a case, each as one call that puts a rule of `crate::domain` to a store. No
+//! HTTP here, and no SQL.
+
+use api::{CaseDetail, CaseNumber, FieldErrorCode, FieldErrors, Meta, Rating, StaffAction, Taxon};
+use time::Date;
+
+use crate::domain::{Refusal, lifecycle, owner, publication};
+use crate::rules::ReplyDays;
+use crate::storage::{CaseKey, Store, StoreError};
+
+/// What a staff action did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// The case moved; this is where it stands now.
+    Done(api::StaffActionResult),
+    /// The action's fields are not valid (or name an unknown department).
+    Invalid(FieldErrors),
+    /// No case has this number.
+    NotFound,
+    /// The lifecycle does not allow this action now.
+    Illegal(api::IllegalMove),
+}
+
+/// What a resident's rating or follow-up did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CitizenOutcome {
+    /// Done; the case as its owner now sees it.
+    Done(Box<CaseDetail>),
+    /// No case has this number and tracking code.
+    NoMatch,
+    /// The case's state does not allow it (already rated, not replied yet, …).
+    NotAllowed,
+}
+
+/// Checks a staff action's fields and its department against the taxonomy.
+pub fn validate_action(action: &StaffAction, meta: &Meta) -> Result<(), FieldErrors> {
+    let mut errors = action.validate().err().unwrap_or_default();
+    if let StaffAction::Assign { department } | StaffAction::Transfer { department, .. } = action
+        && !department.trim().is_empty()
+        && !meta.knows(Taxon::Department, department)
+    {
+        errors.add("department", FieldErrorCode::UnknownCode, None);
+    }
+    errors.into_result()
+}
+
+/// Applies a staff action to case `number` at the instant `at`.
+pub async fn act(
+    store: &dyn Store,
+    meta: &Meta,
+    number: &CaseNumber,
+    action: &StaffAction,
+    at: i64,
+) -> Result<Applied, StoreError> {
+    if let Err(errors) = validate_action(action, meta) {
+        return Ok(Applied::Invalid(errors));
+    }
+    let key = CaseKey {
+        number,
+        owner: None,
+    };
+    let decided = store
+        .change_case(key, &|state| lifecycle::apply(state, action, at))
+        .await?;
+    Ok(match decided {
+        None => Applied::NotFound,
+        Some((state, Ok(change))) => Applied::Done(lifecycle::result(number, &state, &change)),
+        Some((_, Err(Refusal::Illegal(illegal)))) => Applied::Illegal(illegal),
+        Some((_, Err(Refusal::NotAllowed))) => {
+            return Err(StoreError::Corrupt(
+                "a staff action refused without a move".into(),
+            ));
+        }
+    })
+}
+
+/// The owner's rating of the reply to case `number`, whose tracking code hashes to
+/// `tracking_hash`; it closes the case.
+pub async fn rate(
+    store: &dyn Store,
+    number: &CaseNumber,
+    tracking_hash: &str,
+    rating: Rating,
+    comment: Option<&str>,
+    at: i64,
+) -> Result<CitizenOutcome, StoreError> {
+    let key = CaseKey {
+        number,
+        owner: Some(tracking_hash),
+    };
+    let decided = store
+        .change_case(key, &|state| owner::rate(state, rating, comment, at))
+        .await?;
+    citizen_outcome(store, key, decided.map(|(_, d)| d.is_ok()), at).await
+}
+
+/// The owner's follow-up (追问) on case `number`: back to its department, a new deadline.
+pub async fn follow_up(
+    store: &dyn Store,
+    number: &CaseNumber,
+    tracking_hash: &str,
+    text: &str,
+    at: i64,
+    reply_days: &ReplyDays,
+) -> Result<CitizenOutcome, StoreError> {
+    let key = CaseKey {
+        number,
+        owner: Some(tracking_hash),
+    };
+    let decided = store
+        .change_case(key, &|state| owner::follow_up(state, text, at, reply_days))
+        .await?;
+    citizen_outcome(store, key, decided.map(|(_, d)| d.is_ok()), at).await
+}
+
+/// The owner's view after a change (`Some(true)`), or why there is none.
+async fn citizen_outcome(
+    store: &dyn Store,
+    key: CaseKey<'_>,
+    changed: Option<bool>,
+    at: i64,
+) -> Result<CitizenOutcome, StoreError> {
+    match changed {
+        None => Ok(CitizenOutcome::NoMatch),
+        Some(false) => Ok(CitizenOutcome::NotAllowed),
+        Some(true) => {
+            let today = crate::clock::cst_date(at);
+            match store.case_detail(key.number, key.owner, today).await? {
+                Some(detail) => Ok(CitizenOutcome::Done(Box::new(detail))),
+                None => Ok(CitizenOutcome::NoMatch),
+            }
+        }
+    }
+}
+
+/// What anyone with the number sees of case `number` (see [`publication::public_view`]).
+pub async fn public_case(
+    store: &dyn Store,
+    number: &CaseNumber,
+    today: Date,
+) -> Result<Option<CaseDetail>, StoreError> {
+    Ok(store
+        .case_detail(number, None, today)
+        .await?
+        .map(publication::public_view))
+}
+
+/// What the owner sees of their case, when `tracking_hash` is its code's hash.
+pub async fn owner_case(
+    store: &dyn Store,
+    number: &CaseNumber,
+    tracking_hash: &str,
+    today: Date,
+) -> Result<Option<CaseDetail>, StoreError> {
+    store.case_detail(number, Some(tracking_hash), today).await
+}
+
+/// Closes, at `at`, every replied case whose reply was given before `replied_before` and
+/// never rated; returns their numbers. Each case is closed in its own transaction by the
+/// rule, which checks again that it is still due (a rating may have come in meanwhile).
+pub async fn auto_close(
+    store: &dyn Store,
+    replied_before: i64,
+    at: i64,
+) -> Result<Vec<CaseNumber>, StoreError> {
+    let mut closed = Vec::new();
+    for number in store.unrated_replies(replied_before).await? {
+        let key = CaseKey {
+            number: &number,
+            owner: None,
+        };
+        let decided = store
+            .change_case(key, &|state| {
+                lifecycle::auto_close(state, replied_before, at)
+            })
+            .await?;
+        if matches!(decided, Some((_, Ok(_)))) {
+            closed.push(number);
+        }
+    }
+    Ok(closed)
+}

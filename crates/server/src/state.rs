@@ -1,0 +1,25 @@
+//! What every handler can reach. Built by `startup`; no module imports `startup` for it.
+
+use std::sync::Arc;
+
+use api::Meta;
+
+use crate::config::Settings;
+use crate::storage::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The storage.
+    pub store: Arc<dyn Store>,
+    /// The taxonomy and fixed lists, loaded at start-up.
+    pub meta: Arc<Meta>,
+    /// The settings the server started with.
+    pub settings: Arc<Settings>,
+    /// The key that derives a retried filing's tracking code from its idempotency key.
+    pub filing_key: Arc<[u8]>,
+    /// The per-client limit on filing.
+    pub filing_limiter: Arc<crate::ratelimit::FilingLimiter>,
+    /// The statistics' rising topics, counted at most every ten minutes.
+    pub stats_topics: Arc<crate::stats::TopicsCache>,
+}

@@ -1,0 +1,271 @@
+//! The embedded store: one SQLite file in WAL mode, migrated at start-up.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use api::{Block, Category, ContentLanguage, LocalizedText, Term};
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+// Dynamic SQL here is only ever assembled from this file's constants and fixed table
+// names; every value a request carries is bound, never formatted in.
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
+use time::Date;
+
+mod announcements;
+mod cases;
+mod documents;
+mod stats;
+mod uploads;
+
+use super::*;
+
+/// A [`Store`] on an SQLite file, one module per resource.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    // Filings are serialised in the process: SQLite allows one writer anyway, and taking the
+    // lock before the transaction avoids a deferred transaction failing to upgrade.
+    filing: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                StoreError::Corrupt(error.to_string())
+            }
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://data/civic.db`, or
+    /// `sqlite::memory:`), switches it to WAL with foreign keys on, and applies migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .filter(|path| !path.starts_with(":memory:") && !path.is_empty())
+            && let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL with NORMAL is durable against a crash of the process; FULL adds an fsync
+            // per commit, which is what filing needs before it answers 201.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let store = Self {
+            pool,
+            filing: Default::default(),
+        };
+        store.index_unindexed_text().await?;
+        Ok(store)
+    }
+
+    /// Indexes documents and announcements stored before their search tables existed.
+    async fn index_unindexed_text(&self) -> Result<(), StoreError> {
+        for (table, index) in [
+            ("documents", "documents_search"),
+            ("announcements", "announcements_search"),
+        ] {
+            let (items, indexed): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT (SELECT COUNT(*) FROM {table}), (SELECT COUNT(*) FROM {index}_docsize)"
+            )))
+            .fetch_one(&self.pool)
+            .await?;
+            if items == indexed {
+                continue;
+            }
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT id, title, body FROM {table} WHERE id NOT IN (SELECT id FROM {index}_docsize)"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            let mut tx = self.pool.begin().await?;
+            for (id, title, body) in rows {
+                index_item(&mut tx, index, id, &title, &decode_body(&body)?).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Puts an item's title and body into its search table.
+async fn index_item(
+    tx: &mut sqlx::SqliteConnection,
+    index: &str,
+    id: i64,
+    title: &str,
+    body: &[Block],
+) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {index} (rowid, title, body) VALUES (?, ?, ?)"
+    )))
+    .bind(id)
+    .bind(crate::search::index_text(&[title]))
+    .bind(crate::search::index_text(&[&crate::search::blocks_text(
+        body,
+    )]))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The FTS5 MATCH expression of search terms: each quoted, all required.
+fn fts5_match(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    from(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
+}
+
+fn decode_language(tag: &str) -> ContentLanguage {
+    if tag == "en" {
+        ContentLanguage::En
+    } else {
+        ContentLanguage::ZhCn
+    }
+}
+
+fn decode_body(json: &str) -> Result<Vec<Block>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("body: {e}")))
+}
+
+#[async_trait]
+impl BaseStore for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn install_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM districts")
+            .fetch_one(&mut *tx)
+            .await?;
+        if count > 0 {
+            return Ok(());
+        }
+        for (table, terms) in [
+            ("districts", &taxonomy.districts),
+            ("departments", &taxonomy.departments),
+        ] {
+            for (position, term) in terms.iter().enumerate() {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO {table} (code, name_zh, name_en, position) VALUES (?, ?, ?, ?)"
+                )))
+                .bind(&term.code)
+                .bind(&term.name.zh)
+                .bind(&term.name.en)
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for (position, category) in taxonomy.categories.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO categories (code, parent, name_zh, name_en, position) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&category.code)
+            .bind(&category.parent)
+            .bind(&category.name.zh)
+            .bind(&category.name.en)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn taxonomy(&self) -> Result<Taxonomy, StoreError> {
+        let mut terms = Vec::new();
+        for table in ["districts", "departments"] {
+            let rows: Vec<(String, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT code, name_zh, name_en FROM {table} ORDER BY position"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            terms.push(
+                rows.into_iter()
+                    .map(|(code, zh, en)| Term {
+                        code,
+                        name: LocalizedText { zh, en },
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let categories: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT code, parent, name_zh, name_en FROM categories ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let departments = terms.pop().unwrap_or_default();
+        let districts = terms.pop().unwrap_or_default();
+        Ok(Taxonomy {
+            districts,
+            departments,
+            categories: categories
+                .into_iter()
+                .map(|(code, parent, zh, en)| Category {
+                    code,
+                    parent,
+                    name: LocalizedText { zh, en },
+                })
+                .collect(),
+        })
+    }
+
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .execute(&self.pool)
+        .await?;
+        let (value,): (Vec<u8>,) =
+            sqlx::query_as("SELECT value FROM server_secrets WHERE name = ?")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(value)
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM documents) \
+             + (SELECT COUNT(*) FROM announcements)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count == 0)
+    }
+}
