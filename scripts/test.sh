@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test, in order from cheapest to dearest, and stops at the first
-# failure: format, lints, Rust tests, browser unit tests, the release build with its size
+# failure: format, lints, Rust tests (the server's on SQLite, then on a throwaway
+# PostgreSQL), browser unit tests, the release build with its size
 # budget, then the Playwright suite against a fresh server. Prints each step's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,10 @@ step "Installing missing tools" scripts/install-tools.sh test
 step "cargo fmt --check" cargo fmt --all --check
 step "clippy (native)" cargo clippy --locked --workspace --all-targets -- -D warnings
 step "clippy (wasm app)" cargo clippy --locked -p civic --target wasm32-unknown-unknown --all-targets --features split -- -D warnings
-step "Rust tests" cargo test --locked --workspace
+step "Rust tests (server integration tests on SQLite)" cargo test --locked --workspace
+# The same integration suite on PostgreSQL: a throwaway cluster started and removed here.
+step "Server integration tests on PostgreSQL" \
+  env CIVIC_TEST_STORE=postgres scripts/with-postgres.sh cargo test --locked -p civic-server --test api
 step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web
 step "Release build of the app" trunk build --release --offline

@@ -140,8 +140,8 @@ CREATE INDEX uploads_unclaimed ON uploads (created_at) WHERE case_id IS NULL;
 -- forward: the links are DEFERRABLE so that the import can `SET CONSTRAINTS ALL DEFERRED`
 -- (SQLite's `PRAGMA defer_foreign_keys`) and have them checked at commit.
 --
--- Search terms as for cases, with the title and the body apart so that a title match can
--- rank first.
+-- Search terms as for cases: the title's alone, so that a title match can rank first, and
+-- all of them (title and body), which every match must hold.
 CREATE TABLE documents (
     id           BIGINT PRIMARY KEY,
     title        TEXT NOT NULL,
@@ -158,7 +158,7 @@ CREATE TABLE documents (
     language     TEXT COLLATE "C" NOT NULL,
     body         TEXT NOT NULL,
     title_terms  TEXT[] COLLATE "C" NOT NULL DEFAULT '{}',
-    body_terms   TEXT[] COLLATE "C" NOT NULL DEFAULT '{}'
+    terms        TEXT[] COLLATE "C" NOT NULL DEFAULT '{}'
 );
 CREATE INDEX documents_catalogue ON documents (published_on DESC, id DESC);
 -- Search puts a document whose title is exactly the query first: found by this index instead
@@ -169,7 +169,7 @@ CREATE INDEX documents_title ON documents (title, id);
 CREATE INDEX documents_replaced_by ON documents (replaced_by) WHERE replaced_by IS NOT NULL;
 CREATE INDEX documents_interprets ON documents (interprets) WHERE interprets IS NOT NULL;
 CREATE INDEX documents_title_terms ON documents USING gin (title_terms);
-CREATE INDEX documents_body_terms ON documents USING gin (body_terms);
+CREATE INDEX documents_terms ON documents USING gin (terms);
 
 -- Files that come with a document (附件): PDF, DOCX, XLSX or CSV, checked by their bytes on
 -- the way in (src/import.rs) and always served as downloads. Kept in the database, so a
@@ -194,11 +194,11 @@ CREATE TABLE announcements (
     language     TEXT COLLATE "C" NOT NULL,
     body         TEXT NOT NULL,
     title_terms  TEXT[] COLLATE "C" NOT NULL DEFAULT '{}',
-    body_terms   TEXT[] COLLATE "C" NOT NULL DEFAULT '{}'
+    terms        TEXT[] COLLATE "C" NOT NULL DEFAULT '{}'
 );
 CREATE INDEX announcements_list ON announcements (pinned DESC, published_at DESC, id DESC);
 CREATE INDEX announcements_title_terms ON announcements USING gin (title_terms);
-CREATE INDEX announcements_body_terms ON announcements USING gin (body_terms);
+CREATE INDEX announcements_terms ON announcements USING gin (terms);
 
 -- The last sequence number given out per filing day, so numbers are dense and
 -- `20261126-10000` follows `20261126-9999` without a lexical scan.

@@ -1,9 +1,12 @@
 //! The storage boundary. Handlers and services speak to a [`Store`], one trait per resource
 //! ([`BaseStore`], [`CaseStore`], [`DocumentStore`], [`AnnouncementStore`], [`UploadStore`],
-//! [`StatsStore`]); [`SqliteStore`] is the embedded implementation. The traits' types are
+//! [`StatsStore`]); [`SqliteStore`] is the embedded implementation and [`PostgresStore`]
+//! the city-scale one, each in one module per resource over the same tables. The traits' types are
 //! plain Rust values, never SQL, and a store holds no rule: how a case may change is
 //! decided by `crate::domain`, inside the store's transaction (see [`CaseStore::change_case`]).
 
+mod postgres;
+mod rows;
 mod sqlite;
 
 use std::sync::Arc;
@@ -15,19 +18,24 @@ use api::{
 use async_trait::async_trait;
 use time::Date;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::filing::Filing;
 use crate::domain::{CaseState, Change, Refusal};
 use crate::taxonomy::Taxonomy;
 
-/// Opens the store a database URL names (`sqlite://…`), migrated and ready.
+/// Opens the store a database URL names, migrated and ready: `sqlite://…` (the embedded
+/// default) or `postgres://…` (`postgresql://…`) for a city. The server, the demo seeder,
+/// `import-document`, `case` and `copy` all open their store here.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::open(url).await?))
     } else {
         Err(StoreError::Unavailable(
-            "DATABASE_URL must start with sqlite:".to_owned(),
+            "DATABASE_URL must start with sqlite: or postgres://".to_owned(),
         ))
     }
 }
@@ -47,6 +55,20 @@ pub enum StoreError {
     /// Applying the schema migrations failed.
     #[error("migration failed: {0}")]
     Migration(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                StoreError::Corrupt(error.to_string())
+            }
+            other => StoreError::Database(other.to_string()),
+        }
+    }
 }
 
 /// Which published cases a list shows. Codes have been checked against the taxonomy.

@@ -96,7 +96,7 @@ async fn the_tracking_code_and_contact_are_never_stored_with_the_public_case() {
         .unwrap();
     let pool = app.pool().await;
     let row: (String, String, String, Option<String>) = sqlx::query_as(
-        "SELECT tracking_hash, title, description, submitter_mask FROM cases WHERE number = ?",
+        "SELECT tracking_hash, title, description, submitter_mask FROM cases WHERE number = $1",
     )
     .bind(receipt.number.as_str())
     .fetch_one(&pool)

@@ -18,6 +18,37 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub dir: TempDir,
+    /// The database this server runs on.
+    pub database_url: String,
+}
+
+/// A new, empty database for one test: an SQLite file in `dir`, or, when
+/// `CIVIC_TEST_STORE=postgres`, a new database on the PostgreSQL server that
+/// `CIVIC_TEST_POSTGRES` names (`scripts/with-postgres.sh` starts a throwaway one).
+pub async fn new_database(dir: &std::path::Path) -> String {
+    match std::env::var("CIVIC_TEST_STORE").as_deref() {
+        Ok("postgres") => {
+            use sqlx::Connection;
+            let admin = std::env::var("CIVIC_TEST_POSTGRES")
+                .expect("CIVIC_TEST_STORE=postgres needs CIVIC_TEST_POSTGRES (an admin URL)");
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let name = format!(
+                "civic_test_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
+            let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(base, _)| base);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("civic.db").display()),
+    }
 }
 
 impl TestApp {
@@ -64,12 +95,9 @@ impl TestApp {
         )
         .unwrap();
         std::fs::write(static_dir.join("robots.txt"), "User-agent: *\n").unwrap();
-        let database = dir.path().join("civic.db");
-        let mut settings = Settings::for_tests(
-            format!("sqlite://{}", database.display()),
-            static_dir,
-            PathBuf::from(dir.path()),
-        );
+        let database_url = new_database(dir.path()).await;
+        let mut settings =
+            Settings::for_tests(database_url.clone(), static_dir, PathBuf::from(dir.path()));
         settings.demo = demo;
         settings.staff_token = staff_token.map(str::to_owned);
         settings.frame_ancestors =
@@ -86,24 +114,20 @@ impl TestApp {
             address,
             client,
             dir,
+            database_url,
         }
     }
 
-    /// The URL of this server's SQLite file.
-    pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("civic.db").display())
-    }
-
-    /// A connection pool on this server's database, to check what it stored.
-    pub async fn pool(&self) -> sqlx::SqlitePool {
-        sqlx::SqlitePool::connect(&self.database_url())
-            .await
-            .unwrap()
+    /// A connection pool on this server's database, whichever store it is, to check what
+    /// it stored (write `$1` for parameters and `true` for booleans: both databases read it).
+    pub async fn pool(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url).await.unwrap()
     }
 
     /// The store on this server's database, to drive its housekeeping directly.
     pub async fn store(&self) -> std::sync::Arc<dyn civic_server::storage::Store> {
-        civic_server::storage::open(&self.database_url())
+        civic_server::storage::open(&self.database_url)
             .await
             .unwrap()
     }

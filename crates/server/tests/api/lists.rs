@@ -26,7 +26,7 @@ async fn walk<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> Vec<
 async fn the_case_list_pages_through_every_published_case_newest_first_without_repeats() {
     let app = TestApp::spawn().await;
     let cases: Vec<CaseSummary> = walk(&app, "/api/v1/cases?limit=50").await;
-    let (published,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE published = 1")
+    let (published,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE published = true")
         .fetch_one(&app.pool().await)
         .await
         .unwrap();
@@ -55,7 +55,7 @@ async fn the_case_list_pages_through_every_published_case_newest_first_without_r
 async fn unpublished_cases_are_not_listed_and_show_only_their_progress() {
     let app = TestApp::spawn().await;
     let (number,): (String,) =
-        sqlx::query_as("SELECT number FROM cases WHERE published = 0 LIMIT 1")
+        sqlx::query_as("SELECT number FROM cases WHERE published = false LIMIT 1")
             .fetch_one(&app.pool().await)
             .await
             .unwrap();
@@ -352,8 +352,9 @@ async fn two_character_chinese_terms_and_english_words_find_the_cases_that_hold_
             walk(&app, &format!("/api/v1/cases?limit=50&q={query}")).await;
         // What a plain scan of the published cases finds (case-blind for English).
         let (expected,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM cases WHERE published = 1 AND \
-             (instr(lower(title), ?1) > 0 OR instr(lower(description), ?1) > 0 OR instr(lower(place), ?1) > 0)",
+            "SELECT COUNT(*) FROM cases WHERE published = true AND \
+             (lower(title) LIKE '%' || $1 || '%' OR lower(description) LIKE '%' || $1 || '%' \
+              OR lower(place) LIKE '%' || $1 || '%')",
         )
         .bind(needle)
         .fetch_one(&pool)

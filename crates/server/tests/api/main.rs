@@ -1,5 +1,7 @@
 //! The server's integration tests, compiled as one binary. Each test spawns the whole
-//! application on port 0 with its own SQLite file and its own static folder.
+//! application on port 0 with its own database and its own static folder: an SQLite file,
+//! or with `CIVIC_TEST_STORE=postgres` a new PostgreSQL database (see `helpers::new_database`);
+//! `make test` runs the whole suite on both.
 
 mod helpers;
 

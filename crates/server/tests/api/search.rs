@@ -49,7 +49,8 @@ async fn chinese_terms_find_every_document_and_announcement_that_holds_them() {
         ("announcements", "/api/v1/announcements?q=", "公示"),
     ] {
         let expected: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM {table} WHERE instr(title, ?1) > 0 OR instr(body, ?1) > 0 ORDER BY id"
+            "SELECT id FROM {table} WHERE title LIKE '%' || $1 || '%' OR body LIKE '%' || $1 || '%' \
+             ORDER BY id"
         )))
         .bind(query)
         .fetch_all(&pool)

@@ -300,7 +300,7 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
         // The last two characters of a Chinese name would survive a bad mask.
         secrets.push(name.chars().skip(1).collect());
         numbers.push(receipt.number.to_string());
-        let hash: (String,) = sqlx::query_as("SELECT tracking_hash FROM cases WHERE number = ?")
+        let hash: (String,) = sqlx::query_as("SELECT tracking_hash FROM cases WHERE number = $1")
             .bind(receipt.number.as_str())
             .fetch_one(&app.pool().await)
             .await

@@ -3,38 +3,6 @@
 use api::{Announcement, AnnouncementSummary};
 
 use super::*;
-use crate::clock;
-
-#[derive(FromRow)]
-struct AnnouncementHit {
-    #[sqlx(flatten)]
-    row: AnnouncementRow,
-    body: String,
-}
-
-#[derive(FromRow)]
-struct AnnouncementRow {
-    id: i64,
-    title: String,
-    agency: String,
-    published_at: i64,
-    pinned: bool,
-    language: String,
-}
-
-impl AnnouncementRow {
-    fn into_summary(self) -> AnnouncementSummary {
-        AnnouncementSummary {
-            id: self.id,
-            title: self.title,
-            agency: self.agency,
-            published_at: clock::rfc3339(self.published_at),
-            pinned: self.pinned,
-            language: decode_language(&self.language),
-            highlight: None,
-        }
-    }
-}
 
 #[async_trait]
 impl AnnouncementStore for SqliteStore {
@@ -42,14 +10,8 @@ impl AnnouncementStore for SqliteStore {
         let mut tx = self.pool.begin().await?;
         for announcement in announcements {
             let s = &announcement.summary;
-            let published_at = time::OffsetDateTime::parse(
-                &s.published_at,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .map_err(|e| StoreError::Corrupt(format!("published_at: {e}")))?
-            .unix_timestamp();
-            let body = serde_json::to_string(&announcement.body)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let published_at = unix_seconds(&s.published_at)?;
+            let body = encode_body(&announcement.body)?;
             sqlx::query(
                 "INSERT INTO announcements (id, title, agency, published_at, pinned, language, body) \
                  VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -181,49 +181,6 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     Ok(id)
 }
 
-#[derive(FromRow)]
-struct CaseRow {
-    id: i64,
-    number: String,
-    kind: String,
-    category: String,
-    district: String,
-    title: String,
-    status: String,
-    department: Option<String>,
-    submitted_at: i64,
-    deadline: Option<String>,
-    replied_at: Option<i64>,
-}
-
-impl CaseRow {
-    fn into_summary(self, today: Date) -> Result<CaseSummary, StoreError> {
-        let status = decode_code(&self.status, CaseStatus::from_code)?;
-        let deadline = self.deadline.as_deref().and_then(clock::parse_iso_date);
-        let overdue = domain::publication::is_overdue(status, deadline, today);
-        Ok(CaseSummary {
-            number: CaseNumber::parse(&self.number)
-                .map_err(|_| StoreError::Corrupt(format!("case number {:?}", self.number)))?,
-            kind: decode_code(&self.kind, CaseKind::from_code)?,
-            category: self.category,
-            district: self.district,
-            title: self.title,
-            status,
-            department: self.department,
-            submitted_at: clock::rfc3339(self.submitted_at),
-            deadline: self.deadline,
-            replied_at: self.replied_at.map(clock::rfc3339),
-            overdue,
-        })
-    }
-}
-
-const CASE_COLUMNS: &str = "id, number, kind, category, district, title, status, department, \
-     submitted_at, deadline, replied_at";
-
-/// How many of the newest published cases "similar cases" compares a title with.
-const SIMILAR_WINDOW: i64 = 2_000;
-
 #[async_trait]
 impl CaseStore for SqliteStore {
     async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
@@ -578,8 +535,4 @@ async fn insert_event(
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-fn decode_number(number: &str) -> Result<CaseNumber, StoreError> {
-    CaseNumber::parse(number).map_err(|_| StoreError::Corrupt(format!("case number {number:?}")))
 }

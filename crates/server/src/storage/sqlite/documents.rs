@@ -1,81 +1,8 @@
 //! Documents in SQLite: the catalogue, search in three tiers, attachments.
 
-use api::{Document, DocumentSummary, DocumentType, Validity};
+use api::{Document, DocumentSummary};
 
 use super::*;
-
-/// The filters of the catalogue, on the documents table under `alias`.
-fn push_document_filter(query: &mut QueryBuilder<Sqlite>, filter: &DocumentFilter, alias: &str) {
-    if let Some(doc_type) = filter.doc_type {
-        query
-            .push(format!(" AND {alias}doc_type = "))
-            .push_bind(doc_type.code());
-    }
-    if let Some(validity) = filter.validity {
-        query
-            .push(format!(" AND {alias}validity = "))
-            .push_bind(validity.code());
-    }
-    if let Some(agency) = &filter.agency {
-        query
-            .push(format!(" AND {alias}agency = "))
-            .push_bind(agency.clone());
-    }
-    if let Some(topic) = &filter.topic {
-        query
-            .push(format!(" AND {alias}topic = "))
-            .push_bind(topic.clone());
-    }
-    if let Some(year) = filter.year {
-        query
-            .push(format!(" AND {alias}issued_on >= "))
-            .push_bind(format!("{year:04}-01-01"))
-            .push(format!(" AND {alias}issued_on < "))
-            .push_bind(format!("{:04}-01-01", year + 1));
-    }
-}
-
-#[derive(FromRow)]
-struct DocumentRow {
-    id: i64,
-    title: String,
-    number: Option<String>,
-    agency: String,
-    doc_type: String,
-    topic: String,
-    issued_on: String,
-    published_on: String,
-    validity: String,
-    language: String,
-}
-
-impl DocumentRow {
-    fn into_summary(self) -> Result<DocumentSummary, StoreError> {
-        Ok(DocumentSummary {
-            id: self.id,
-            title: self.title,
-            number: self.number,
-            agency: self.agency,
-            doc_type: decode_code(&self.doc_type, DocumentType::from_code)?,
-            topic: self.topic,
-            issued_on: self.issued_on,
-            published_on: self.published_on,
-            validity: decode_code(&self.validity, Validity::from_code)?,
-            language: decode_language(&self.language),
-            highlight: None,
-        })
-    }
-}
-
-#[derive(FromRow)]
-struct DocumentHit {
-    #[sqlx(flatten)]
-    row: DocumentRow,
-    body: String,
-}
-
-const DOCUMENT_COLUMNS: &str =
-    "id, title, number, agency, doc_type, topic, issued_on, published_on, validity, language";
 
 #[async_trait]
 impl DocumentStore for SqliteStore {
@@ -88,8 +15,7 @@ impl DocumentStore for SqliteStore {
             .await?;
         for document in documents {
             let s = &document.summary;
-            let body = serde_json::to_string(&document.body)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let body = encode_body(&document.body)?;
             sqlx::query(
                 "INSERT INTO documents (id, title, number, agency, doc_type, topic, issued_on, \
                  published_on, effective_on, validity, replaced_by, interprets, language, body) \

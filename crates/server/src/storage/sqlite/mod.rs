@@ -3,14 +3,14 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use api::{Block, Category, ContentLanguage, LocalizedText, Term};
+use api::{Block, Category, LocalizedText, Term};
 use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 // Dynamic SQL here is only ever assembled from this file's constants and fixed table
 // names; every value a request carries is bound, never formatted in.
-use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
 use time::Date;
 
 mod announcements;
@@ -19,6 +19,11 @@ mod documents;
 mod stats;
 mod uploads;
 
+use super::rows::{
+    AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DocumentHit,
+    DocumentRow, SIMILAR_WINDOW, decode_body, decode_code, decode_number, encode_body,
+    push_document_filter, unix_seconds,
+};
 use super::*;
 
 /// A [`Store`] on an SQLite file, one module per resource.
@@ -28,20 +33,6 @@ pub struct SqliteStore {
     // Filings are serialised in the process: SQLite allows one writer anyway, and taking the
     // lock before the transaction avoids a deferred transaction failing to upgrade.
     filing: std::sync::Arc<tokio::sync::Mutex<()>>,
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> Self {
-        match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(error.to_string())
-            }
-            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
-                StoreError::Corrupt(error.to_string())
-            }
-            other => StoreError::Database(other.to_string()),
-        }
-    }
 }
 
 impl SqliteStore {
@@ -140,22 +131,6 @@ fn fts5_match(terms: &[String]) -> String {
         .map(|t| format!("\"{}\"", t.replace('"', "")))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
-    from(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
-}
-
-fn decode_language(tag: &str) -> ContentLanguage {
-    if tag == "en" {
-        ContentLanguage::En
-    } else {
-        ContentLanguage::ZhCn
-    }
-}
-
-fn decode_body(json: &str) -> Result<Vec<Block>, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("body: {e}")))
 }
 
 #[async_trait]

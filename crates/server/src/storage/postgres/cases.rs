@@ -1,0 +1,531 @@
+//! Cases in PostgreSQL: filing, changes decided by `crate::domain`, the board and a case's
+//! page. Several processes may write at once: a day's numbers come from one row that each
+//! filing updates (so two filings never share a number, and `cases.number` is unique
+//! anyway), an idempotency key is taken under an advisory lock on the key, and a change
+//! locks its case's row before the rule sees the state.
+
+use api::{CaseDetail, CaseKind, CaseNumber, CaseStatus, CaseSummary, Reply, TimelineEntry};
+use sqlx::PgConnection;
+
+use super::*;
+use crate::clock;
+use crate::domain::{self, CaseState, Change};
+
+impl PostgresStore {
+    async fn load_detail(
+        &self,
+        id: i64,
+        today: Date,
+        owner: bool,
+    ) -> Result<CaseDetail, StoreError> {
+        type DetailRow = (
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            bool,
+        );
+        let (place, description, submitter, replied_at, reply_department, reply_text, published): DetailRow =
+            sqlx::query_as(
+                "SELECT place, description, submitter_mask, replied_at, reply_department, reply_text, \
+                 published FROM cases WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        let summary: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        type EventRow = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            bool,
+        );
+        let events: Vec<EventRow> = sqlx::query_as(
+            "SELECT at, status, department, note, rating, follow_up FROM case_events \
+             WHERE case_id = $1 ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let timeline = events
+            .into_iter()
+            .map(|(at, status, department, note, rating, follow_up)| {
+                Ok(TimelineEntry {
+                    at: clock::rfc3339(at),
+                    status: decode_code(&status, CaseStatus::from_code)?,
+                    department,
+                    note,
+                    rating: rating.as_deref().and_then(api::Rating::from_code),
+                    follow_up,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let reply = match (replied_at, reply_department, reply_text) {
+            (Some(at), Some(department), Some(text)) => Some(Reply {
+                at: clock::rfc3339(at),
+                department,
+                text,
+            }),
+            _ => None,
+        };
+        let summary = summary.into_summary(today)?;
+        let owner = if owner {
+            let (name, phone): (String, String) =
+                sqlx::query_as("SELECT name, phone FROM case_contacts WHERE case_id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .unwrap_or_default();
+            let rating: Option<(String, Option<String>, i64)> =
+                sqlx::query_as("SELECT rating, comment, at FROM ratings WHERE case_id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            let rating = rating.and_then(|(rating, comment, at)| {
+                api::Rating::from_code(&rating).map(|rating| api::RatingRecord {
+                    rating,
+                    comment,
+                    at: clock::rfc3339(at),
+                })
+            });
+            Some(domain::publication::owner_view(
+                summary.status,
+                api::Contact { name, phone },
+                published,
+                rating,
+            ))
+        } else {
+            None
+        };
+        Ok(CaseDetail {
+            published,
+            summary,
+            place,
+            description,
+            submitter,
+            timeline,
+            reply,
+            owner,
+        })
+    }
+}
+
+async fn write_case(tx: &mut PgConnection, case: &CaseRecord) -> Result<i64, StoreError> {
+    let mask = domain::filing::submitter_mask(case.contact.as_ref());
+    let (reply_at, reply_department, reply_text) = match &case.reply {
+        Some((at, department, text)) => (Some(*at), Some(department), Some(text)),
+        None => (None, None, None),
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
+         description, status, department, published, submitter_mask, submitted_at, deadline, \
+         replied_at, reply_department, reply_text, replied_on_time, tracking_hash, search_terms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21) RETURNING id",
+    )
+    .bind(case.number.as_str())
+    .bind(case.kind.code())
+    .bind(&case.category)
+    .bind(&case.district)
+    .bind(&case.place)
+    .bind(case.coordinates.map(|(lat, _)| lat))
+    .bind(case.coordinates.map(|(_, lon)| lon))
+    .bind(&case.title)
+    .bind(&case.description)
+    .bind(case.status.code())
+    .bind(&case.department)
+    .bind(case.published)
+    .bind(mask)
+    .bind(case.submitted_at)
+    .bind(case.deadline.map(clock::iso_date))
+    .bind(reply_at)
+    .bind(reply_department)
+    .bind(reply_text)
+    // A record's deadline is the one its reply answered (see `replied_on_time`).
+    .bind(reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline)))
+    .bind(&case.tracking_hash)
+    .bind(term_array(&[&case.title, &case.description, &case.place]))
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some((name, phone)) = &case.contact {
+        sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(name)
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for event in &case.events {
+        insert_event(tx, id, event).await?;
+        if let Some(rating) = event.rating {
+            sqlx::query("INSERT INTO ratings (case_id, rating, at) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(rating.code())
+                .bind(event.at)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(id)
+}
+
+#[async_trait]
+impl CaseStore for PostgresStore {
+    async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some((key, request_hash)) = &filing.idempotency {
+            // The same key from two processes at once: the second waits here until the first
+            // commits, then finds its case.
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+            let earlier: Option<(String, String, String, i64, String)> = sqlx::query_as(
+                "SELECT k.request_hash, c.number, c.status, c.submitted_at, c.deadline \
+                 FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = $1",
+            )
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((stored_hash, number, status, submitted_at, deadline)) = earlier {
+                if stored_hash != *request_hash {
+                    return Ok(Filed::KeyReused);
+                }
+                return Ok(Filed::Replayed(FiledCase {
+                    number: decode_number(&number)?,
+                    status: decode_code(&status, CaseStatus::from_code)?,
+                    submitted_at,
+                    deadline,
+                }));
+            }
+        }
+        let day = filing.day();
+        let sequence: i64 = sqlx::query_scalar(
+            "INSERT INTO case_sequences (day, last) VALUES ($1, 1) \
+             ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last",
+        )
+        .bind(&day)
+        .fetch_one(&mut *tx)
+        .await?;
+        let number = CaseNumber::from_parts(&day, sequence as u32)
+            .map_err(|_| StoreError::Corrupt(format!("sequence {sequence} of {day}")))?;
+        let id = write_case(&mut tx, &filing.record(number.clone())).await?;
+        // Every photo must be an upload no case has claimed yet; otherwise nothing is kept.
+        for photo in &filing.case.photos {
+            let claimed =
+                sqlx::query("UPDATE uploads SET case_id = $1 WHERE id = $2 AND case_id IS NULL")
+                    .bind(id)
+                    .bind(photo)
+                    .execute(&mut *tx)
+                    .await?;
+            if claimed.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(Filed::UnknownPhotos);
+            }
+        }
+        if let Some((key, request_hash)) = &filing.idempotency {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, case_id, request_hash, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(key)
+            .bind(id)
+            .bind(request_hash)
+            .bind(filing.submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Filed::Created(filing.filed(number)))
+    }
+
+    async fn change_case(
+        &self,
+        key: CaseKey<'_>,
+        decide: &Decide<'_>,
+    ) -> Result<Decided, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Lock first, then read: the read is a new statement, so it sees what a change that
+        // held the lock before us committed (a rating, a reply).
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE number = $1 AND ($2::text IS NULL OR tracking_hash = $2) \
+             FOR UPDATE",
+        )
+        .bind(key.number.as_str())
+        .bind(key.owner)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        type StateRow = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
+            Option<i64>,
+            Option<String>,
+        );
+        let (kind, status, department, deadline, extended, replied_at, rating): StateRow =
+            sqlx::query_as(
+                "SELECT c.kind, c.status, c.department, c.deadline, c.extended_at IS NOT NULL, \
+                 c.replied_at, r.rating FROM cases c LEFT JOIN ratings r ON r.case_id = c.id \
+                 WHERE c.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let state = CaseState {
+            kind: decode_code(&kind, CaseKind::from_code)?,
+            status: decode_code(&status, CaseStatus::from_code)?,
+            department,
+            deadline: deadline.as_deref().and_then(clock::parse_iso_date),
+            extended,
+            replied_at,
+            rating: rating
+                .as_deref()
+                .map(|r| decode_code(r, api::Rating::from_code))
+                .transpose()?,
+        };
+        let decision = decide(&state);
+        if let Ok(change) = &decision {
+            save_change(&mut tx, id, change).await?;
+            tx.commit().await?;
+        }
+        Ok(Some((state, decision)))
+    }
+
+    async fn unrated_replies(&self, replied_before: i64) -> Result<Vec<CaseNumber>, StoreError> {
+        let numbers: Vec<String> = sqlx::query_scalar(
+            "SELECT number FROM cases WHERE status = 'replied' AND replied_at < $1 ORDER BY id",
+        )
+        .bind(replied_before)
+        .fetch_all(&self.pool)
+        .await?;
+        numbers.iter().map(|n| decode_number(n)).collect()
+    }
+
+    async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for case in cases {
+            write_case(&mut tx, case).await?;
+            // Filing continues the day's numbers after the highest one imported.
+            if let Some((day, sequence)) = case.number.as_str().split_once('-') {
+                sqlx::query(
+                    "INSERT INTO case_sequences (day, last) VALUES ($1, $2) \
+                     ON CONFLICT (day) DO UPDATE \
+                     SET last = GREATEST(case_sequences.last, excluded.last)",
+                )
+                .bind(day)
+                .bind(sequence.parse::<i64>().unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn published_cases(
+        &self,
+        filter: &CaseFilter,
+        cursor: Option<CaseCursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+        let mut query: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE published"));
+        if let Some(district) = &filter.district {
+            query.push(" AND district = ").push_bind(district.clone());
+        }
+        if let Some(category) = &filter.category {
+            if category.contains('.') {
+                query.push(" AND category = ").push_bind(category.clone());
+            } else {
+                // A group matches its children, whose codes all start with `group.` (the
+                // column's "C" collation compares bytes, as SQLite does).
+                query
+                    .push(" AND category >= ")
+                    .push_bind(format!("{category}."))
+                    .push(" AND category < ")
+                    .push_bind(format!("{category}/"));
+            }
+        }
+        if let Some(kind) = filter.kind {
+            query.push(" AND kind = ").push_bind(kind.code());
+        }
+        if let Some(status) = filter.status {
+            query.push(" AND status = ").push_bind(status.code());
+        }
+        if let Some(department) = &filter.department {
+            query
+                .push(" AND department = ")
+                .push_bind(department.clone());
+        }
+        if let Some(terms) = &filter.terms {
+            query.push(" AND search_terms @> ").push_bind(terms.clone());
+        }
+        if let Some(from) = filter.filed_from {
+            query.push(" AND submitted_at >= ").push_bind(from);
+        }
+        if let Some(before) = filter.filed_before {
+            query.push(" AND submitted_at < ").push_bind(before);
+        }
+        let key = match filter.sort {
+            CaseSort::Newest => "submitted_at",
+            CaseSort::Replied => {
+                query.push(" AND replied_at IS NOT NULL");
+                "replied_at"
+            }
+        };
+        if let Some(cursor) = cursor {
+            query
+                .push(format!(" AND ({key}, id) < ("))
+                .push_bind(cursor.key)
+                .push(", ")
+                .push_bind(cursor.id)
+                .push(")");
+        }
+        query
+            .push(format!(" ORDER BY {key} DESC, id DESC LIMIT "))
+            .push_bind(i64::from(limit) + 1);
+        let mut rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = more.then(|| rows.last()).flatten().map(|row| CaseCursor {
+            key: match filter.sort {
+                CaseSort::Newest => row.submitted_at,
+                CaseSort::Replied => row.replied_at.unwrap_or_default(),
+            },
+            id: row.id,
+        });
+        let items = rows
+            .into_iter()
+            .map(|row| row.into_summary(today))
+            .collect::<Result<_, _>>()?;
+        Ok(Slice { items, next })
+    }
+
+    async fn similar_cases(
+        &self,
+        text: &str,
+        limit: u32,
+        today: Date,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        // As on SQLite: the newest published titles compared in memory (bounded work).
+        let recent: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, title FROM cases WHERE published \
+             ORDER BY submitted_at DESC, id DESC LIMIT $1",
+        )
+        .bind(SIMILAR_WINDOW)
+        .fetch_all(&self.pool)
+        .await?;
+        let ids = crate::search::most_similar(text, &recent, limit as usize);
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rows: Vec<CaseRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id = ANY($1)"
+        )))
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+        rows.into_iter()
+            .map(|row| row.into_summary(today))
+            .collect()
+    }
+
+    async fn case_detail(
+        &self,
+        number: &CaseNumber,
+        owner: Option<&str>,
+        today: Date,
+    ) -> Result<Option<CaseDetail>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE number = $1 AND ($2::text IS NULL OR tracking_hash = $2)",
+        )
+        .bind(number.as_str())
+        .bind(owner)
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some(id) => self.load_detail(id, today, owner.is_some()).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Writes what a rule decided: the case's new state, the reply, the extension, the rating
+/// and the timeline entry.
+async fn save_change(tx: &mut PgConnection, id: i64, change: &Change) -> Result<(), StoreError> {
+    sqlx::query("UPDATE cases SET status = $1, department = $2, deadline = $3 WHERE id = $4")
+        .bind(change.status.code())
+        .bind(&change.department)
+        .bind(change.deadline.map(clock::iso_date))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(reply) = &change.reply {
+        sqlx::query(
+            "UPDATE cases SET replied_at = $1, reply_department = $2, reply_text = $3, \
+             replied_on_time = $4 WHERE id = $5",
+        )
+        .bind(reply.at)
+        .bind(&reply.department)
+        .bind(&reply.text)
+        .bind(reply.on_time)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(reason) = &change.extension {
+        sqlx::query("UPDATE cases SET extended_at = $1, extension_reason = $2 WHERE id = $3")
+            .bind(change.event.at)
+            .bind(reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some((rating, comment)) = &change.rating {
+        sqlx::query("INSERT INTO ratings (case_id, rating, comment, at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(rating.code())
+            .bind(comment)
+            .bind(change.event.at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert_event(tx, id, &change.event).await
+}
+
+async fn insert_event(
+    tx: &mut PgConnection,
+    id: i64,
+    event: &EventRecord,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(event.at)
+    .bind(event.status.code())
+    .bind(&event.department)
+    .bind(&event.note)
+    .bind(event.rating.map(api::Rating::code))
+    .bind(event.follow_up)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

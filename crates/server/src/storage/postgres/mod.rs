@@ -1,0 +1,176 @@
+//! The city-scale store: PostgreSQL 15 or later (core only), migrated at start-up from
+//! `migrations/postgres/`. The same tables, answers and orders as the SQLite store; what
+//! SQLite gets from its single writer, PostgreSQL gets from row locks and constraints, so
+//! several server processes can share one database (see `cases.rs`).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use api::{Category, LocalizedText, Term};
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
+
+mod announcements;
+mod cases;
+mod documents;
+mod stats;
+mod uploads;
+
+use super::rows::{
+    AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DocumentHit,
+    DocumentRow, SIMILAR_WINDOW, decode_body, decode_code, decode_number, encode_body,
+    push_document_filter, unix_seconds,
+};
+use super::*;
+
+/// A [`Store`] on a PostgreSQL database, one module per resource.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user@host:port/name`) and applies the
+    /// migrations (sqlx takes an advisory lock, so processes starting together migrate once).
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)?
+            // Durable before 201: a commit waits for its WAL to reach the disk, whatever the
+            // server's default.
+            .options([("synchronous_commit", "on")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self { pool })
+    }
+}
+
+/// Search terms as the arrays the GIN indexes hold (see `crate::search`).
+fn term_array(parts: &[&str]) -> Vec<String> {
+    let mut terms: Vec<String> = parts.iter().flat_map(|p| crate::search::terms(p)).collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
+#[async_trait]
+impl BaseStore for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn install_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Two processes starting on a new database install it once.
+        sqlx::query("LOCK TABLE districts IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM districts")
+            .fetch_one(&mut *tx)
+            .await?;
+        if count > 0 {
+            return Ok(());
+        }
+        for (table, terms) in [
+            ("districts", &taxonomy.districts),
+            ("departments", &taxonomy.departments),
+        ] {
+            for (position, term) in terms.iter().enumerate() {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO {table} (code, name_zh, name_en, position) VALUES ($1, $2, $3, $4)"
+                )))
+                .bind(&term.code)
+                .bind(&term.name.zh)
+                .bind(&term.name.en)
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for (position, category) in taxonomy.categories.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO categories (code, parent, name_zh, name_en, position) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&category.code)
+            .bind(&category.parent)
+            .bind(&category.name.zh)
+            .bind(&category.name.en)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn taxonomy(&self) -> Result<Taxonomy, StoreError> {
+        let mut terms = Vec::new();
+        for table in ["districts", "departments"] {
+            let rows: Vec<(String, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT code, name_zh, name_en FROM {table} ORDER BY position"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            terms.push(
+                rows.into_iter()
+                    .map(|(code, zh, en)| Term {
+                        code,
+                        name: LocalizedText { zh, en },
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let categories: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT code, parent, name_zh, name_en FROM categories ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let departments = terms.pop().unwrap_or_default();
+        let districts = terms.pop().unwrap_or_default();
+        Ok(Taxonomy {
+            districts,
+            departments,
+            categories: categories
+                .into_iter()
+                .map(|(code, parent, zh, en)| Category {
+                    code,
+                    parent,
+                    name: LocalizedText { zh, en },
+                })
+                .collect(),
+        })
+    }
+
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .execute(&self.pool)
+        .await?;
+        let value: Vec<u8> = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(value)
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        let any: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM documents) \
+             OR EXISTS (SELECT 1 FROM announcements)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(!any)
+    }
+}

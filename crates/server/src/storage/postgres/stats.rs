@@ -1,0 +1,438 @@
+//! The statistics' counts in PostgreSQL: recounting dirty filing days, and summing buckets,
+//! as the SQLite store does. One process recounts at a time (an advisory lock), so two never
+//! write the same month's rows.
+
+use api::{CaseStatus, Rating};
+use std::collections::BTreeMap;
+
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use async_trait::async_trait;
+
+use super::{PostgresStore, decode_code};
+use crate::clock;
+use crate::storage::{Buckets, Counts, PeriodCounts, StatsStore, StoreError};
+
+/// The advisory lock key of recounting (any constant no other lock uses).
+const STATS_LOCK: i64 = 0x0C1C_57A7;
+
+/// How many dirty days one transaction recounts, so that filings wait little.
+const DAYS_PER_TRANSACTION: i64 = 16;
+
+/// One case as the counts see it.
+#[derive(sqlx::FromRow)]
+struct CountedCase {
+    district: String,
+    department: String,
+    category: String,
+    status: String,
+    submitted_at: i64,
+    replied_at: Option<i64>,
+    replied_on_time: Option<bool>,
+    rating: Option<String>,
+    reopened: bool,
+}
+
+impl CountedCase {
+    /// The case's contribution to the counts, and its working days to reply if replied.
+    fn counts(&self) -> Result<(Counts, Option<u32>), StoreError> {
+        Ok(crate::stats::case_counts(&crate::stats::CaseFacts {
+            status: decode_code(&self.status, CaseStatus::from_code)?,
+            submitted_at: self.submitted_at,
+            replied_at: self.replied_at,
+            replied_on_time: self.replied_on_time == Some(true),
+            rating: self
+                .rating
+                .as_deref()
+                .map(|code| decode_code(code, Rating::from_code))
+                .transpose()?,
+            reopened: self.reopened,
+        }))
+    }
+}
+
+/// The primary-key ranges of `buckets`: `(grain, first, last)`.
+fn ranges(buckets: &Buckets) -> Vec<(&'static str, &str, &str)> {
+    let months = buckets
+        .months
+        .iter()
+        .map(|(first, last)| ("month", first.as_str(), last.as_str()));
+    let days = buckets
+        .days
+        .iter()
+        .map(|(first, last)| ("day", first.as_str(), last.as_str()));
+    months.chain(days).collect()
+}
+
+/// `WHERE` terms selecting one range of buckets (a primary-key range scan) and the district.
+fn push_range(
+    query: &mut QueryBuilder<Postgres>,
+    (grain, first, last): (&'static str, &str, &str),
+    district: Option<&str>,
+) {
+    query.push(" WHERE grain = ");
+    query.push_bind(grain);
+    query.push(" AND bucket BETWEEN ");
+    query.push_bind(first.to_owned());
+    query.push(" AND ");
+    query.push_bind(last.to_owned());
+    if let Some(district) = district {
+        query.push(" AND district = ");
+        query.push_bind(district.to_owned());
+    }
+}
+
+/// The nine counts as SQL sums, named as [`Sums`]' fields.
+const SUMS: &str = "SUM(received)::BIGINT AS received, SUM(accepted)::BIGINT AS accepted, \
+                    SUM(replied)::BIGINT AS replied, SUM(closed)::BIGINT AS closed, \
+                    SUM(on_time)::BIGINT AS on_time, SUM(rated)::BIGINT AS rated, \
+                    SUM(satisfied)::BIGINT AS satisfied, SUM(reopened)::BIGINT AS reopened, \
+                    SUM(reply_days_sum)::BIGINT AS reply_days_sum";
+
+/// The sums of [`SUMS`] as read back.
+#[derive(sqlx::FromRow)]
+struct Sums {
+    received: i64,
+    accepted: i64,
+    replied: i64,
+    closed: i64,
+    on_time: i64,
+    rated: i64,
+    satisfied: i64,
+    reopened: i64,
+    reply_days_sum: i64,
+}
+
+impl From<Sums> for Counts {
+    fn from(s: Sums) -> Self {
+        let n = |v: i64| v.max(0) as u64;
+        Counts {
+            received: n(s.received),
+            accepted: n(s.accepted),
+            replied: n(s.replied),
+            closed: n(s.closed),
+            on_time: n(s.on_time),
+            rated: n(s.rated),
+            satisfied: n(s.satisfied),
+            reopened: n(s.reopened),
+            reply_days_sum: n(s.reply_days_sum),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct GroupSums {
+    district: String,
+    department: String,
+    #[sqlx(flatten)]
+    sums: Sums,
+}
+
+#[derive(sqlx::FromRow)]
+struct BucketSums {
+    bucket: String,
+    #[sqlx(flatten)]
+    sums: Sums,
+}
+
+#[async_trait]
+impl StatsStore for PostgresStore {
+    async fn refresh_stats(&self) -> Result<usize, StoreError> {
+        // Most requests find nothing to do: ask before taking the writer's lock.
+        let dirty: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM stats_dirty)")
+            .fetch_one(&self.pool)
+            .await?;
+        if !dirty {
+            return Ok(0);
+        }
+        let mut refreshed = 0;
+        loop {
+            let mut tx = self.pool.begin().await?;
+            // One recounting transaction at a time across processes.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(STATS_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            let days: Vec<String> =
+                sqlx::query_scalar("SELECT day FROM stats_dirty ORDER BY day LIMIT $1")
+                    .bind(DAYS_PER_TRANSACTION)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            if days.is_empty() {
+                return Ok(refreshed);
+            }
+            let mut months: Vec<String> = Vec::new();
+            for day in &days {
+                recount_day(&mut tx, day).await?;
+                let month = day[..7].to_owned();
+                if !months.contains(&month) {
+                    months.push(month);
+                }
+            }
+            for month in &months {
+                recount_month(&mut tx, month).await?;
+            }
+            tx.commit().await?;
+            refreshed += days.len();
+        }
+    }
+
+    async fn period_counts(
+        &self,
+        buckets: &Buckets,
+        district: Option<&str>,
+    ) -> Result<PeriodCounts, StoreError> {
+        let mut groups: BTreeMap<(String, String), Counts> = BTreeMap::new();
+        let mut histogram: BTreeMap<u32, u64> = BTreeMap::new();
+        for range in ranges(buckets) {
+            let mut query = QueryBuilder::new(format!(
+                "SELECT district, department, {SUMS} FROM stats_counts"
+            ));
+            push_range(&mut query, range, district);
+            query.push(" GROUP BY district, department");
+            let rows: Vec<GroupSums> = query.build_query_as().fetch_all(&self.pool).await?;
+            for r in rows {
+                *groups.entry((r.district, r.department)).or_default() += r.sums.into();
+            }
+            let mut query =
+                QueryBuilder::new("SELECT days, SUM(replies)::BIGINT FROM stats_reply_days");
+            push_range(&mut query, range, district);
+            query.push(" GROUP BY days");
+            let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&self.pool).await?;
+            for (days, n) in rows {
+                *histogram.entry(days.max(0) as u32).or_default() += n.max(0) as u64;
+            }
+        }
+        Ok(PeriodCounts {
+            rows: groups
+                .into_iter()
+                .map(|((district, department), c)| (district, department, c))
+                .collect(),
+            reply_days: histogram.into_iter().collect(),
+        })
+    }
+
+    async fn monthly_counts(
+        &self,
+        first: &str,
+        last: &str,
+        district: Option<&str>,
+    ) -> Result<Vec<(String, Counts)>, StoreError> {
+        let mut query = QueryBuilder::new(format!("SELECT bucket, {SUMS} FROM stats_counts"));
+        push_range(&mut query, ("month", first, last), district);
+        query.push(" GROUP BY bucket ORDER BY bucket");
+        let rows: Vec<BucketSums> = query.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.bucket, r.sums.into()))
+            .collect())
+    }
+
+    async fn overdue_count(
+        &self,
+        filed_from: i64,
+        filed_before: i64,
+        today: &str,
+        district: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        // The condition repeats the partial index's, so SQLite uses it.
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases \
+             WHERE status IN ('accepted', 'assigned', 'in_progress') \
+             AND deadline < $1 AND submitted_at >= $2 AND submitted_at < $3 \
+             AND ($4::text IS NULL OR district = $4)",
+        )
+        .bind(today)
+        .bind(filed_from)
+        .bind(filed_before)
+        .bind(district)
+        .bind(district)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn category_counts(
+        &self,
+        first: &str,
+        last: &str,
+        district: Option<&str>,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT category, SUM(received)::BIGINT FROM stats_categories \
+             WHERE day BETWEEN $1 AND $2 AND ($3::text IS NULL OR district = $3) \
+             GROUP BY category ORDER BY category",
+        )
+        .bind(first)
+        .bind(last)
+        .bind(district)
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, n)| (c, n.max(0) as u64))
+            .collect())
+    }
+
+    async fn titles_filed(
+        &self,
+        filed_from: i64,
+        filed_before: i64,
+        district: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT title FROM cases \
+             WHERE submitted_at >= $1 AND submitted_at < $2 AND published \
+             AND ($3::text IS NULL OR district = $3)",
+        )
+        .bind(filed_from)
+        .bind(filed_before)
+        .bind(district)
+        .bind(district)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+/// Recounts one filing day from its cases.
+async fn recount_day(tx: &mut PgConnection, day: &str) -> Result<(), StoreError> {
+    for table in ["stats_counts", "stats_reply_days"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE grain = 'day' AND bucket = $1"
+        )))
+        .bind(day)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM stats_categories WHERE day = $1")
+        .bind(day)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM stats_dirty WHERE day = $1")
+        .bind(day)
+        .execute(&mut *tx)
+        .await?;
+    let Some(date) = clock::parse_iso_date(day) else {
+        return Err(StoreError::Corrupt(format!("dirty statistics day {day}")));
+    };
+    let start = clock::start_of_day(date);
+    let cases: Vec<CountedCase> = sqlx::query_as(
+        "SELECT c.district, COALESCE(c.reply_department, c.department, '') AS department, \
+                c.category, c.status, c.submitted_at, c.replied_at, c.replied_on_time, \
+                r.rating, EXISTS (SELECT 1 FROM case_events e \
+                                  WHERE e.case_id = c.id AND e.follow_up) AS reopened \
+         FROM cases c LEFT JOIN ratings r ON r.case_id = c.id \
+         WHERE c.submitted_at >= $1 AND c.submitted_at < $2",
+    )
+    .bind(start)
+    .bind(start + 86_400)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut counts: BTreeMap<(&str, &str), Counts> = Default::default();
+    let mut reply_days: BTreeMap<(&str, u32), u64> = Default::default();
+    let mut categories: BTreeMap<(&str, &str), u64> = Default::default();
+    for case in &cases {
+        let (c, days) = case.counts()?;
+        *counts
+            .entry((&case.district, &case.department))
+            .or_default() += c;
+        if let Some(days) = days {
+            *reply_days.entry((&case.district, days)).or_default() += 1;
+        }
+        *categories
+            .entry((&case.district, &case.category))
+            .or_default() += 1;
+    }
+    for ((district, department), c) in counts {
+        insert_counts(tx, day, district, department, c).await?;
+    }
+    for ((district, days), n) in reply_days {
+        sqlx::query(
+            "INSERT INTO stats_reply_days (grain, bucket, district, days, replies) \
+             VALUES ('day', $1, $2, $3, $4)",
+        )
+        .bind(day)
+        .bind(district)
+        .bind(i64::from(days))
+        .bind(n as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for ((district, category), n) in categories {
+        sqlx::query(
+            "INSERT INTO stats_categories (day, district, category, received) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(day)
+        .bind(district)
+        .bind(category)
+        .bind(n as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_counts(
+    tx: &mut PgConnection,
+    bucket: &str,
+    district: &str,
+    department: &str,
+    c: Counts,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO stats_counts (grain, bucket, district, department, received, accepted, \
+         replied, closed, on_time, rated, satisfied, reopened, reply_days_sum) \
+         VALUES ('day', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(bucket)
+    .bind(district)
+    .bind(department)
+    .bind(c.received as i64)
+    .bind(c.accepted as i64)
+    .bind(c.replied as i64)
+    .bind(c.closed as i64)
+    .bind(c.on_time as i64)
+    .bind(c.rated as i64)
+    .bind(c.satisfied as i64)
+    .bind(c.reopened as i64)
+    .bind(c.reply_days_sum as i64)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Recounts a month's rows from its days' rows.
+async fn recount_month(tx: &mut PgConnection, month: &str) -> Result<(), StoreError> {
+    let first = format!("{month}-01");
+    let last = format!("{month}-31");
+    for table in ["stats_counts", "stats_reply_days"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE grain = 'month' AND bucket = $1"
+        )))
+        .bind(month)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO stats_counts SELECT 'month', $1, district, department, {SUMS} \
+         FROM stats_counts WHERE grain = 'day' AND bucket BETWEEN $2 AND $3 \
+         GROUP BY district, department"
+    )))
+    .bind(month)
+    .bind(&first)
+    .bind(&last)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO stats_reply_days SELECT 'month', $1, district, days, SUM(replies) \
+         FROM stats_reply_days WHERE grain = 'day' AND bucket BETWEEN $2 AND $3 \
+         GROUP BY district, days",
+    )
+    .bind(month)
+    .bind(&first)
+    .bind(&last)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! What both stores read and filter alike: rows as both databases return them (the same
+//! columns, the same types), decoded into the contract's types.
+
+use api::{
+    AnnouncementSummary, Block, CaseKind, CaseNumber, CaseStatus, CaseSummary, ContentLanguage,
+    DocumentSummary, DocumentType, Validity,
+};
+use sqlx::{Database, Encode, FromRow, QueryBuilder, Type};
+use time::Date;
+
+use super::{DocumentFilter, StoreError};
+use crate::{clock, domain};
+
+pub(super) fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    from(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
+}
+
+pub(super) fn decode_language(tag: &str) -> ContentLanguage {
+    if tag == "en" {
+        ContentLanguage::En
+    } else {
+        ContentLanguage::ZhCn
+    }
+}
+
+pub(super) fn decode_body(json: &str) -> Result<Vec<Block>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("body: {e}")))
+}
+
+pub(super) fn decode_number(number: &str) -> Result<CaseNumber, StoreError> {
+    CaseNumber::parse(number).map_err(|_| StoreError::Corrupt(format!("case number {number:?}")))
+}
+
+#[derive(FromRow)]
+pub(super) struct CaseRow {
+    pub(super) id: i64,
+    pub(super) number: String,
+    pub(super) kind: String,
+    pub(super) category: String,
+    pub(super) district: String,
+    pub(super) title: String,
+    pub(super) status: String,
+    pub(super) department: Option<String>,
+    pub(super) submitted_at: i64,
+    pub(super) deadline: Option<String>,
+    pub(super) replied_at: Option<i64>,
+}
+
+impl CaseRow {
+    pub(super) fn into_summary(self, today: Date) -> Result<CaseSummary, StoreError> {
+        let status = decode_code(&self.status, CaseStatus::from_code)?;
+        let deadline = self.deadline.as_deref().and_then(clock::parse_iso_date);
+        let overdue = domain::publication::is_overdue(status, deadline, today);
+        Ok(CaseSummary {
+            number: CaseNumber::parse(&self.number)
+                .map_err(|_| StoreError::Corrupt(format!("case number {:?}", self.number)))?,
+            kind: decode_code(&self.kind, CaseKind::from_code)?,
+            category: self.category,
+            district: self.district,
+            title: self.title,
+            status,
+            department: self.department,
+            submitted_at: clock::rfc3339(self.submitted_at),
+            deadline: self.deadline,
+            replied_at: self.replied_at.map(clock::rfc3339),
+            overdue,
+        })
+    }
+}
+
+pub(super) const CASE_COLUMNS: &str = "id, number, kind, category, district, title, status, department, \
+     submitted_at, deadline, replied_at";
+
+/// How many of the newest published cases "similar cases" compares a title with.
+pub(super) const SIMILAR_WINDOW: i64 = 2_000;
+
+#[derive(FromRow)]
+pub(super) struct DocumentRow {
+    pub(super) id: i64,
+    pub(super) title: String,
+    pub(super) number: Option<String>,
+    pub(super) agency: String,
+    pub(super) doc_type: String,
+    pub(super) topic: String,
+    pub(super) issued_on: String,
+    pub(super) published_on: String,
+    pub(super) validity: String,
+    pub(super) language: String,
+}
+
+impl DocumentRow {
+    pub(super) fn into_summary(self) -> Result<DocumentSummary, StoreError> {
+        Ok(DocumentSummary {
+            id: self.id,
+            title: self.title,
+            number: self.number,
+            agency: self.agency,
+            doc_type: decode_code(&self.doc_type, DocumentType::from_code)?,
+            topic: self.topic,
+            issued_on: self.issued_on,
+            published_on: self.published_on,
+            validity: decode_code(&self.validity, Validity::from_code)?,
+            language: decode_language(&self.language),
+            highlight: None,
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub(super) struct DocumentHit {
+    #[sqlx(flatten)]
+    pub(super) row: DocumentRow,
+    pub(super) body: String,
+}
+
+pub(super) const DOCUMENT_COLUMNS: &str =
+    "id, title, number, agency, doc_type, topic, issued_on, published_on, validity, language";
+
+#[derive(FromRow)]
+pub(super) struct AnnouncementHit {
+    #[sqlx(flatten)]
+    pub(super) row: AnnouncementRow,
+    pub(super) body: String,
+}
+
+#[derive(FromRow)]
+pub(super) struct AnnouncementRow {
+    pub(super) id: i64,
+    pub(super) title: String,
+    pub(super) agency: String,
+    pub(super) published_at: i64,
+    pub(super) pinned: bool,
+    pub(super) language: String,
+}
+
+impl AnnouncementRow {
+    pub(super) fn into_summary(self) -> AnnouncementSummary {
+        AnnouncementSummary {
+            id: self.id,
+            title: self.title,
+            agency: self.agency,
+            published_at: clock::rfc3339(self.published_at),
+            pinned: self.pinned,
+            language: decode_language(&self.language),
+            highlight: None,
+        }
+    }
+}
+
+/// The filters of the catalogue, on the documents table under `alias`.
+pub(super) fn push_document_filter<DB>(
+    query: &mut QueryBuilder<DB>,
+    filter: &DocumentFilter,
+    alias: &str,
+) where
+    DB: Database,
+    for<'t> &'static str: Encode<'t, DB> + Type<DB>,
+    for<'t> String: Encode<'t, DB> + Type<DB>,
+{
+    if let Some(doc_type) = filter.doc_type {
+        query
+            .push(format!(" AND {alias}doc_type = "))
+            .push_bind(doc_type.code());
+    }
+    if let Some(validity) = filter.validity {
+        query
+            .push(format!(" AND {alias}validity = "))
+            .push_bind(validity.code());
+    }
+    if let Some(agency) = &filter.agency {
+        query
+            .push(format!(" AND {alias}agency = "))
+            .push_bind(agency.clone());
+    }
+    if let Some(topic) = &filter.topic {
+        query
+            .push(format!(" AND {alias}topic = "))
+            .push_bind(topic.clone());
+    }
+    if let Some(year) = filter.year {
+        query
+            .push(format!(" AND {alias}issued_on >= "))
+            .push_bind(format!("{year:04}-01-01"))
+            .push(format!(" AND {alias}issued_on < "))
+            .push_bind(format!("{:04}-01-01", year + 1));
+    }
+}
+
+/// An RFC 3339 instant as Unix seconds.
+pub(super) fn unix_seconds(text: &str) -> Result<i64, StoreError> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(|at| at.unix_timestamp())
+        .map_err(|e| StoreError::Corrupt(format!("instant {text:?}: {e}")))
+}
+
+/// A structured body as it is stored: JSON text.
+pub(super) fn encode_body(body: &[Block]) -> Result<String, StoreError> {
+    serde_json::to_string(body).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
