@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod concurrency;
 mod errors;
 mod feeds;
 mod filing;
