@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod copy;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -339,6 +339,7 @@ fn make_case(
         reply: reply_record,
         events,
         tracking_hash: crate::hashing::hex_sha256(tracking_code.as_bytes()),
+        extras: Default::default(),
     }
 }
 

@@ -138,6 +138,7 @@ impl Filing {
                 follow_up: false,
             }],
             tracking_hash: self.tracking_hash.clone(),
+            extras: Default::default(),
         }
     }
 

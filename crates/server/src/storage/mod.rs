@@ -239,7 +239,7 @@ pub struct PeriodCounts {
 }
 
 /// A case as stored: what the public sees, and apart from it the contact and the hash of
-/// the tracking code. This is the import format of demo data and, later, of filing.
+/// the tracking code. Filing, demo data and `civic-server copy` all store cases as these.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseRecord {
     /// `YYYYMMDD-NNNN`.
@@ -276,6 +276,25 @@ pub struct CaseRecord {
     pub events: Vec<EventRecord>,
     /// The SHA-256 of the tracking code, hex.
     pub tracking_hash: String,
+    /// What a case gathers after filing that a copy keeps as it is.
+    pub extras: CaseExtras,
+}
+
+/// What a stored case carries beyond what filing or demo data make, so that a copy to
+/// another store loses nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseExtras {
+    /// When and why the deadline was extended.
+    pub extension: Option<(i64, String)>,
+    /// Whether the reply met its deadline, as decided when it was given; `None` decides it
+    /// from the record's deadline (new records).
+    pub replied_on_time: Option<bool>,
+    /// The comment that came with the rating.
+    pub rating_comment: Option<String>,
+    /// The uploads the case claimed.
+    pub photos: Vec<String>,
+    /// The idempotency key it was filed with, its request's hash, and when.
+    pub idempotency: Option<(String, String, i64)>,
 }
 
 /// One move of a case.
@@ -406,6 +425,13 @@ pub trait CaseStore: Send + Sync {
     /// Stores cases in one transaction (demo data and copies).
     async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError>;
 
+    /// Up to `limit` whole cases with row ids above `after`, by row id, for a copy.
+    async fn export_cases(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, CaseRecord)>, StoreError>;
+
     /// Published cases matching `filter`, newest first, after `cursor`. `today` decides
     /// which cases are overdue.
     async fn published_cases(
@@ -519,6 +545,9 @@ pub trait UploadStore: Send + Sync {
     /// Forgets the uploads no case claimed before `before` and returns their ids, so their
     /// files can be deleted.
     async fn expire_uploads(&self, before: i64) -> Result<Vec<String>, StoreError>;
+
+    /// Every upload (claimed or not) as `(id, created_at, width, height, bytes)`, for a copy.
+    async fn export_uploads(&self) -> Result<Vec<(String, i64, u32, u32, u64)>, StoreError>;
 }
 
 /// The statistics' counts.

@@ -8,7 +8,7 @@ use api::{
 use sqlx::{Database, Encode, FromRow, QueryBuilder, Type};
 use time::Date;
 
-use super::{DocumentFilter, StoreError};
+use super::{CaseExtras, CaseRecord, DocumentFilter, EventRecord, StoreError};
 use crate::{clock, domain};
 
 pub(super) fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
@@ -196,4 +196,108 @@ pub(super) fn unix_seconds(text: &str) -> Result<i64, StoreError> {
 /// A structured body as it is stored: JSON text.
 pub(super) fn encode_body(body: &[Block]) -> Result<String, StoreError> {
     serde_json::to_string(body).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The columns of a case as a copy reads it (see [`ExportRow`]).
+pub(super) const EXPORT_COLUMNS: &str = "id, number, kind, category, district, place, latitude, \
+     longitude, title, description, status, department, published, submitted_at, deadline, \
+     replied_at, reply_department, reply_text, replied_on_time, tracking_hash, extended_at, \
+     extension_reason";
+
+/// A case row as a copy reads it: everything but what hangs off it in other tables.
+#[derive(FromRow)]
+pub(super) struct ExportRow {
+    pub(super) id: i64,
+    number: String,
+    kind: String,
+    category: String,
+    district: String,
+    place: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    title: String,
+    description: String,
+    status: String,
+    department: Option<String>,
+    published: bool,
+    submitted_at: i64,
+    deadline: Option<String>,
+    replied_at: Option<i64>,
+    reply_department: Option<String>,
+    reply_text: Option<String>,
+    replied_on_time: Option<bool>,
+    tracking_hash: String,
+    extended_at: Option<i64>,
+    extension_reason: Option<String>,
+}
+
+/// A timeline entry as both stores read it: at, status, department, note, rating, follow-up.
+pub(super) type EventRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+/// What hangs off a case in other tables, as a copy reads it.
+pub(super) struct Attached {
+    pub(super) contact: Option<(String, String)>,
+    pub(super) events: Vec<EventRow>,
+    pub(super) rating_comment: Option<String>,
+    pub(super) photos: Vec<String>,
+    pub(super) idempotency: Option<(String, String, i64)>,
+}
+
+impl ExportRow {
+    /// The whole case as a [`CaseRecord`].
+    pub(super) fn into_record(self, attached: Attached) -> Result<CaseRecord, StoreError> {
+        let events = attached
+            .events
+            .into_iter()
+            .map(|(at, status, department, note, rating, follow_up)| {
+                Ok(EventRecord {
+                    at,
+                    status: decode_code(&status, CaseStatus::from_code)?,
+                    department,
+                    note,
+                    rating: rating
+                        .as_deref()
+                        .map(|r| decode_code(r, api::Rating::from_code))
+                        .transpose()?,
+                    follow_up,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(CaseRecord {
+            number: decode_number(&self.number)?,
+            kind: decode_code(&self.kind, CaseKind::from_code)?,
+            category: self.category,
+            district: self.district,
+            place: self.place,
+            coordinates: self.latitude.zip(self.longitude),
+            title: self.title,
+            description: self.description,
+            status: decode_code(&self.status, CaseStatus::from_code)?,
+            department: self.department,
+            published: self.published,
+            contact: attached.contact,
+            submitted_at: self.submitted_at,
+            deadline: self.deadline.as_deref().and_then(clock::parse_iso_date),
+            reply: match (self.replied_at, self.reply_department, self.reply_text) {
+                (Some(at), Some(department), Some(text)) => Some((at, department, text)),
+                _ => None,
+            },
+            events,
+            tracking_hash: self.tracking_hash,
+            extras: CaseExtras {
+                extension: self.extended_at.zip(self.extension_reason),
+                replied_on_time: self.replied_on_time,
+                rating_comment: attached.rating_comment,
+                photos: attached.photos,
+                idempotency: attached.idempotency,
+            },
+        })
+    }
 }

@@ -67,10 +67,24 @@ impl TestApp {
         Self::spawn_custom(demo, staff_token, |_| {}).await
     }
 
+    /// Spawns a server on the database `database_url`, seeding demo data when asked.
+    pub async fn spawn_at(database_url: &str, demo: bool, staff_token: Option<&str>) -> Self {
+        Self::spawn_inner(demo, staff_token, Some(database_url.to_owned()), |_| {}).await
+    }
+
     /// Spawns a server after `adjust` has changed its settings.
     pub async fn spawn_custom(
         demo: bool,
         staff_token: Option<&str>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Self {
+        Self::spawn_inner(demo, staff_token, None, adjust).await
+    }
+
+    async fn spawn_inner(
+        demo: bool,
+        staff_token: Option<&str>,
+        database: Option<String>,
         adjust: impl FnOnce(&mut Settings),
     ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -95,7 +109,10 @@ impl TestApp {
         )
         .unwrap();
         std::fs::write(static_dir.join("robots.txt"), "User-agent: *\n").unwrap();
-        let database_url = new_database(dir.path()).await;
+        let database_url = match database {
+            Some(url) => url,
+            None => new_database(dir.path()).await,
+        };
         let mut settings =
             Settings::for_tests(database_url.clone(), static_dir, PathBuf::from(dir.path()));
         settings.demo = demo;

@@ -8,7 +8,7 @@ use api::{
 use crate::helpers::TestApp;
 
 /// Follows `next_cursor` from `path` to the last page.
-async fn walk<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> Vec<T> {
+pub async fn walk<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> Vec<T> {
     let mut items = Vec::new();
     let separator = if path.contains('?') { '&' } else { '?' };
     let mut url = path.to_owned();

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod concurrency;
+mod copy;
 mod errors;
 mod feeds;
 mod filing;

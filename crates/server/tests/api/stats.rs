@@ -127,6 +127,7 @@ fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
             .map(|r| (r, department.clone().unwrap(), "已处理。".to_owned())),
         events,
         tracking_hash: format!("{n:064x}"),
+        extras: Default::default(),
     }
 }
 

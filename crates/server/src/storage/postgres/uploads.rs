@@ -33,4 +33,16 @@ impl UploadStore for PostgresStore {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    async fn export_uploads(&self) -> Result<Vec<(String, i64, u32, u32, u64)>, StoreError> {
+        let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, created_at, width, height, bytes FROM uploads ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, w, h, b)| (id, at, w.max(0) as u32, h.max(0) as u32, b.max(0) as u64))
+            .collect())
+    }
 }

@@ -146,7 +146,11 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     .bind(reply_department)
     .bind(reply_text)
     // A record's deadline is the one its reply answered (see `replied_on_time`).
-    .bind(reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline)))
+    .bind(
+        case.extras
+            .replied_on_time
+            .or_else(|| reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline))),
+    )
     .bind(&case.tracking_hash)
     .fetch_one(&mut *tx)
     .await?;
@@ -170,15 +174,52 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     for event in &case.events {
         insert_event(tx, id, event).await?;
         if let Some(rating) = event.rating {
-            sqlx::query("INSERT INTO ratings (case_id, rating, at) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO ratings (case_id, rating, comment, at) VALUES (?, ?, ?, ?)")
                 .bind(id)
                 .bind(rating.code())
+                .bind(&case.extras.rating_comment)
                 .bind(event.at)
                 .execute(&mut *tx)
                 .await?;
         }
     }
+    write_extras(tx, id, &case.extras).await?;
     Ok(id)
+}
+
+/// What a copied case gathered after filing: its extension, its photos, its idempotency key.
+async fn write_extras(
+    tx: &mut sqlx::SqliteConnection,
+    id: i64,
+    extras: &CaseExtras,
+) -> Result<(), StoreError> {
+    if let Some((at, reason)) = &extras.extension {
+        sqlx::query("UPDATE cases SET extended_at = ?, extension_reason = ? WHERE id = ?")
+            .bind(at)
+            .bind(reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for photo in &extras.photos {
+        sqlx::query("UPDATE uploads SET case_id = ? WHERE id = ?")
+            .bind(id)
+            .bind(photo)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some((key, request_hash, at)) = &extras.idempotency {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (key, case_id, request_hash, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(key)
+        .bind(id)
+        .bind(request_hash)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -324,6 +365,55 @@ impl CaseStore for SqliteStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn export_cases(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, CaseRecord)>, StoreError> {
+        let rows: Vec<ExportRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {EXPORT_COLUMNS} FROM cases WHERE id > ? ORDER BY id LIMIT ?"
+        )))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut cases = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = row.id;
+            let attached = Attached {
+                contact: sqlx::query_as("SELECT name, phone FROM case_contacts WHERE case_id = ?")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?,
+                events: sqlx::query_as(
+                    "SELECT at, status, department, note, rating, follow_up FROM case_events WHERE case_id = ? ORDER BY at, id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?,
+                rating_comment: sqlx::query_scalar::<_, Option<String>>(
+                    "SELECT comment FROM ratings WHERE case_id = ?",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+                photos: sqlx::query_scalar("SELECT id FROM uploads WHERE case_id = ? ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?,
+                idempotency: sqlx::query_as(
+                    "SELECT key, request_hash, created_at FROM idempotency_keys WHERE case_id = ?",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+            };
+            cases.push((id, row.into_record(attached)?));
+        }
+        Ok(cases)
     }
 
     async fn published_cases(
