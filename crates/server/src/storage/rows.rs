@@ -242,12 +242,80 @@ pub(super) type EventRow = (
 );
 
 /// What hangs off a case in other tables, as a copy reads it.
+#[derive(Default)]
 pub(super) struct Attached {
     pub(super) contact: Option<(String, String)>,
     pub(super) events: Vec<EventRow>,
     pub(super) rating_comment: Option<String>,
     pub(super) photos: Vec<String>,
     pub(super) idempotency: Option<(String, String, i64)>,
+}
+
+/// A timeline entry led by its case's id.
+pub(super) type SideEvent = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+/// The side tables of a range of cases, each row led by its case's id: what one query per
+/// table returns for a batch of [`ExportRow`]s.
+#[derive(Default)]
+pub(super) struct SideRows {
+    pub(super) contacts: Vec<(i64, String, String)>,
+    pub(super) events: Vec<SideEvent>,
+    pub(super) ratings: Vec<(i64, Option<String>)>,
+    pub(super) photos: Vec<(i64, String)>,
+    pub(super) keys: Vec<(i64, String, String, i64)>,
+}
+
+/// Joins a batch of cases with their side rows into whole records (events come ordered).
+pub(super) fn export_records(
+    rows: Vec<ExportRow>,
+    side: SideRows,
+) -> Result<Vec<(i64, CaseRecord)>, StoreError> {
+    use std::collections::HashMap;
+    let mut attached: HashMap<i64, Attached> = rows
+        .iter()
+        .map(|row| (row.id, Attached::default()))
+        .collect();
+    for (id, name, phone) in side.contacts {
+        if let Some(a) = attached.get_mut(&id) {
+            a.contact = Some((name, phone));
+        }
+    }
+    for (id, at, status, department, note, rating, follow_up) in side.events {
+        if let Some(a) = attached.get_mut(&id) {
+            a.events
+                .push((at, status, department, note, rating, follow_up));
+        }
+    }
+    for (id, comment) in side.ratings {
+        if let Some(a) = attached.get_mut(&id) {
+            a.rating_comment = comment;
+        }
+    }
+    for (id, photo) in side.photos {
+        if let Some(a) = attached.get_mut(&id) {
+            a.photos.push(photo);
+        }
+    }
+    for (id, key, hash, at) in side.keys {
+        if let Some(a) = attached.get_mut(&id) {
+            a.idempotency = Some((key, hash, at));
+        }
+    }
+    rows.into_iter()
+        .map(|row| {
+            let id = row.id;
+            let side = attached.remove(&id).unwrap_or_default();
+            Ok((id, row.into_record(side)?))
+        })
+        .collect()
 }
 
 impl ExportRow {

@@ -379,41 +379,46 @@ impl CaseStore for SqliteStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        let mut cases = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id = row.id;
-            let attached = Attached {
-                contact: sqlx::query_as("SELECT name, phone FROM case_contacts WHERE case_id = ?")
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?,
-                events: sqlx::query_as(
-                    "SELECT at, status, department, note, rating, follow_up FROM case_events WHERE case_id = ? ORDER BY at, id",
-                )
-                .bind(id)
+        let Some(last) = rows.last().map(|row| row.id) else {
+            return Ok(Vec::new());
+        };
+        // One query per side table for the whole batch: the cases with ids in (after, last].
+        let range = |sql: &str| AssertSqlSafe(format!("{sql} WHERE case_id > ? AND case_id <= ?"));
+        let side = SideRows {
+            contacts: sqlx::query_as(range("SELECT case_id, name, phone FROM case_contacts"))
+                .bind(after)
+                .bind(last)
                 .fetch_all(&self.pool)
                 .await?,
-                rating_comment: sqlx::query_scalar::<_, Option<String>>(
-                    "SELECT comment FROM ratings WHERE case_id = ?",
-                )
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .flatten(),
-                photos: sqlx::query_scalar("SELECT id FROM uploads WHERE case_id = ? ORDER BY id")
-                    .bind(id)
-                    .fetch_all(&self.pool)
-                    .await?,
-                idempotency: sqlx::query_as(
-                    "SELECT key, request_hash, created_at FROM idempotency_keys WHERE case_id = ?",
-                )
-                .bind(id)
-                .fetch_optional(&self.pool)
+            events: sqlx::query_as(
+                "SELECT case_id, at, status, department, note, rating, follow_up FROM case_events \
+                 WHERE case_id > ? AND case_id <= ? ORDER BY case_id, at, id",
+            )
+            .bind(after)
+            .bind(last)
+            .fetch_all(&self.pool)
+            .await?,
+            ratings: sqlx::query_as(range("SELECT case_id, comment FROM ratings"))
+                .bind(after)
+                .bind(last)
+                .fetch_all(&self.pool)
                 .await?,
-            };
-            cases.push((id, row.into_record(attached)?));
-        }
-        Ok(cases)
+            photos: sqlx::query_as(AssertSqlSafe(String::from(
+                "SELECT case_id, id FROM uploads WHERE case_id > ? AND case_id <= ? ORDER BY id",
+            )))
+            .bind(after)
+            .bind(last)
+            .fetch_all(&self.pool)
+            .await?,
+            keys: sqlx::query_as(range(
+                "SELECT case_id, key, request_hash, created_at FROM idempotency_keys",
+            ))
+            .bind(after)
+            .bind(last)
+            .fetch_all(&self.pool)
+            .await?,
+        };
+        export_records(rows, side)
     }
 
     async fn published_cases(

@@ -20,9 +20,9 @@ mod stats;
 mod uploads;
 
 use super::rows::{
-    AnnouncementHit, AnnouncementRow, Attached, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS,
-    DocumentHit, DocumentRow, EXPORT_COLUMNS, ExportRow, SIMILAR_WINDOW, decode_body, decode_code,
-    decode_number, encode_body, push_document_filter, unix_seconds,
+    AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DocumentHit,
+    DocumentRow, EXPORT_COLUMNS, ExportRow, SIMILAR_WINDOW, SideRows, decode_body, decode_code,
+    decode_number, encode_body, export_records, push_document_filter, unix_seconds,
 };
 use super::*;
 
