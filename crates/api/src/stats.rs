@@ -266,6 +266,11 @@ pub struct Stats {
     pub district: Option<String>,
     /// The day "overdue now" and the hot topics were computed for.
     pub as_of: String,
+    /// Filing days whose latest changes are not counted yet: 0 when the figures are current.
+    /// Counting runs in the background; after a bulk import it can take a while, and the
+    /// figures meanwhile are those counted so far.
+    #[serde(default)]
+    pub uncounted_days: u32,
     /// The headline figures.
     pub figures: Figures,
     /// Departments: ranked ones first, by on-time rate, then satisfaction, then replies.

@@ -106,7 +106,7 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
         .map_err(fail("writing announcements"))?;
     copied.announcements = announcements.len();
 
-    to.refresh_stats()
+    to.refresh_stats(None)
         .await
         .map_err(fail("counting statistics"))?;
     check(to, copied).await?;

@@ -19,6 +19,9 @@ use crate::storage::StoreError;
 use crate::web::{self, AppShell};
 use crate::{clock, demo, routes, taxonomy};
 
+/// How often the background counter recounts the filing days whose cases changed.
+const STATS_COUNT_INTERVAL: Duration = Duration::from_secs(2);
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -68,27 +71,30 @@ impl Application {
             filing_limiter: Arc::new(crate::ratelimit::FilingLimiter::new(filing_rate)),
             stats_topics: Arc::default(),
         };
-        // Housekeeping runs once before the first request, so every request sees a settled
-        // state, and then every hour in the background.
-        housekeeping(&state).await;
-        // Days not yet counted (all of them after the statistics migration on a large
-        // database) are counted in the background, so the server answers at once; a
-        // statistics request meanwhile helps with the counting before it answers.
-        let counter = state.store.clone();
-        tokio::spawn(async move {
-            match counter.refresh_stats().await {
-                Ok(0) => {}
-                Ok(days) => tracing::info!(days, "counted statistics"),
-                Err(error) => tracing::warn!(?error, "could not count statistics"),
-            }
-        });
+        // Nothing before listening reads the cases table: a million cases start as fast as
+        // ten. Housekeeping runs at once in the background and then every hour; statistics
+        // are counted in the background, a few seconds behind the writes at most (a
+        // statistics request helps for a moment when it finds days uncounted).
         let sweeper = state.clone();
         tokio::spawn(async move {
-            let hour = Duration::from_secs(3600);
-            let mut every_hour = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
+            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
             loop {
                 every_hour.tick().await;
                 housekeeping(&sweeper).await;
+            }
+        });
+        let counter = state.store.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(STATS_COUNT_INTERVAL);
+            loop {
+                every.tick().await;
+                match counter.refresh_stats(None).await {
+                    Ok(refreshed) if refreshed.recounted > 0 => {
+                        tracing::debug!(days = refreshed.recounted, "counted statistics")
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(?error, "could not count statistics"),
+                }
             }
         });
         Ok(Self {

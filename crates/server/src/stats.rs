@@ -17,6 +17,12 @@ use time::{Date, Duration};
 use crate::clock;
 use crate::storage::{Buckets, Counts, Store, StoreError};
 
+/// Filing days one refresh transaction recounts on a request's behalf.
+const REFRESH_DAYS: usize = 16;
+
+/// How long a request helps with counting before it answers from what is counted.
+const REFRESH_BUDGET: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// How long the rising topics of a day are reused before they are counted again.
 const TOPICS_TTL_SECONDS: i64 = 600;
 
@@ -403,7 +409,15 @@ pub async fn compute(
     now: i64,
 ) -> Result<Stats, StoreError> {
     let today = clock::cst_date(now);
-    store.refresh_stats().await?;
+    // Counting is kept current in the background (see `startup`); a request helps with what
+    // is left, for a moment at most, then answers from what is counted and says how much is not.
+    let started = std::time::Instant::now();
+    let uncounted_days = loop {
+        let refreshed = store.refresh_stats(Some(REFRESH_DAYS)).await?;
+        if refreshed.pending == 0 || started.elapsed() >= REFRESH_BUDGET {
+            break refreshed.pending;
+        }
+    };
     let counts = store
         .period_counts(&buckets(from, to, today), district)
         .await?;
@@ -457,6 +471,7 @@ pub async fn compute(
         to: clock::iso_date(to),
         district: district.map(str::to_owned),
         as_of: clock::iso_date(today),
+        uncounted_days: u32::try_from(uncounted_days).unwrap_or(u32::MAX),
         figures: figures(total, overdue_now, &counts.reply_days),
         departments: ranking(
             departments

@@ -157,6 +157,9 @@ pub async fn generate_cases(
     Ok(())
 }
 
+/// The default rating period: a reply unrated for this long closes by itself.
+const RATING_PERIOD_SECONDS: i64 = 7 * 86_400;
+
 /// `from_end` counts back from the newest case: the newest two are always published and
 /// still fresh (submitted, accepted), so a demo shows every status whatever the day.
 fn make_case(
@@ -290,6 +293,21 @@ fn make_case(
         status = CaseStatus::Replied;
         reply_record = Some((reply_at, department.to_owned(), reply.to_owned()));
     }
+    // A reply older than the rating period was rated or closed by the system by now (as the
+    // server's housekeeping would), so a fresh demo database starts settled.
+    let rating_period_over = reply_record
+        .as_ref()
+        .is_some_and(|(at, _, _)| now - at > RATING_PERIOD_SECONDS);
+    if !rejected && stage < 5 && rating_period_over && !overdue {
+        step_to(
+            CaseStatus::Closed,
+            RATING_PERIOD_SECONDS,
+            Some(department),
+            Some(crate::domain::lifecycle::AUTO_CLOSE_NOTE.to_owned()),
+            &mut events,
+        );
+        status = CaseStatus::Closed;
+    }
     if !rejected && stage >= 5 && !overdue {
         // Most residents rate the reply; the rest are closed when the rating period ends.
         let rating = match rng.below(6) {
@@ -300,7 +318,7 @@ fn make_case(
         };
         let note = rating
             .is_none()
-            .then(|| "超过评价期限，系统自动办结".to_owned());
+            .then(|| crate::domain::lifecycle::AUTO_CLOSE_NOTE.to_owned());
         step_to(
             CaseStatus::Closed,
             hours(24 + rng.below(72) as i64),

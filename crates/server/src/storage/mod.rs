@@ -219,6 +219,15 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
+/// What a statistics refresh did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    /// Filing days recounted.
+    pub recounted: usize,
+    /// Filing days still waiting to be recounted.
+    pub pending: usize,
+}
+
 /// The count buckets a period covers: a range of whole months (`YYYY-MM`, inclusive) and
 /// ranges of single days (`YYYY-MM-DD`, inclusive) at its ragged ends.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -553,9 +562,10 @@ pub trait UploadStore: Send + Sync {
 /// The statistics' counts.
 #[async_trait]
 pub trait StatsStore: Send + Sync {
-    /// Recounts the statistics of every filing day whose cases changed since the last
-    /// refresh; returns how many days were recounted.
-    async fn refresh_stats(&self) -> Result<usize, StoreError>;
+    /// Recounts the statistics of filing days whose cases changed since they were last
+    /// counted, at most `max_days` of them (all with `None`), in short transactions; returns
+    /// how many were recounted and how many still wait.
+    async fn refresh_stats(&self, max_days: Option<usize>) -> Result<Refreshed, StoreError>;
 
     /// The counts of `buckets`, in one district or all.
     async fn period_counts(

@@ -416,9 +416,9 @@ impl CaseStore for PostgresStore {
                 .bind(last)
                 .fetch_all(&self.pool)
                 .await?,
-            photos: sqlx::query_as(AssertSqlSafe(String::from(
+            photos: sqlx::query_as(
                 "SELECT case_id, id FROM uploads WHERE case_id > $1 AND case_id <= $2 ORDER BY id",
-            )))
+            )
             .bind(after)
             .bind(last)
             .fetch_all(&self.pool)

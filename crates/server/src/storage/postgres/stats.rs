@@ -11,7 +11,7 @@ use async_trait::async_trait;
 
 use super::{PostgresStore, decode_code};
 use crate::clock;
-use crate::storage::{Buckets, Counts, PeriodCounts, StatsStore, StoreError};
+use crate::storage::{Buckets, Counts, PeriodCounts, Refreshed, StatsStore, StoreError};
 
 /// The advisory lock key of recounting (any constant no other lock uses).
 const STATS_LOCK: i64 = 0x0C1C_57A7;
@@ -137,16 +137,25 @@ struct BucketSums {
 
 #[async_trait]
 impl StatsStore for PostgresStore {
-    async fn refresh_stats(&self) -> Result<usize, StoreError> {
+    async fn refresh_stats(&self, max_days: Option<usize>) -> Result<Refreshed, StoreError> {
         // Most requests find nothing to do: ask before taking the writer's lock.
         let dirty: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM stats_dirty)")
             .fetch_one(&self.pool)
             .await?;
         if !dirty {
-            return Ok(0);
+            return Ok(Refreshed::default());
         }
-        let mut refreshed = 0;
+        let mut recounted = 0;
         loop {
+            if max_days.is_some_and(|max| recounted >= max) {
+                let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_dirty")
+                    .fetch_one(&self.pool)
+                    .await?;
+                return Ok(Refreshed {
+                    recounted,
+                    pending: pending.max(0) as usize,
+                });
+            }
             let mut tx = self.pool.begin().await?;
             // One recounting transaction at a time across processes.
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -159,7 +168,10 @@ impl StatsStore for PostgresStore {
                     .fetch_all(&mut *tx)
                     .await?;
             if days.is_empty() {
-                return Ok(refreshed);
+                return Ok(Refreshed {
+                    recounted,
+                    pending: 0,
+                });
             }
             let mut months: Vec<String> = Vec::new();
             for day in &days {
@@ -173,7 +185,7 @@ impl StatsStore for PostgresStore {
                 recount_month(&mut tx, month).await?;
             }
             tx.commit().await?;
-            refreshed += days.len();
+            recounted += days.len();
         }
     }
 

@@ -403,9 +403,9 @@ impl CaseStore for SqliteStore {
                 .bind(last)
                 .fetch_all(&self.pool)
                 .await?,
-            photos: sqlx::query_as(AssertSqlSafe(String::from(
+            photos: sqlx::query_as(
                 "SELECT case_id, id FROM uploads WHERE case_id > ? AND case_id <= ? ORDER BY id",
-            )))
+            )
             .bind(after)
             .bind(last)
             .fetch_all(&self.pool)

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use super::{SqliteStore, decode_code};
 use crate::clock;
-use crate::storage::{Buckets, Counts, PeriodCounts, StatsStore, StoreError};
+use crate::storage::{Buckets, Counts, PeriodCounts, Refreshed, StatsStore, StoreError};
 
 /// How many dirty days one transaction recounts, so that filings wait little.
 const DAYS_PER_TRANSACTION: i64 = 16;
@@ -131,16 +131,25 @@ struct BucketSums {
 
 #[async_trait]
 impl StatsStore for SqliteStore {
-    async fn refresh_stats(&self) -> Result<usize, StoreError> {
+    async fn refresh_stats(&self, max_days: Option<usize>) -> Result<Refreshed, StoreError> {
         // Most requests find nothing to do: ask before taking the writer's lock.
         let dirty: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM stats_dirty)")
             .fetch_one(&self.pool)
             .await?;
         if !dirty {
-            return Ok(0);
+            return Ok(Refreshed::default());
         }
-        let mut refreshed = 0;
+        let mut recounted = 0;
         loop {
+            if max_days.is_some_and(|max| recounted >= max) {
+                let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_dirty")
+                    .fetch_one(&self.pool)
+                    .await?;
+                return Ok(Refreshed {
+                    recounted,
+                    pending: pending.max(0) as usize,
+                });
+            }
             let _writer = self.filing.lock().await;
             let mut tx = self.pool.begin().await?;
             let days: Vec<String> =
@@ -149,7 +158,10 @@ impl StatsStore for SqliteStore {
                     .fetch_all(&mut *tx)
                     .await?;
             if days.is_empty() {
-                return Ok(refreshed);
+                return Ok(Refreshed {
+                    recounted,
+                    pending: 0,
+                });
             }
             let mut months: Vec<String> = Vec::new();
             for day in &days {
@@ -163,7 +175,7 @@ impl StatsStore for SqliteStore {
                 recount_month(&mut tx, month).await?;
             }
             tx.commit().await?;
-            refreshed += days.len();
+            recounted += days.len();
         }
     }
 
