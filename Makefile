@@ -35,10 +35,12 @@ test:
 size: build
 	target/release/civic-server size dist --budget-kib 200
 
-## the server at a million cases: request rate and p50/p99 per public request (not a test;
-## seeding takes ~15 minutes once, then target/bench/ keeps the file). CIVIC_BENCH_CASES=50000 for a quick look.
+## the server at a million cases on SQLite and on PostgreSQL, side by side: request rate and
+## p50/p99 per public request and durable filings per second (not a test; seeding takes a
+## quarter of an hour or so once per store, then target/bench/ keeps the SQLite file and the
+## PostgreSQL cluster). CIVIC_BENCH_CASES=50000 for a quick look; CIVIC_BENCH_DB=sqlite|postgres for one store.
 bench:
-	cargo bench --locked -p civic-server --bench scale
+	CIVIC_PG_KEEP=target/bench/pg scripts/with-postgres.sh cargo bench --locked -p civic-server --bench scale
 
 ## only the Playwright suite (needs a built dist/ and a debug server)
 e2e:

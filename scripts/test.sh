@@ -24,11 +24,13 @@ step "clippy (wasm app)" cargo clippy --locked -p civic --target wasm32-unknown-
 step "Rust tests (server integration tests on SQLite)" cargo test --locked --workspace
 # The same integration suite on PostgreSQL: a throwaway cluster started and removed here.
 step "Server integration tests on PostgreSQL" \
-  env CIVIC_TEST_STORE=postgres scripts/with-postgres.sh cargo test --locked -p civic-server --test api
+  env CIVIC_TEST_STORE=postgres scripts/with-postgres.sh cargo test --locked --workspace --test api
 step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web
 step "Release build of the app" trunk build --release --offline
 step "First-load size (budget 200 KiB brotli)" target/debug/civic-server size dist --budget-kib 200
 step "Playwright end-to-end suite" scripts/e2e.sh
+step "Playwright smoke on PostgreSQL" \
+  env CIVIC_E2E_STORE=postgres scripts/with-postgres.sh scripts/e2e.sh smoke_store --project phone
 
 printf '\nAll checks passed in %ss.\n' "$(( $(date +%s) - started ))"

@@ -5,7 +5,9 @@
 # CIVIC_TEST_POSTGRES set to its admin URL (postgres://postgres@127.0.0.1:PORT/postgres),
 # then stops the cluster and deletes its folder, whether COMMAND succeeds, fails or the
 # script is interrupted. Exits with COMMAND's status. If CIVIC_TEST_POSTGRES is already
-# set, nothing is started and COMMAND runs against that server. Installs Debian's
+# set, nothing is started and COMMAND runs against that server. With CIVIC_PG_KEEP=DIR the
+# cluster lives in DIR and is kept (stopped) afterwards, for data worth keeping between runs
+# (the benchmark's million cases). Installs Debian's
 # `postgresql` package when no server binaries are found (as root, or through sudo).
 #
 # Note: a SIGTERM sent to this script alone takes effect once COMMAND returns (bash waits
@@ -66,8 +68,16 @@ free_port() {
   done
 }
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/civic-pg.XXXXXX")
-if [[ $EUID -eq 0 ]]; then chown postgres: "$dir"; fi
+keep="${CIVIC_PG_KEEP:-}"
+if [[ -n "$keep" ]]; then
+  mkdir -p "$keep"
+  dir=$(cd "$keep" && pwd)
+else
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/civic-pg.XXXXXX")
+fi
+if [[ $EUID -eq 0 ]]; then
+  chown postgres: "$dir"
+fi
 port=""
 
 # shellcheck disable=SC2317  # run by the EXIT trap, not unreachable
@@ -75,18 +85,23 @@ cleanup() {
   trap '' INT TERM  # finish cleaning up even on a second Ctrl-C
   if [[ -e "$dir/postmaster.pid" ]]; then
     as_pg "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-    echo "==> PostgreSQL on 127.0.0.1:$port stopped, $dir removed" >&2
+    if [[ -n "$keep" ]]; then
+      echo "==> PostgreSQL on 127.0.0.1:$port stopped, kept in $dir" >&2
+    else
+      echo "==> PostgreSQL on 127.0.0.1:$port stopped, $dir removed" >&2
+    fi
   fi
-  rm -rf "$dir"
+  if [[ -z "$keep" ]]; then rm -rf "$dir"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --no-sync: a throwaway cluster need not survive a machine crash (saves ~1 s).
-out=$(as_pg "$bin/initdb" --no-sync -D "$dir" -A trust -E UTF8 --locale=C.UTF-8 -U postgres 2>&1) ||
-  { echo "$out" >&2; exit 1; }
+if [[ ! -e "$dir/PG_VERSION" ]]; then
+  out=$(as_pg "$bin/initdb" --no-sync -D "$dir" -A trust -E UTF8 --locale=C.UTF-8 -U postgres 2>&1) ||
+    { echo "$out" >&2; exit 1; }
+fi
 
 # Up to three ports, in case another process grabs the chosen one first.
 for attempt in 1 2 3; do
@@ -102,7 +117,9 @@ for attempt in 1 2 3; do
     exit 1
   fi
 done
-echo "==> PostgreSQL $version on 127.0.0.1:$port (throwaway, $dir)" >&2
+kind=throwaway
+if [[ -n "$keep" ]]; then kind=kept; fi
+echo "==> PostgreSQL $version on 127.0.0.1:$port ($kind, $dir)" >&2
 
 export CIVIC_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
 status=0

@@ -44,6 +44,8 @@ test('nothing scrolls sideways at 320 px wide', async ({ page }) => {
 });
 
 test('elderly mode on every route: axe clean, text 1.5× with 1.5 line height, 48 px controls', async ({ page }) => {
+  // Every route in one test: allow for a slow machine.
+  test.setTimeout(90_000);
   await page.addInitScript(() => localStorage.setItem('civic.elderly', '1'));
   for (const route of ROUTES) {
     await openApp(page, route.path);

@@ -1,13 +1,18 @@
-//! The server at scale, as a benchmark (not a timed test): seeds a SQLite file with
-//! `CIVIC_BENCH_CASES` demo cases (default 1,000,000) and `CIVIC_BENCH_DOCUMENTS` documents
-//! (default 100,000), reused when the file already exists, starts the release server on loopback and reports, for each public request the
+//! The server at scale, as a benchmark (not a timed test): seeds `CIVIC_BENCH_CASES` demo
+//! cases (default 1,000,000) and `CIVIC_BENCH_DOCUMENTS` documents (default 100,000) into an
+//! SQLite file and, when a PostgreSQL server is at hand (`CIVIC_TEST_POSTGRES`, which `make
+//! bench` provides through `scripts/with-postgres.sh` with a cluster kept under
+//! `target/bench/pg`), into a PostgreSQL database; both are reused on later runs. For each
+//! store it starts the release server on loopback and reports, for each public request the
 //! issues name, the request rate and the p50/p99 latency seen by `CIVIC_BENCH_CONCURRENCY`
-//! clients (default 4) sending `CIVIC_BENCH_REQUESTS` requests each (default 500).
+//! clients (default 4) sending `CIVIC_BENCH_REQUESTS` requests each (default 500), then
+//! durable filings per second from 16 clients; then both stores side by side.
+//! `CIVIC_BENCH_DB=sqlite` or `postgres` runs one store only.
 //!
-//! `make bench` runs it. Seeding a million cases takes about a quarter of an hour once; the
-//! file stays under `target/bench/` for later runs.
+//! `make bench` runs it. Seeding a million cases takes a quarter of an hour or so once per
+//! store.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use api::{CaseSummary, Page};
@@ -22,55 +27,149 @@ fn setting(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// One scenario's figures: requests per second, p50 and p99 in milliseconds.
+type Figures = (f64, f64, f64);
+
 #[tokio::main]
 async fn main() {
     let cases = setting("CIVIC_BENCH_CASES", 1_000_000);
     let documents = setting("CIVIC_BENCH_DOCUMENTS", 100_000);
-    let requests = setting("CIVIC_BENCH_REQUESTS", 500);
-    let concurrency = setting("CIVIC_BENCH_CONCURRENCY", 4).max(1);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
     std::fs::create_dir_all(&dir).expect("target/bench");
-    let file = dir.join(format!("cases-{cases}-documents-{documents}.db"));
-    let url = format!("sqlite://{}", file.display());
-    if file.exists() {
-        println!("reusing {}", file.display());
-    } else {
-        println!(
-            "seeding {cases} cases and {documents} documents into {} …",
-            file.display()
-        );
-        let started = Instant::now();
-        let size = DemoSize {
-            cases,
-            documents,
-            ..DemoSize::default()
-        };
-        if let Err(e) = demo::seed_new_database(&url, size).await {
-            let _ = std::fs::remove_file(&file);
-            panic!("seeding failed: {e}");
+    let only = std::env::var("CIVIC_BENCH_DB").unwrap_or_default();
+    let mut runs: Vec<(&str, Vec<(String, Figures)>)> = Vec::new();
+    if only.is_empty() || only == "sqlite" {
+        let file = dir.join(format!("cases-{cases}-documents-{documents}.db"));
+        let url = format!("sqlite://{}", file.display());
+        if file.exists() {
+            println!("SQLite: reusing {}", file.display());
+        } else {
+            seed(&url, cases, documents).await;
         }
-        println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
+        runs.push(("SQLite", run(&url, &dir, cases, documents).await));
     }
+    if only.is_empty() || only == "postgres" {
+        match std::env::var("CIVIC_TEST_POSTGRES") {
+            Ok(admin) => {
+                let url = postgres_database(&admin, cases, documents).await;
+                runs.push(("PostgreSQL", run(&url, &dir, cases, documents).await));
+            }
+            Err(_) if only == "postgres" => {
+                panic!("CIVIC_BENCH_DB=postgres needs CIVIC_TEST_POSTGRES (make bench sets it)")
+            }
+            Err(_) => println!("\nno PostgreSQL server (CIVIC_TEST_POSTGRES): SQLite only"),
+        }
+    }
+    if runs.len() == 2 {
+        println!("\nside by side: p50 / p99 ms (req/s)\n");
+        println!("{:<44} {:>24} {:>24}", "request", runs[0].0, runs[1].0);
+        for ((name, a), (_, b)) in runs[0].1.iter().zip(&runs[1].1) {
+            let cell = |(rate, p50, p99): &Figures| format!("{p50:.2} / {p99:.2} ({rate:.0})");
+            println!("{name:<44} {:>24} {:>24}", cell(a), cell(b));
+        }
+    }
+}
 
-    let mut settings = Settings::for_tests(url, dir.join("dist"), dir.join("data"));
+/// Seeds a new database at `url`.
+async fn seed(url: &str, cases: usize, documents: usize) {
+    println!("seeding {cases} cases and {documents} documents into {url} …");
+    let started = Instant::now();
+    let size = DemoSize {
+        cases,
+        documents,
+        ..DemoSize::default()
+    };
+    if let Err(e) = demo::seed_new_database(url, size).await {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let _ = std::fs::remove_file(path);
+        }
+        panic!("seeding failed: {e}");
+    }
+    println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
+}
+
+/// The bench database on the PostgreSQL server `admin` names, created and seeded if missing.
+async fn postgres_database(admin: &str, cases: usize, documents: usize) -> String {
+    use sqlx::Connection;
+    let name = format!("civic_bench_{cases}_{documents}");
+    let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
+    let url = format!("{base}/{name}");
+    let mut connection = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("PostgreSQL");
+    // A database whose seeding did not finish is marked by the missing comment.
+    let seeded: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+    )
+    .bind(&name)
+    .fetch_optional(&mut connection)
+    .await
+    .unwrap();
+    match seeded {
+        Some(Some(_)) => println!("PostgreSQL: reusing database {name}"),
+        other => {
+            if other.is_some() {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
+            }
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            seed(&url, cases, documents).await;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "COMMENT ON DATABASE {name} IS 'seeded'"
+            )))
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        }
+    }
+    url
+}
+
+/// Starts the server on `url` and runs every scenario; returns each one's figures.
+async fn run(url: &str, dir: &Path, cases: usize, documents: usize) -> Vec<(String, Figures)> {
+    let requests = setting("CIVIC_BENCH_REQUESTS", 500);
+    let concurrency = setting("CIVIC_BENCH_CONCURRENCY", 4).max(1);
+    let mut settings = Settings::for_tests(url.to_owned(), dir.join("dist"), dir.join("data"));
     settings.demo = false;
+    // The filing scenario sends thousands of cases from one address.
+    settings.filing_rate = civic_server::ratelimit::parse_rate("1000000000/1").unwrap();
     let started = Instant::now();
     let app = Application::build(settings)
         .await
         .expect("the server starts");
-    println!("server started in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "\nserver on {url} started in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let today = civic_server::clock::cst_date(civic_server::clock::now());
     let three_years_ago = civic_server::clock::iso_date(today - time::Duration::days(3 * 365));
     let today = civic_server::clock::iso_date(today);
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
-    // The statistics of days not yet counted (every day, on a fresh database) are counted in
-    // the background from start-up; the first request waits for the rest.
+    // The statistics of days not yet counted (every day, on a new database) are counted in
+    // the background from start-up; requests answer meanwhile and say how many days wait.
     let counting = Instant::now();
-    get_ok(&client, &format!("{base}/api/v1/stats")).await;
+    let first: api::Stats = get_json(&client, &format!("{base}/api/v1/stats")).await;
     println!(
-        "statistics counted by the first request after {:.1} s",
+        "first statistics answer after {:.2} s, {} days not counted yet",
+        counting.elapsed().as_secs_f64(),
+        first.uncounted_days
+    );
+    loop {
+        let stats: api::Stats = get_json(&client, &format!("{base}/api/v1/stats")).await;
+        if stats.uncounted_days == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    println!(
+        "statistics all counted after {:.1} s",
         counting.elapsed().as_secs_f64()
     );
 
@@ -165,7 +264,7 @@ async fn main() {
         ),
     ];
     println!(
-        "\n{cases} cases, {documents} documents; {concurrency} clients × {requests} requests per scenario, loopback, release build\n"
+        "\n{url}: {cases} cases, {documents} documents; {concurrency} clients × {requests} requests per scenario, loopback, release build\n"
     );
     println!(
         "{:<44} {:>10} {:>10} {:>10}",
@@ -173,6 +272,7 @@ async fn main() {
     );
     // `CIVIC_BENCH_ONLY=statistics` runs only the scenarios whose name holds that text.
     let only = std::env::var("CIVIC_BENCH_ONLY").unwrap_or_default();
+    let mut figures = Vec::new();
     for (name, path) in scenarios {
         if !name.contains(only.as_str()) {
             continue;
@@ -204,14 +304,77 @@ async fn main() {
         let wall = started.elapsed().as_secs_f64();
         latencies.sort();
         let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
-        println!(
-            "{:<44} {:>10.0} {:>10.2} {:>10.2}",
-            name,
+        let row = (
             latencies.len() as f64 / wall,
             at(0.50).as_secs_f64() * 1e3,
-            at(0.99).as_secs_f64() * 1e3
+            at(0.99).as_secs_f64() * 1e3,
         );
+        println!(
+            "{:<44} {:>10.0} {:>10.2} {:>10.2}",
+            name, row.0, row.1, row.2
+        );
+        figures.push((name.to_owned(), row));
     }
+    if "filings".contains(only.as_str()) {
+        let row = filings(&client, &base, 16, setting("CIVIC_BENCH_FILINGS", 250)).await;
+        println!(
+            "{:<44} {:>10.0} {:>10.2} {:>10.2}",
+            "durable filings, 16 clients", row.0, row.1, row.2
+        );
+        figures.push(("durable filings, 16 clients".to_owned(), row));
+    }
+    figures
+}
+
+/// `clients` clients each filing `each` cases, every one with its own idempotency key:
+/// filings per second and p50/p99 of the 201s (each durable before it is answered).
+async fn filings(client: &reqwest::Client, base: &str, clients: usize, each: usize) -> Figures {
+    let case = serde_json::json!({
+        "kind": "complaint", "category": "environment.noise", "district": "wuhou",
+        "place": "人民南路四段12号", "title": "夜间施工噪音扰民",
+        "description": "每晚十一点以后工地仍在施工，噪音很大，影响休息。",
+        "contact": { "name": "王小明", "phone": "13912345678" },
+        "publish": true, "privacy_accepted": true
+    });
+    // Keys unique to this run: the database is reused by later runs.
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|c| {
+            let (client, case, url) =
+                (client.clone(), case.clone(), format!("{base}/api/v1/cases"));
+            tokio::spawn(async move {
+                let mut seen = Vec::with_capacity(each);
+                for n in 0..each {
+                    let at = Instant::now();
+                    let response = client
+                        .post(&url)
+                        .header("Idempotency-Key", format!("bench-{run}-{c}-{n}"))
+                        .json(&case)
+                        .send()
+                        .await
+                        .expect("an answer");
+                    assert_eq!(response.status(), 201, "a filing is accepted");
+                    seen.push(at.elapsed());
+                }
+                seen
+            })
+        })
+        .collect();
+    let mut latencies: Vec<Duration> = Vec::new();
+    for worker in workers {
+        latencies.extend(worker.await.expect("worker"));
+    }
+    let wall = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
+    (
+        latencies.len() as f64 / wall,
+        at(0.50).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+    )
 }
 
 async fn get_ok(client: &reqwest::Client, url: &str) {
