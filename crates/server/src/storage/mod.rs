@@ -5,6 +5,7 @@
 //! plain Rust values, never SQL, and a store holds no rule: how a case may change is
 //! decided by `crate::domain`, inside the store's transaction (see [`CaseStore::change_case`]).
 
+mod counting;
 mod postgres;
 mod rows;
 mod sqlite;

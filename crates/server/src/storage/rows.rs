@@ -369,3 +369,84 @@ impl ExportRow {
         })
     }
 }
+
+/// `place, description, submitter_mask, replied_at, reply_department, reply_text, published`.
+pub(super) type DetailRow = (
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+/// The contact (`name, phone`) and the rating (`rating, comment, at`) of the owner's view.
+pub(super) type OwnerRows = (
+    Option<(String, String)>,
+    Option<(String, Option<String>, i64)>,
+);
+
+/// What a case's page is made of, as both stores read it.
+pub(super) struct DetailRows {
+    pub(super) detail: DetailRow,
+    pub(super) summary: CaseRow,
+    pub(super) events: Vec<EventRow>,
+    /// For the owner's view: the contact, and the rating.
+    pub(super) owner: Option<OwnerRows>,
+}
+
+/// A case's page from its rows; the owner's part only when [`DetailRows::owner`] is read.
+pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDetail, StoreError> {
+    let (place, description, submitter, replied_at, reply_department, reply_text, published) =
+        rows.detail;
+    let timeline = rows
+        .events
+        .into_iter()
+        .map(|(at, status, department, note, rating, follow_up)| {
+            Ok(api::TimelineEntry {
+                at: clock::rfc3339(at),
+                status: decode_code(&status, CaseStatus::from_code)?,
+                department,
+                note,
+                rating: rating.as_deref().and_then(api::Rating::from_code),
+                follow_up,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let reply = match (replied_at, reply_department, reply_text) {
+        (Some(at), Some(department), Some(text)) => Some(api::Reply {
+            at: clock::rfc3339(at),
+            department,
+            text,
+        }),
+        _ => None,
+    };
+    let summary = rows.summary.into_summary(today)?;
+    let owner = rows.owner.map(|(contact, rating)| {
+        let (name, phone) = contact.unwrap_or_default();
+        let rating = rating.and_then(|(rating, comment, at)| {
+            api::Rating::from_code(&rating).map(|rating| api::RatingRecord {
+                rating,
+                comment,
+                at: clock::rfc3339(at),
+            })
+        });
+        domain::publication::owner_view(
+            summary.status,
+            api::Contact { name, phone },
+            published,
+            rating,
+        )
+    });
+    Ok(api::CaseDetail {
+        published,
+        summary,
+        place,
+        description,
+        submitter,
+        timeline,
+        reply,
+        owner,
+    })
+}

@@ -1,6 +1,6 @@
 //! Cases in SQLite: filing, changes decided by `crate::domain`, the board and a case's page.
 
-use api::{CaseDetail, CaseKind, CaseNumber, CaseStatus, CaseSummary, Reply, TimelineEntry};
+use api::{CaseDetail, CaseKind, CaseNumber, CaseStatus, CaseSummary};
 
 use super::*;
 use crate::clock;
@@ -14,104 +14,49 @@ impl SqliteStore {
         today: Date,
         owner: bool,
     ) -> Result<CaseDetail, StoreError> {
-        type DetailRow = (
-            String,
-            String,
-            Option<String>,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            bool,
-        );
-        let (place, description, submitter, replied_at, reply_department, reply_text, published): DetailRow =
-            sqlx::query_as(
-                "SELECT place, description, submitter_mask, replied_at, reply_department, reply_text, \
-                 published FROM cases WHERE id = ?",
-            )
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        let detail: DetailRow = sqlx::query_as(
+            "SELECT place, description, submitter_mask, replied_at, reply_department, reply_text, \
+             published FROM cases WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
         let summary: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
         )))
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
-        type EventRow = (
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            bool,
-        );
-        let events: Vec<EventRow> = sqlx::query_as(
+        let events = sqlx::query_as(
             "SELECT at, status, department, note, rating, follow_up FROM case_events \
              WHERE case_id = ? ORDER BY at, id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let timeline = events
-            .into_iter()
-            .map(|(at, status, department, note, rating, follow_up)| {
-                Ok(TimelineEntry {
-                    at: clock::rfc3339(at),
-                    status: decode_code(&status, CaseStatus::from_code)?,
-                    department,
-                    note,
-                    rating: rating.as_deref().and_then(api::Rating::from_code),
-                    follow_up,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        let reply = match (replied_at, reply_department, reply_text) {
-            (Some(at), Some(department), Some(text)) => Some(Reply {
-                at: clock::rfc3339(at),
-                department,
-                text,
-            }),
-            _ => None,
-        };
-        let summary = summary.into_summary(today)?;
         let owner = if owner {
-            let (name, phone): (String, String) =
-                sqlx::query_as("SELECT name, phone FROM case_contacts WHERE case_id = ?")
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .unwrap_or_default();
-            let rating: Option<(String, Option<String>, i64)> =
+            let contact = sqlx::query_as("SELECT name, phone FROM case_contacts WHERE case_id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            let rating =
                 sqlx::query_as("SELECT rating, comment, at FROM ratings WHERE case_id = ?")
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?;
-            let rating = rating.and_then(|(rating, comment, at)| {
-                api::Rating::from_code(&rating).map(|rating| api::RatingRecord {
-                    rating,
-                    comment,
-                    at: clock::rfc3339(at),
-                })
-            });
-            Some(domain::publication::owner_view(
-                summary.status,
-                api::Contact { name, phone },
-                published,
-                rating,
-            ))
+            Some((contact, rating))
         } else {
             None
         };
-        Ok(CaseDetail {
-            published,
-            summary,
-            place,
-            description,
-            submitter,
-            timeline,
-            reply,
-            owner,
-        })
+        case_detail(
+            DetailRows {
+                detail,
+                summary,
+                events,
+                owner,
+            },
+            today,
+        )
     }
 }
 

@@ -20,9 +20,10 @@ mod stats;
 mod uploads;
 
 use super::rows::{
-    AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DocumentHit,
-    DocumentRow, EXPORT_COLUMNS, ExportRow, SIMILAR_WINDOW, SideRows, decode_body, decode_code,
-    decode_number, encode_body, export_records, push_document_filter, unix_seconds,
+    AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DetailRow,
+    DetailRows, DocumentHit, DocumentRow, EXPORT_COLUMNS, ExportRow, SIMILAR_WINDOW, SideRows,
+    case_detail, decode_body, decode_code, decode_number, encode_body, export_records,
+    push_document_filter, unix_seconds,
 };
 use super::*;
 

@@ -1,133 +1,20 @@
 //! The statistics' counts in SQLite: recounting dirty filing days, and summing buckets.
 
-use api::{CaseStatus, Rating};
-use std::collections::BTreeMap;
+use sqlx::{AssertSqlSafe, QueryBuilder};
 
-use sqlx::{QueryBuilder, Sqlite};
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use super::{SqliteStore, decode_code};
+use super::SqliteStore;
 use crate::clock;
+use crate::storage::counting::{
+    BucketSums, COUNTED_COLUMNS, CountedCase, GroupSums, SUMS, day_counts, push_range, ranges,
+};
 use crate::storage::{Buckets, Counts, PeriodCounts, Refreshed, StatsStore, StoreError};
 
 /// How many dirty days one transaction recounts, so that filings wait little.
 const DAYS_PER_TRANSACTION: i64 = 16;
-
-/// One case as the counts see it.
-#[derive(sqlx::FromRow)]
-struct CountedCase {
-    district: String,
-    department: String,
-    category: String,
-    status: String,
-    submitted_at: i64,
-    replied_at: Option<i64>,
-    replied_on_time: Option<bool>,
-    rating: Option<String>,
-    reopened: bool,
-}
-
-impl CountedCase {
-    /// The case's contribution to the counts, and its working days to reply if replied.
-    fn counts(&self) -> Result<(Counts, Option<u32>), StoreError> {
-        Ok(crate::stats::case_counts(&crate::stats::CaseFacts {
-            status: decode_code(&self.status, CaseStatus::from_code)?,
-            submitted_at: self.submitted_at,
-            replied_at: self.replied_at,
-            replied_on_time: self.replied_on_time == Some(true),
-            rating: self
-                .rating
-                .as_deref()
-                .map(|code| decode_code(code, Rating::from_code))
-                .transpose()?,
-            reopened: self.reopened,
-        }))
-    }
-}
-
-/// The primary-key ranges of `buckets`: `(grain, first, last)`.
-fn ranges(buckets: &Buckets) -> Vec<(&'static str, &str, &str)> {
-    let months = buckets
-        .months
-        .iter()
-        .map(|(first, last)| ("month", first.as_str(), last.as_str()));
-    let days = buckets
-        .days
-        .iter()
-        .map(|(first, last)| ("day", first.as_str(), last.as_str()));
-    months.chain(days).collect()
-}
-
-/// `WHERE` terms selecting one range of buckets (a primary-key range scan) and the district.
-fn push_range(
-    query: &mut QueryBuilder<Sqlite>,
-    (grain, first, last): (&'static str, &str, &str),
-    district: Option<&str>,
-) {
-    query.push(" WHERE grain = ");
-    query.push_bind(grain);
-    query.push(" AND bucket BETWEEN ");
-    query.push_bind(first.to_owned());
-    query.push(" AND ");
-    query.push_bind(last.to_owned());
-    if let Some(district) = district {
-        query.push(" AND district = ");
-        query.push_bind(district.to_owned());
-    }
-}
-
-/// The nine counts as SQL sums, named as [`Sums`]' fields.
-const SUMS: &str = "SUM(received) AS received, SUM(accepted) AS accepted, \
-                    SUM(replied) AS replied, SUM(closed) AS closed, SUM(on_time) AS on_time, \
-                    SUM(rated) AS rated, SUM(satisfied) AS satisfied, \
-                    SUM(reopened) AS reopened, SUM(reply_days_sum) AS reply_days_sum";
-
-/// The sums of [`SUMS`] as read back.
-#[derive(sqlx::FromRow)]
-struct Sums {
-    received: i64,
-    accepted: i64,
-    replied: i64,
-    closed: i64,
-    on_time: i64,
-    rated: i64,
-    satisfied: i64,
-    reopened: i64,
-    reply_days_sum: i64,
-}
-
-impl From<Sums> for Counts {
-    fn from(s: Sums) -> Self {
-        let n = |v: i64| v.max(0) as u64;
-        Counts {
-            received: n(s.received),
-            accepted: n(s.accepted),
-            replied: n(s.replied),
-            closed: n(s.closed),
-            on_time: n(s.on_time),
-            rated: n(s.rated),
-            satisfied: n(s.satisfied),
-            reopened: n(s.reopened),
-            reply_days_sum: n(s.reply_days_sum),
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct GroupSums {
-    district: String,
-    department: String,
-    #[sqlx(flatten)]
-    sums: Sums,
-}
-
-#[derive(sqlx::FromRow)]
-struct BucketSums {
-    bucket: String,
-    #[sqlx(flatten)]
-    sums: Sums,
-}
 
 #[async_trait]
 impl StatsStore for SqliteStore {
@@ -318,56 +205,38 @@ async fn recount_day(tx: &mut sqlx::SqliteConnection, day: &str) -> Result<(), S
         return Err(StoreError::Corrupt(format!("dirty statistics day {day}")));
     };
     let start = clock::start_of_day(date);
-    let cases: Vec<CountedCase> = sqlx::query_as(
-        "SELECT c.district, COALESCE(c.reply_department, c.department, '') AS department, \
-                c.category, c.status, c.submitted_at, c.replied_at, c.replied_on_time, \
-                r.rating, EXISTS (SELECT 1 FROM case_events e \
-                                  WHERE e.case_id = c.id AND e.follow_up = 1) AS reopened \
-         FROM cases c INDEXED BY cases_filed LEFT JOIN ratings r ON r.case_id = c.id \
-         WHERE c.submitted_at >= ? AND c.submitted_at < ?",
-    )
+    let cases: Vec<CountedCase> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {COUNTED_COLUMNS} FROM cases c INDEXED BY cases_filed LEFT JOIN ratings r ON r.case_id = c.id \
+         WHERE c.submitted_at >= ? AND c.submitted_at < ?"
+    )))
     .bind(start)
     .bind(start + 86_400)
     .fetch_all(&mut *tx)
     .await?;
-    let mut counts: BTreeMap<(&str, &str), Counts> = Default::default();
-    let mut reply_days: BTreeMap<(&str, u32), u64> = Default::default();
-    let mut categories: BTreeMap<(&str, &str), u64> = Default::default();
-    for case in &cases {
-        let (c, days) = case.counts()?;
-        *counts
-            .entry((&case.district, &case.department))
-            .or_default() += c;
-        if let Some(days) = days {
-            *reply_days.entry((&case.district, days)).or_default() += 1;
-        }
-        *categories
-            .entry((&case.district, &case.category))
-            .or_default() += 1;
+    let day_rows = day_counts(&cases)?;
+    for ((district, department), c) in &day_rows.counts {
+        insert_counts(tx, day, district, department, *c).await?;
     }
-    for ((district, department), c) in counts {
-        insert_counts(tx, day, district, department, c).await?;
-    }
-    for ((district, days), n) in reply_days {
+    for ((district, days), n) in &day_rows.reply_days {
         sqlx::query(
             "INSERT INTO stats_reply_days (grain, bucket, district, days, replies) \
              VALUES ('day', ?, ?, ?, ?)",
         )
         .bind(day)
         .bind(district)
-        .bind(i64::from(days))
-        .bind(n as i64)
+        .bind(i64::from(*days))
+        .bind(*n as i64)
         .execute(&mut *tx)
         .await?;
     }
-    for ((district, category), n) in categories {
+    for ((district, category), n) in &day_rows.categories {
         sqlx::query(
             "INSERT INTO stats_categories (day, district, category, received) VALUES (?, ?, ?, ?)",
         )
         .bind(day)
         .bind(district)
         .bind(category)
-        .bind(n as i64)
+        .bind(*n as i64)
         .execute(&mut *tx)
         .await?;
     }
