@@ -8,7 +8,10 @@ use api::{
 use sqlx::{Database, Encode, FromRow, QueryBuilder, Type};
 use time::Date;
 
-use super::{CaseExtras, CaseRecord, DocumentFilter, EventRecord, StoreError};
+use super::{
+    CaseCursor, CaseExtras, CaseFilter, CaseRecord, CaseSort, DocumentFilter, EventRecord, Slice,
+    StoreError,
+};
 use crate::{clock, domain};
 
 pub(super) fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
@@ -449,4 +452,97 @@ pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDeta
         reply,
         owner,
     })
+}
+
+/// The board's filters, order and cursor after `… WHERE published`, the same on both
+/// stores but for the text terms, which `push_terms` writes in the store's own way.
+pub(super) fn push_case_filter<DB>(
+    query: &mut QueryBuilder<DB>,
+    filter: &CaseFilter,
+    cursor: Option<CaseCursor>,
+    limit: u32,
+    push_terms: impl FnOnce(&mut QueryBuilder<DB>, &[String]),
+) where
+    DB: Database,
+    for<'t> &'static str: Encode<'t, DB> + Type<DB>,
+    for<'t> String: Encode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Type<DB>,
+{
+    if let Some(district) = &filter.district {
+        query.push(" AND district = ").push_bind(district.clone());
+    }
+    if let Some(category) = &filter.category {
+        if category.contains('.') {
+            query.push(" AND category = ").push_bind(category.clone());
+        } else {
+            // A group matches its children, whose codes all start with `group.` (compared
+            // byte by byte: SQLite's default, PostgreSQL's "C" collation of the column).
+            query
+                .push(" AND category >= ")
+                .push_bind(format!("{category}."))
+                .push(" AND category < ")
+                .push_bind(format!("{category}/"));
+        }
+    }
+    if let Some(kind) = filter.kind {
+        query.push(" AND kind = ").push_bind(kind.code());
+    }
+    if let Some(status) = filter.status {
+        query.push(" AND status = ").push_bind(status.code());
+    }
+    if let Some(department) = &filter.department {
+        query
+            .push(" AND department = ")
+            .push_bind(department.clone());
+    }
+    if let Some(terms) = &filter.terms {
+        push_terms(query, terms);
+    }
+    if let Some(from) = filter.filed_from {
+        query.push(" AND submitted_at >= ").push_bind(from);
+    }
+    if let Some(before) = filter.filed_before {
+        query.push(" AND submitted_at < ").push_bind(before);
+    }
+    let key = match filter.sort {
+        CaseSort::Newest => "submitted_at",
+        CaseSort::Replied => {
+            query.push(" AND replied_at IS NOT NULL");
+            "replied_at"
+        }
+    };
+    if let Some(cursor) = cursor {
+        query
+            .push(format!(" AND ({key}, id) < ("))
+            .push_bind(cursor.key)
+            .push(", ")
+            .push_bind(cursor.id)
+            .push(")");
+    }
+    query
+        .push(format!(" ORDER BY {key} DESC, id DESC LIMIT "))
+        .push_bind(i64::from(limit) + 1);
+}
+
+/// A board page from up to `limit + 1` rows: the cursor after the last when more follow.
+pub(super) fn case_slice(
+    mut rows: Vec<CaseRow>,
+    sort: CaseSort,
+    limit: u32,
+    today: Date,
+) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next = more.then(|| rows.last()).flatten().map(|row| CaseCursor {
+        key: match sort {
+            CaseSort::Newest => row.submitted_at,
+            CaseSort::Replied => row.replied_at.unwrap_or_default(),
+        },
+        id: row.id,
+    });
+    let items = rows
+        .into_iter()
+        .map(|row| row.into_summary(today))
+        .collect::<Result<_, _>>()?;
+    Ok(Slice { items, next })
 }

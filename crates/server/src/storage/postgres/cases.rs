@@ -12,6 +12,39 @@ use crate::clock;
 use crate::domain::{self, CaseState, Change};
 
 impl PostgresStore {
+    /// The case an earlier request with this filing's idempotency key made, if any.
+    async fn earlier_filing<'c, E>(
+        &self,
+        db: E,
+        filing: &Filing,
+    ) -> Result<Option<Filed>, StoreError>
+    where
+        E: sqlx::PgExecutor<'c>,
+    {
+        let Some((key, request_hash)) = &filing.idempotency else {
+            return Ok(None);
+        };
+        let earlier: Option<(String, String, String, i64, String)> = sqlx::query_as(
+            "SELECT k.request_hash, c.number, c.status, c.submitted_at, c.deadline \
+             FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = $1",
+        )
+        .bind(key)
+        .fetch_optional(db)
+        .await?;
+        let Some((stored_hash, number, status, submitted_at, deadline)) = earlier else {
+            return Ok(None);
+        };
+        if stored_hash != *request_hash {
+            return Ok(Some(Filed::KeyReused));
+        }
+        Ok(Some(Filed::Replayed(FiledCase {
+            number: decode_number(&number)?,
+            status: decode_code(&status, CaseStatus::from_code)?,
+            submitted_at,
+            deadline,
+        })))
+    }
+
     /// A case's page; `owner` adds what only its submitter may see.
     async fn load_detail(
         &self,
@@ -171,43 +204,44 @@ async fn write_extras(
 #[async_trait]
 impl CaseStore for PostgresStore {
     async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
+        // A retry usually finds its case here, before a number is taken for it.
+        if let Some(earlier) = self.earlier_filing(&self.pool, filing).await? {
+            return Ok(earlier);
+        }
+        // The number comes from a transaction of its own, committed at once, so the day's
+        // counter row is locked for an instant, not for the whole filing: filings from many
+        // clients and processes then commit side by side (and share their WAL flushes). A
+        // filing that fails after this leaves a gap in the day's numbers; numbers stay
+        // unique, which `cases.number` also enforces. The counter's commit is not waited for
+        // on its own: the filing's durable commit comes later in the WAL and flushes it too.
+        let day = filing.day();
+        let mut counter = self.pool.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *counter)
+            .await?;
+        let sequence: i64 = sqlx::query_scalar(
+            "INSERT INTO case_sequences (day, last) VALUES ($1, 1) \
+             ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last",
+        )
+        .bind(&day)
+        .fetch_one(&mut *counter)
+        .await?;
+        counter.commit().await?;
+        let number = CaseNumber::from_parts(&day, sequence as u32)
+            .map_err(|_| StoreError::Corrupt(format!("sequence {sequence} of {day}")))?;
+
         let mut tx = self.pool.begin().await?;
-        if let Some((key, request_hash)) = &filing.idempotency {
+        if let Some((key, _)) = &filing.idempotency {
             // The same key from two processes at once: the second waits here until the first
             // commits, then finds its case.
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(key)
                 .execute(&mut *tx)
                 .await?;
-            let earlier: Option<(String, String, String, i64, String)> = sqlx::query_as(
-                "SELECT k.request_hash, c.number, c.status, c.submitted_at, c.deadline \
-                 FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = $1",
-            )
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((stored_hash, number, status, submitted_at, deadline)) = earlier {
-                if stored_hash != *request_hash {
-                    return Ok(Filed::KeyReused);
-                }
-                return Ok(Filed::Replayed(FiledCase {
-                    number: decode_number(&number)?,
-                    status: decode_code(&status, CaseStatus::from_code)?,
-                    submitted_at,
-                    deadline,
-                }));
+            if let Some(earlier) = self.earlier_filing(&mut *tx, filing).await? {
+                return Ok(earlier);
             }
         }
-        let day = filing.day();
-        let sequence: i64 = sqlx::query_scalar(
-            "INSERT INTO case_sequences (day, last) VALUES ($1, 1) \
-             ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last",
-        )
-        .bind(&day)
-        .fetch_one(&mut *tx)
-        .await?;
-        let number = CaseNumber::from_parts(&day, sequence as u32)
-            .map_err(|_| StoreError::Corrupt(format!("sequence {sequence} of {day}")))?;
         let id = write_case(&mut tx, &filing.record(number.clone())).await?;
         // Every photo must be an upload no case has claimed yet; otherwise nothing is kept.
         for photo in &filing.case.photos {
@@ -390,75 +424,13 @@ impl CaseStore for PostgresStore {
     ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
         let mut query: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE published"));
-        if let Some(district) = &filter.district {
-            query.push(" AND district = ").push_bind(district.clone());
-        }
-        if let Some(category) = &filter.category {
-            if category.contains('.') {
-                query.push(" AND category = ").push_bind(category.clone());
-            } else {
-                // A group matches its children, whose codes all start with `group.` (the
-                // column's "C" collation compares bytes, as SQLite does).
-                query
-                    .push(" AND category >= ")
-                    .push_bind(format!("{category}."))
-                    .push(" AND category < ")
-                    .push_bind(format!("{category}/"));
-            }
-        }
-        if let Some(kind) = filter.kind {
-            query.push(" AND kind = ").push_bind(kind.code());
-        }
-        if let Some(status) = filter.status {
-            query.push(" AND status = ").push_bind(status.code());
-        }
-        if let Some(department) = &filter.department {
+        push_case_filter(&mut query, filter, cursor, limit, |query, terms| {
             query
-                .push(" AND department = ")
-                .push_bind(department.clone());
-        }
-        if let Some(terms) = &filter.terms {
-            query.push(" AND search_terms @> ").push_bind(terms.clone());
-        }
-        if let Some(from) = filter.filed_from {
-            query.push(" AND submitted_at >= ").push_bind(from);
-        }
-        if let Some(before) = filter.filed_before {
-            query.push(" AND submitted_at < ").push_bind(before);
-        }
-        let key = match filter.sort {
-            CaseSort::Newest => "submitted_at",
-            CaseSort::Replied => {
-                query.push(" AND replied_at IS NOT NULL");
-                "replied_at"
-            }
-        };
-        if let Some(cursor) = cursor {
-            query
-                .push(format!(" AND ({key}, id) < ("))
-                .push_bind(cursor.key)
-                .push(", ")
-                .push_bind(cursor.id)
-                .push(")");
-        }
-        query
-            .push(format!(" ORDER BY {key} DESC, id DESC LIMIT "))
-            .push_bind(i64::from(limit) + 1);
-        let mut rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let next = more.then(|| rows.last()).flatten().map(|row| CaseCursor {
-            key: match filter.sort {
-                CaseSort::Newest => row.submitted_at,
-                CaseSort::Replied => row.replied_at.unwrap_or_default(),
-            },
-            id: row.id,
+                .push(" AND search_terms @> ")
+                .push_bind(terms.to_vec());
         });
-        let items = rows
-            .into_iter()
-            .map(|row| row.into_summary(today))
-            .collect::<Result<_, _>>()?;
-        Ok(Slice { items, next })
+        let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        case_slice(rows, filter.sort, limit, today)
     }
 
     async fn similar_cases(

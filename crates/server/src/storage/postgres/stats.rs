@@ -18,6 +18,9 @@ use crate::storage::{Buckets, Counts, PeriodCounts, Refreshed, StatsStore, Store
 /// The advisory lock key of recounting (any constant no other lock uses).
 const STATS_LOCK: i64 = 0x0C1C_57A7;
 
+/// After how long a claimed day whose recount never finished is counted again.
+const CLAIM_TIMEOUT_SECONDS: i64 = 60;
+
 /// How many dirty days one transaction recounts, so that filings wait little.
 const DAYS_PER_TRANSACTION: i64 = 16;
 
@@ -25,16 +28,52 @@ const DAYS_PER_TRANSACTION: i64 = 16;
 impl StatsStore for PostgresStore {
     async fn refresh_stats(&self, max_days: Option<usize>) -> Result<Refreshed, StoreError> {
         // Most requests find nothing to do: ask before taking the writer's lock.
-        let dirty: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM stats_dirty)")
-            .fetch_one(&self.pool)
-            .await?;
+        let dirty: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM stats_dirty) OR EXISTS (SELECT 1 FROM stats_claims)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         if !dirty {
             return Ok(Refreshed::default());
         }
         let mut recounted = 0;
         loop {
             if max_days.is_some_and(|max| recounted >= max) {
-                let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_dirty")
+                let pending: i64 = sqlx::query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM stats_dirty) + (SELECT COUNT(*) FROM stats_claims)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                return Ok(Refreshed {
+                    recounted,
+                    pending: pending.max(0) as usize,
+                });
+            }
+            let now = crate::clock::now();
+            // Claims of a refresher that died go back to be counted.
+            sqlx::query(
+                "WITH stale AS (DELETE FROM stats_claims WHERE claimed_at < $1 RETURNING day) \
+                 INSERT INTO stats_dirty (day) SELECT day FROM stale ON CONFLICT DO NOTHING",
+            )
+            .bind(now - CLAIM_TIMEOUT_SECONDS)
+            .execute(&self.pool)
+            .await?;
+            // Take a batch of days in one short statement of its own: a filing of those days
+            // marks them again at once instead of waiting for the recount.
+            let days: Vec<String> = sqlx::query_scalar(
+                "WITH taken AS (DELETE FROM stats_dirty WHERE day IN \
+                     (SELECT day FROM stats_dirty ORDER BY day LIMIT $1 FOR UPDATE SKIP LOCKED) \
+                     RETURNING day) \
+                 INSERT INTO stats_claims (day, claimed_at) SELECT day, $2 FROM taken \
+                 ON CONFLICT (day) DO UPDATE SET claimed_at = excluded.claimed_at RETURNING day",
+            )
+            .bind(DAYS_PER_TRANSACTION)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?;
+            if days.is_empty() {
+                // Only other refreshers' claims are left, if anything.
+                let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_claims")
                     .fetch_one(&self.pool)
                     .await?;
                 return Ok(Refreshed {
@@ -43,22 +82,11 @@ impl StatsStore for PostgresStore {
                 });
             }
             let mut tx = self.pool.begin().await?;
-            // One recounting transaction at a time across processes.
+            // One recounting transaction at a time across processes (they share months).
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(STATS_LOCK)
                 .execute(&mut *tx)
                 .await?;
-            let days: Vec<String> =
-                sqlx::query_scalar("SELECT day FROM stats_dirty ORDER BY day LIMIT $1")
-                    .bind(DAYS_PER_TRANSACTION)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            if days.is_empty() {
-                return Ok(Refreshed {
-                    recounted,
-                    pending: 0,
-                });
-            }
             let mut months: Vec<String> = Vec::new();
             for day in &days {
                 recount_day(&mut tx, day).await?;
@@ -70,6 +98,11 @@ impl StatsStore for PostgresStore {
             for month in &months {
                 recount_month(&mut tx, month).await?;
             }
+            sqlx::query("DELETE FROM stats_claims WHERE day = ANY($1) AND claimed_at = $2")
+                .bind(&days)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             recounted += days.len();
         }
@@ -204,10 +237,6 @@ async fn recount_day(tx: &mut PgConnection, day: &str) -> Result<(), StoreError>
         .await?;
     }
     sqlx::query("DELETE FROM stats_categories WHERE day = $1")
-        .bind(day)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM stats_dirty WHERE day = $1")
         .bind(day)
         .execute(&mut *tx)
         .await?;

@@ -376,81 +376,14 @@ impl CaseStore for SqliteStore {
         let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE published = 1"
         ));
-        if let Some(district) = &filter.district {
-            query.push(" AND district = ").push_bind(district.clone());
-        }
-        if let Some(category) = &filter.category {
-            if category.contains('.') {
-                query.push(" AND category = ").push_bind(category.clone());
-            } else {
-                // A group matches its children, whose codes all start with `group.`.
-                query
-                    .push(" AND category >= ")
-                    .push_bind(format!("{category}."))
-                    .push(" AND category < ")
-                    .push_bind(format!("{category}/"));
-            }
-        }
-        if let Some(kind) = filter.kind {
-            query.push(" AND kind = ").push_bind(kind.code());
-        }
-        if let Some(status) = filter.status {
-            query.push(" AND status = ").push_bind(status.code());
-        }
-        if let Some(department) = &filter.department {
-            query
-                .push(" AND department = ")
-                .push_bind(department.clone());
-        }
-        if let Some(terms) = &filter.terms {
+        push_case_filter(&mut query, filter, cursor, limit, |query, terms| {
             query
                 .push(" AND id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ")
                 .push_bind(fts5_match(terms))
                 .push(")");
-        }
-        if let Some(from) = filter.filed_from {
-            query.push(" AND submitted_at >= ").push_bind(from);
-        }
-        if let Some(before) = filter.filed_before {
-            query.push(" AND submitted_at < ").push_bind(before);
-        }
-        let key = match filter.sort {
-            CaseSort::Newest => "submitted_at",
-            CaseSort::Replied => {
-                query.push(" AND replied_at IS NOT NULL");
-                "replied_at"
-            }
-        };
-        if let Some(cursor) = cursor {
-            query
-                .push(format!(" AND ({key}, id) < ("))
-                .push_bind(cursor.key)
-                .push(", ")
-                .push_bind(cursor.id)
-                .push(")");
-        }
-        query
-            .push(format!(" ORDER BY {key} DESC, id DESC LIMIT "))
-            .push_bind(i64::from(limit) + 1);
-        let mut rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let next = if more {
-            rows.last().map(|row| CaseCursor {
-                key: match filter.sort {
-                    CaseSort::Newest => row.submitted_at,
-                    CaseSort::Replied => row.replied_at.unwrap_or_default(),
-                },
-                id: row.id,
-            })
-        } else {
-            None
-        };
-        let items = rows
-            .into_iter()
-            .map(|row| row.into_summary(today))
-            .collect::<Result<_, _>>()?;
-        Ok(Slice { items, next })
+        });
+        let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        case_slice(rows, filter.sort, limit, today)
     }
 
     async fn similar_cases(
