@@ -22,9 +22,18 @@ step "cargo fmt --check" cargo fmt --all --check
 step "clippy (native)" cargo clippy --locked --workspace --all-targets -- -D warnings
 step "clippy (wasm app)" cargo clippy --locked -p civic --target wasm32-unknown-unknown --all-targets --features split -- -D warnings
 step "Rust tests (server integration tests on SQLite)" cargo test --locked --workspace
-# The same integration suite on PostgreSQL: a throwaway cluster started and removed here.
+# The same integration suite on PostgreSQL, in a throwaway cluster started and removed here:
+# the very test binary the step above built (asking cargo again would rebuild with other
+# features), run from the server's folder as cargo runs it.
+api_tests=$(cargo test --locked --workspace --no-run --message-format=json 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if (m.get("reason") == "compiler-artifact" and m["target"]["kind"] == ["test"]
+            and m["target"]["name"] == "api" and m.get("executable")):
+        print(m["executable"])')
 step "Server integration tests on PostgreSQL" \
-  env CIVIC_TEST_STORE=postgres scripts/with-postgres.sh cargo test --locked --workspace --test api
+  env CIVIC_TEST_STORE=postgres scripts/with-postgres.sh sh -c 'cd crates/server && exec "$0"' "$api_tests"
 step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web
 step "Release build of the app" trunk build --release --offline

@@ -99,71 +99,78 @@ impl PostgresStore {
     }
 }
 
-async fn write_case(tx: &mut PgConnection, case: &CaseRecord) -> Result<i64, StoreError> {
-    let mask = domain::filing::submitter_mask(case.contact.as_ref());
-    let (reply_at, reply_department, reply_text) = match &case.reply {
-        Some((at, department, text)) => (Some(*at), Some(department), Some(text)),
-        None => (None, None, None),
-    };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
-         description, status, department, published, submitter_mask, submitted_at, deadline, \
-         replied_at, reply_department, reply_text, replied_on_time, tracking_hash, search_terms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21) RETURNING id",
-    )
-    .bind(case.number.as_str())
-    .bind(case.kind.code())
-    .bind(&case.category)
-    .bind(&case.district)
-    .bind(&case.place)
-    .bind(case.coordinates.map(|(lat, _)| lat))
-    .bind(case.coordinates.map(|(_, lon)| lon))
-    .bind(&case.title)
-    .bind(&case.description)
-    .bind(case.status.code())
-    .bind(&case.department)
-    .bind(case.published)
-    .bind(mask)
-    .bind(case.submitted_at)
-    .bind(case.deadline.map(clock::iso_date))
-    .bind(reply_at)
-    .bind(reply_department)
-    .bind(reply_text)
-    // A record's deadline is the one its reply answered (see `replied_on_time`).
-    .bind(
-        case.extras
-            .replied_on_time
-            .or_else(|| reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline))),
-    )
-    .bind(&case.tracking_hash)
-    .bind(term_array(&[&case.title, &case.description, &case.place]))
-    .fetch_one(&mut *tx)
-    .await?;
-    if let Some((name, phone)) = &case.contact {
-        sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(name)
-            .bind(phone)
-            .execute(&mut *tx)
-            .await?;
-    }
-    for event in &case.events {
-        insert_event(tx, id, event).await?;
-        if let Some(rating) = event.rating {
-            sqlx::query(
-                "INSERT INTO ratings (case_id, rating, comment, at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(rating.code())
-            .bind(&case.extras.rating_comment)
-            .bind(event.at)
-            .execute(&mut *tx)
-            .await?;
+/// Stores whole cases (their rows, contacts, timelines, ratings and extras) in a few
+/// statements over arrays (UNNEST) rather than a few per case; answers their ids in order.
+/// Filing (one case), the demo's million and a town's copy all come through here.
+async fn insert_records(
+    tx: &mut PgConnection,
+    cases: &[CaseRecord],
+) -> Result<Vec<i64>, StoreError> {
+    let ids = insert_case_rows(tx, cases).await?;
+    let mut contacts = (Vec::new(), Vec::new(), Vec::new());
+    let mut events = EventColumns::default();
+    let mut ratings = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (case, id) in cases.iter().zip(&ids) {
+        if let Some((name, phone)) = &case.contact {
+            contacts.0.push(*id);
+            contacts.1.push(name.as_str());
+            contacts.2.push(phone.as_str());
+        }
+        for event in &case.events {
+            events.push(*id, event);
+            if let Some(rating) = event.rating {
+                ratings.0.push(*id);
+                ratings.1.push(rating.code());
+                ratings.2.push(case.extras.rating_comment.as_deref());
+                ratings.3.push(event.at);
+            }
         }
     }
-    write_extras(tx, id, &case.extras).await?;
-    Ok(id)
+    if !contacts.0.is_empty() {
+        sqlx::query(
+            "INSERT INTO case_contacts (case_id, name, phone) \
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[])",
+        )
+        .bind(&contacts.0)
+        .bind(&contacts.1)
+        .bind(&contacts.2)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if !events.case_id.is_empty() {
+        sqlx::query(
+            "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
+             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
+             $5::text[], $6::text[], $7::boolean[])",
+        )
+        .bind(&events.case_id)
+        .bind(&events.at)
+        .bind(&events.status)
+        .bind(&events.department)
+        .bind(&events.note)
+        .bind(&events.rating)
+        .bind(&events.follow_up)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if !ratings.0.is_empty() {
+        sqlx::query(
+            "INSERT INTO ratings (case_id, rating, comment, at) \
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[])",
+        )
+        .bind(&ratings.0)
+        .bind(&ratings.1)
+        .bind(&ratings.2)
+        .bind(&ratings.3)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (case, id) in cases.iter().zip(&ids) {
+        if case.extras != CaseExtras::default() {
+            write_extras(tx, *id, &case.extras).await?;
+        }
+    }
+    Ok(ids)
 }
 
 /// What a copied case gathered after filing: its extension, its photos, its idempotency key.
@@ -242,7 +249,12 @@ impl CaseStore for PostgresStore {
                 return Ok(earlier);
             }
         }
-        let id = write_case(&mut tx, &filing.record(number.clone())).await?;
+        let ids = insert_records(
+            &mut tx,
+            std::slice::from_ref(&filing.record(number.clone())),
+        )
+        .await?;
+        let id = ids[0];
         // Every photo must be an upload no case has claimed yet; otherwise nothing is kept.
         for photo in &filing.case.photos {
             let claimed =
@@ -341,20 +353,25 @@ impl CaseStore for PostgresStore {
 
     async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        insert_records(&mut tx, cases).await?;
+        // Filing continues each day's numbers after the highest one imported.
+        let mut sequences: std::collections::BTreeMap<&str, i64> = Default::default();
         for case in cases {
-            write_case(&mut tx, case).await?;
-            // Filing continues the day's numbers after the highest one imported.
             if let Some((day, sequence)) = case.number.as_str().split_once('-') {
-                sqlx::query(
-                    "INSERT INTO case_sequences (day, last) VALUES ($1, $2) \
-                     ON CONFLICT (day) DO UPDATE \
-                     SET last = GREATEST(case_sequences.last, excluded.last)",
-                )
-                .bind(day)
-                .bind(sequence.parse::<i64>().unwrap_or_default())
-                .execute(&mut *tx)
-                .await?;
+                let last = sequences.entry(day).or_default();
+                *last = (*last).max(sequence.parse::<i64>().unwrap_or_default());
             }
+        }
+        for (day, last) in sequences {
+            sqlx::query(
+                "INSERT INTO case_sequences (day, last) VALUES ($1, $2) \
+                 ON CONFLICT (day) DO UPDATE \
+                 SET last = GREATEST(case_sequences.last, excluded.last)",
+            )
+            .bind(day)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -480,6 +497,155 @@ impl CaseStore for PostgresStore {
             Some(id) => self.load_detail(id, today, owner.is_some()).await.map(Some),
             None => Ok(None),
         }
+    }
+}
+
+/// Timeline entries as columns, for one insert over arrays.
+#[derive(Default)]
+struct EventColumns<'a> {
+    case_id: Vec<i64>,
+    at: Vec<i64>,
+    status: Vec<&'static str>,
+    department: Vec<Option<&'a str>>,
+    note: Vec<Option<&'a str>>,
+    rating: Vec<Option<&'static str>>,
+    follow_up: Vec<bool>,
+}
+
+impl<'a> EventColumns<'a> {
+    fn push(&mut self, case_id: i64, event: &'a EventRecord) {
+        self.case_id.push(case_id);
+        self.at.push(event.at);
+        self.status.push(event.status.code());
+        self.department.push(event.department.as_deref());
+        self.note.push(event.note.as_deref());
+        self.rating.push(event.rating.map(api::Rating::code));
+        self.follow_up.push(event.follow_up);
+    }
+}
+
+/// Inserts the cases' own rows in one statement; answers their ids in the same order.
+async fn insert_case_rows(
+    tx: &mut PgConnection,
+    cases: &[CaseRecord],
+) -> Result<Vec<i64>, StoreError> {
+    let mut c = CaseColumns::default();
+    for case in cases {
+        c.push(case);
+    }
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
+         description, status, department, published, submitter_mask, submitted_at, deadline, \
+         replied_at, reply_department, reply_text, replied_on_time, tracking_hash, search_terms) \
+         SELECT n, k, cat, dis, pl, lat, lon, ti, de, st, dep, pub, sm, sa, dl, ra, rd, rt, rot, th, \
+                string_to_array(terms, ' ') \
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+              $6::float8[], $7::float8[], $8::text[], $9::text[], $10::text[], $11::text[], \
+              $12::boolean[], $13::text[], $14::bigint[], $15::text[], $16::bigint[], \
+              $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[]) \
+              AS u(n, k, cat, dis, pl, lat, lon, ti, de, st, dep, pub, sm, sa, dl, ra, rd, rt, \
+                   rot, th, terms) \
+         RETURNING id, number",
+    )
+    .bind(&c.number)
+    .bind(&c.kind)
+    .bind(&c.category)
+    .bind(&c.district)
+    .bind(&c.place)
+    .bind(&c.latitude)
+    .bind(&c.longitude)
+    .bind(&c.title)
+    .bind(&c.description)
+    .bind(&c.status)
+    .bind(&c.department)
+    .bind(&c.published)
+    .bind(&c.submitter_mask)
+    .bind(&c.submitted_at)
+    .bind(&c.deadline)
+    .bind(&c.replied_at)
+    .bind(&c.reply_department)
+    .bind(&c.reply_text)
+    .bind(&c.replied_on_time)
+    .bind(&c.tracking_hash)
+    .bind(&c.terms)
+    .fetch_all(&mut *tx)
+    .await?;
+    // RETURNING need not keep the input's order: match by the unique number.
+    let by_number: std::collections::HashMap<String, i64> =
+        rows.into_iter().map(|(id, number)| (number, id)).collect();
+    cases
+        .iter()
+        .map(|case| {
+            by_number
+                .get(case.number.as_str())
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("case {} not inserted", case.number)))
+        })
+        .collect()
+}
+
+/// Cases' own rows as columns, for one insert over arrays.
+#[derive(Default)]
+struct CaseColumns {
+    number: Vec<String>,
+    kind: Vec<&'static str>,
+    category: Vec<String>,
+    district: Vec<String>,
+    place: Vec<String>,
+    latitude: Vec<Option<f64>>,
+    longitude: Vec<Option<f64>>,
+    title: Vec<String>,
+    description: Vec<String>,
+    status: Vec<&'static str>,
+    department: Vec<Option<String>>,
+    published: Vec<bool>,
+    submitter_mask: Vec<Option<String>>,
+    submitted_at: Vec<i64>,
+    deadline: Vec<Option<String>>,
+    replied_at: Vec<Option<i64>>,
+    reply_department: Vec<Option<String>>,
+    reply_text: Vec<Option<String>>,
+    replied_on_time: Vec<Option<bool>>,
+    tracking_hash: Vec<String>,
+    terms: Vec<String>,
+}
+
+impl CaseColumns {
+    fn push(&mut self, case: &CaseRecord) {
+        let reply_at = case.reply.as_ref().map(|(at, _, _)| *at);
+        self.number.push(case.number.as_str().to_owned());
+        self.kind.push(case.kind.code());
+        self.category.push(case.category.clone());
+        self.district.push(case.district.clone());
+        self.place.push(case.place.clone());
+        self.latitude.push(case.coordinates.map(|(lat, _)| lat));
+        self.longitude.push(case.coordinates.map(|(_, lon)| lon));
+        self.title.push(case.title.clone());
+        self.description.push(case.description.clone());
+        self.status.push(case.status.code());
+        self.department.push(case.department.clone());
+        self.published.push(case.published);
+        self.submitter_mask
+            .push(domain::filing::submitter_mask(case.contact.as_ref()));
+        self.submitted_at.push(case.submitted_at);
+        self.deadline.push(case.deadline.map(clock::iso_date));
+        self.replied_at.push(reply_at);
+        self.reply_department.push(
+            case.reply
+                .as_ref()
+                .map(|(_, department, _)| department.clone()),
+        );
+        self.reply_text
+            .push(case.reply.as_ref().map(|(_, _, text)| text.clone()));
+        // A record's deadline is the one its reply answered (see `replied_on_time`).
+        self.replied_on_time.push(
+            case.extras.replied_on_time.or_else(|| {
+                reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline))
+            }),
+        );
+        self.tracking_hash.push(case.tracking_hash.clone());
+        self.terms
+            .push(term_array(&[&case.title, &case.description, &case.place]).join(" "));
     }
 }
 
