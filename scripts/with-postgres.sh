@@ -78,6 +78,12 @@ fi
 if [[ $EUID -eq 0 ]]; then
   chown postgres: "$dir"
 fi
+if ! as_pg test -w "$dir"; then
+  echo "the postgres user cannot reach $dir (a parent folder is closed to it);" \
+    "set CIVIC_PG_KEEP (or TMPDIR) to a folder it can reach" >&2
+  if [[ -z "$keep" ]]; then rm -rf "$dir"; fi
+  exit 1
+fi
 port=""
 
 # shellcheck disable=SC2317  # run by the EXIT trap, not unreachable
@@ -107,7 +113,7 @@ fi
 for attempt in 1 2 3; do
   port=$(free_port)
   if as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/log" -w -o \
-    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200 -c shared_buffers=128MB" \
+    "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200 -c shared_buffers=128MB" \
     start >/dev/null; then
     break
   fi

@@ -42,6 +42,11 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
     to.install_taxonomy(&taxonomy)
         .await
         .map_err(fail("writing the taxonomy"))?;
+    // A server that ran on the target once installed its own taxonomy and key: refuse rather
+    // than copy cases whose codes or tracking codes would not match.
+    if to.taxonomy().await.map_err(fail("target taxonomy"))? != taxonomy {
+        return Err("the target database has another taxonomy; copy into a new database".into());
+    }
     // A source that never ran a server has no key yet: it gets one, as a server would.
     let mut fresh = [0u8; 32];
     getrandom::fill(&mut fresh).map_err(|e| format!("random key: {e}"))?;
@@ -49,9 +54,17 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
         .secret("filing_key", &fresh)
         .await
         .map_err(fail("reading the filing key"))?;
-    to.secret("filing_key", &key)
+    let kept = to
+        .secret("filing_key", &key)
         .await
         .map_err(fail("writing the filing key"))?;
+    if kept != key {
+        return Err(
+            "the target database has a filing key of its own (a server ran on it); \
+                    copy into a new database"
+                .into(),
+        );
+    }
 
     let mut copied = Copied::default();
     for (id, at, width, height, bytes) in from.export_uploads().await.map_err(fail("uploads"))? {

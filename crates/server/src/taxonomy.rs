@@ -4,7 +4,7 @@
 use api::{Category, LocalizedText, Term};
 
 /// The taxonomy tables as installed in a fresh database.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Taxonomy {
     /// District- and county-level divisions, then the functional zones the hotline also routes to.
     pub districts: Vec<Term>,

@@ -89,11 +89,12 @@ pub fn result(number: &CaseNumber, state: &CaseState, change: &Change) -> StaffA
     }
 }
 
-/// Closes, at `at`, a replied case whose reply was given before `replied_before` and never
-/// rated; refuses any other case (one rated or reopened since it was found due).
+/// Closes, at `at`, a case still waiting for its rating of a reply given before
+/// `replied_before`; refuses any other case (one rated, and so closed, or reopened since it
+/// was found due). A case rated once, followed up and replied again waits in `replied` too,
+/// and closes the same way.
 pub fn auto_close(state: &CaseState, replied_before: i64, at: i64) -> Result<Change, Refusal> {
     let due = state.status == CaseStatus::Replied
-        && state.rating.is_none()
         && state
             .replied_at
             .is_some_and(|replied| replied < replied_before);
@@ -374,6 +375,15 @@ mod tests {
             (replied(CaseStatus::Replied, Some(cutoff - 1), None), true),
             (replied(CaseStatus::Replied, Some(cutoff), None), false),
             (replied(CaseStatus::Replied, None, None), false),
+            // Rated dissatisfied, followed up, replied again: due like any other reply.
+            (
+                replied(
+                    CaseStatus::Replied,
+                    Some(cutoff - 1),
+                    Some(api::Rating::Dissatisfied),
+                ),
+                true,
+            ),
             (
                 replied(
                     CaseStatus::Closed,

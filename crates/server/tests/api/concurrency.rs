@@ -237,3 +237,56 @@ async fn two_closings_of_one_case_at_once_close_it_once() {
             .unwrap();
     assert_eq!(closings, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_in_flight_while_its_day_is_recounted_is_counted_once_it_commits() {
+    use civic_server::storage::Buckets;
+    use sqlx::Connection;
+    let app = TestApp::spawn_with(false).await;
+    let store = civic_server::storage::open(&app.database_url)
+        .await
+        .unwrap();
+    let filing = filing(store.as_ref(), "路灯不亮", None).await;
+    let Filed::Created(filed) = store.file_case(&filing).await.unwrap() else {
+        panic!("filed");
+    };
+    // The filing marked its day; it is not recounted yet when the next change begins.
+    let day = civic_server::clock::iso_date(civic_server::clock::cst_date(filing.submitted_at));
+    let accepted = || async {
+        let buckets = Buckets {
+            months: None,
+            days: vec![(day.clone(), day.clone())],
+        };
+        let counts = store.period_counts(&buckets, None).await.unwrap();
+        counts.rows.iter().map(|(_, _, c)| c.accepted).sum::<u64>()
+    };
+    let accept = "UPDATE cases SET status = 'accepted' WHERE number = $1";
+    if app.database_url.starts_with("postgres") {
+        // Another process accepts the case in a transaction still open while the day is
+        // recounted: its change is not seen by the recount, and must be counted afterwards.
+        let mut writer = sqlx::PgConnection::connect(&app.database_url)
+            .await
+            .unwrap();
+        let mut tx = writer.begin().await.unwrap();
+        sqlx::query(accept)
+            .bind(filed.number.as_str())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        store.refresh_stats(None).await.unwrap();
+        assert_eq!(accepted().await, 0, "the recount cannot see it yet");
+        tx.commit().await.unwrap();
+    } else {
+        // SQLite has one writer, so no change is in flight during a recount: the same
+        // steps, one after the other.
+        store.refresh_stats(None).await.unwrap();
+        assert_eq!(accepted().await, 0);
+        sqlx::query(accept)
+            .bind(filed.number.as_str())
+            .execute(&app.pool().await)
+            .await
+            .unwrap();
+    }
+    store.refresh_stats(None).await.unwrap();
+    assert_eq!(accepted().await, 1, "counted once it committed");
+}

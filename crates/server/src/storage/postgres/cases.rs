@@ -256,7 +256,10 @@ impl CaseStore for PostgresStore {
         .await?;
         let id = ids[0];
         // Every photo must be an upload no case has claimed yet; otherwise nothing is kept.
-        for photo in &filing.case.photos {
+        // In one order, so two filings naming the same photos cannot deadlock.
+        let mut photos: Vec<&String> = filing.case.photos.iter().collect();
+        photos.sort();
+        for photo in photos {
             let claimed =
                 sqlx::query("UPDATE uploads SET case_id = $1 WHERE id = $2 AND case_id IS NULL")
                     .bind(id)

@@ -40,7 +40,8 @@ impl StatsStore for PostgresStore {
         loop {
             if max_days.is_some_and(|max| recounted >= max) {
                 let pending: i64 = sqlx::query_scalar(
-                    "SELECT (SELECT COUNT(*) FROM stats_dirty) + (SELECT COUNT(*) FROM stats_claims)",
+                    "SELECT (SELECT COUNT(DISTINCT day) FROM stats_dirty) \
+                     + (SELECT COUNT(*) FROM stats_claims)",
                 )
                 .fetch_one(&self.pool)
                 .await?;
@@ -53,18 +54,20 @@ impl StatsStore for PostgresStore {
             // Claims of a refresher that died go back to be counted.
             sqlx::query(
                 "WITH stale AS (DELETE FROM stats_claims WHERE claimed_at < $1 RETURNING day) \
-                 INSERT INTO stats_dirty (day) SELECT day FROM stale ON CONFLICT DO NOTHING",
+                 INSERT INTO stats_dirty (day) SELECT day FROM stale",
             )
             .bind(now - CLAIM_TIMEOUT_SECONDS)
             .execute(&self.pool)
             .await?;
-            // Take a batch of days in one short statement of its own: a filing of those days
-            // marks them again at once instead of waiting for the recount.
+            // Take a batch of days in one short statement of its own: it removes only the
+            // marks of committed changes (a change still in flight keeps its mark, so its day
+            // is counted again after it commits), and a filing of those days marks them anew
+            // instead of waiting for the recount.
             let days: Vec<String> = sqlx::query_scalar(
                 "WITH taken AS (DELETE FROM stats_dirty WHERE day IN \
-                     (SELECT day FROM stats_dirty ORDER BY day LIMIT $1 FOR UPDATE SKIP LOCKED) \
+                     (SELECT DISTINCT day FROM stats_dirty ORDER BY day LIMIT $1) \
                      RETURNING day) \
-                 INSERT INTO stats_claims (day, claimed_at) SELECT day, $2 FROM taken \
+                 INSERT INTO stats_claims (day, claimed_at) SELECT DISTINCT day, $2 FROM taken \
                  ON CONFLICT (day) DO UPDATE SET claimed_at = excluded.claimed_at RETURNING day",
             )
             .bind(DAYS_PER_TRANSACTION)

@@ -204,7 +204,10 @@ impl CaseStore for SqliteStore {
             .map_err(|_| StoreError::Corrupt(format!("sequence {sequence} of {day}")))?;
         let id = write_case(&mut tx, &filing.record(number.clone())).await?;
         // Every photo must be an upload no case has claimed yet; otherwise nothing is kept.
-        for photo in &filing.case.photos {
+        // In one order, so two filings naming the same photos cannot deadlock.
+        let mut photos: Vec<&String> = filing.case.photos.iter().collect();
+        photos.sort();
+        for photo in photos {
             let claimed =
                 sqlx::query("UPDATE uploads SET case_id = ? WHERE id = ? AND case_id IS NULL")
                     .bind(id)
