@@ -23,6 +23,9 @@ const REFRESH_DAYS: usize = 16;
 /// How long a request helps with counting before it answers from what is counted.
 const REFRESH_BUDGET: std::time::Duration = std::time::Duration::from_millis(500);
 
+/// How long a statistics request waits before asking again while another refresher counts.
+const REFRESH_PAUSE: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// How long the rising topics of a day are reused before they are counted again.
 const TOPICS_TTL_SECONDS: i64 = 600;
 
@@ -416,6 +419,10 @@ pub async fn compute(
         let refreshed = store.refresh_stats(Some(REFRESH_DAYS)).await?;
         if refreshed.pending == 0 || started.elapsed() >= REFRESH_BUDGET {
             break refreshed.pending;
+        }
+        if refreshed.recounted == 0 {
+            // Another refresher is counting: give it a moment instead of asking again at once.
+            tokio::time::sleep(REFRESH_PAUSE).await;
         }
     };
     let counts = store

@@ -565,7 +565,8 @@ pub trait UploadStore: Send + Sync {
 pub trait StatsStore: Send + Sync {
     /// Recounts the statistics of filing days whose cases changed since they were last
     /// counted, at most `max_days` of them (all with `None`), in short transactions; returns
-    /// how many were recounted and how many still wait.
+    /// how many were recounted and how many still wait. With `max_days` (a request) it never
+    /// waits for another process's recount: it returns what is pending instead.
     async fn refresh_stats(&self, max_days: Option<usize>) -> Result<Refreshed, StoreError>;
 
     /// The counts of `buckets`, in one district or all.

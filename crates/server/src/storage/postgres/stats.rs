@@ -36,33 +36,41 @@ impl StatsStore for PostgresStore {
         if !dirty {
             return Ok(Refreshed::default());
         }
+        // Claims of a refresher that died go back to be counted.
+        sqlx::query(
+            "WITH stale AS (DELETE FROM stats_claims WHERE claimed_at < $1 RETURNING day) \
+             INSERT INTO stats_dirty (day) SELECT day FROM stale",
+        )
+        .bind(crate::clock::now() - CLAIM_TIMEOUT_SECONDS)
+        .execute(&self.pool)
+        .await?;
         let mut recounted = 0;
         loop {
             if max_days.is_some_and(|max| recounted >= max) {
-                let pending: i64 = sqlx::query_scalar(
-                    "SELECT (SELECT COUNT(DISTINCT day) FROM stats_dirty) \
-                     + (SELECT COUNT(*) FROM stats_claims)",
-                )
-                .fetch_one(&self.pool)
-                .await?;
-                return Ok(Refreshed {
-                    recounted,
-                    pending: pending.max(0) as usize,
-                });
+                return self.pending(recounted).await;
             }
+            let mut tx = self.pool.begin().await?;
+            // One recounting transaction at a time across processes (they share months). A
+            // request (`max_days`) never waits for another refresher: it answers at once.
+            if max_days.is_some() {
+                let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+                    .bind(STATS_LOCK)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if !locked {
+                    return self.pending(recounted).await;
+                }
+            } else {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(STATS_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // Take a batch of days in one short statement of its own (not in the recount's
+            // transaction): it removes only the marks of committed changes (a change still in
+            // flight keeps its mark, so its day is counted again after it commits), and a
+            // filing of those days marks them anew instead of waiting for the recount.
             let now = crate::clock::now();
-            // Claims of a refresher that died go back to be counted.
-            sqlx::query(
-                "WITH stale AS (DELETE FROM stats_claims WHERE claimed_at < $1 RETURNING day) \
-                 INSERT INTO stats_dirty (day) SELECT day FROM stale",
-            )
-            .bind(now - CLAIM_TIMEOUT_SECONDS)
-            .execute(&self.pool)
-            .await?;
-            // Take a batch of days in one short statement of its own: it removes only the
-            // marks of committed changes (a change still in flight keeps its mark, so its day
-            // is counted again after it commits), and a filing of those days marks them anew
-            // instead of waiting for the recount.
             let days: Vec<String> = sqlx::query_scalar(
                 "WITH taken AS (DELETE FROM stats_dirty WHERE day IN \
                      (SELECT DISTINCT day FROM stats_dirty ORDER BY day LIMIT $1) \
@@ -75,21 +83,9 @@ impl StatsStore for PostgresStore {
             .fetch_all(&self.pool)
             .await?;
             if days.is_empty() {
-                // Only other refreshers' claims are left, if anything.
-                let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_claims")
-                    .fetch_one(&self.pool)
-                    .await?;
-                return Ok(Refreshed {
-                    recounted,
-                    pending: pending.max(0) as usize,
-                });
+                tx.rollback().await?;
+                return self.pending(recounted).await;
             }
-            let mut tx = self.pool.begin().await?;
-            // One recounting transaction at a time across processes (they share months).
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(STATS_LOCK)
-                .execute(&mut *tx)
-                .await?;
             let mut months: Vec<String> = Vec::new();
             for day in &days {
                 recount_day(&mut tx, day).await?;
@@ -226,6 +222,22 @@ impl StatsStore for PostgresStore {
         .bind(district)
         .fetch_all(&self.pool)
         .await?)
+    }
+}
+
+impl PostgresStore {
+    /// `recounted` so far, and how many days still wait (marked, or claimed by a refresher).
+    async fn pending(&self, recounted: usize) -> Result<Refreshed, StoreError> {
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(DISTINCT day) FROM stats_dirty) \
+             + (SELECT COUNT(*) FROM stats_claims)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Refreshed {
+            recounted,
+            pending: pending.max(0) as usize,
+        })
     }
 }
 
