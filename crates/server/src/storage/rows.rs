@@ -504,13 +504,10 @@ pub(super) fn push_case_filter<DB>(
     if let Some(before) = filter.filed_before {
         query.push(" AND submitted_at < ").push_bind(before);
     }
-    let key = match filter.sort {
-        CaseSort::Newest => "submitted_at",
-        CaseSort::Replied => {
-            query.push(" AND replied_at IS NOT NULL");
-            "replied_at"
-        }
-    };
+    let key = sort_key(filter.sort);
+    if filter.sort == CaseSort::Replied {
+        query.push(" AND replied_at IS NOT NULL");
+    }
     if let Some(cursor) = cursor {
         query
             .push(format!(" AND ({key}, id) < ("))
@@ -522,6 +519,14 @@ pub(super) fn push_case_filter<DB>(
     query
         .push(format!(" ORDER BY {key} DESC, id DESC LIMIT "))
         .push_bind(i64::from(limit) + 1);
+}
+
+/// The column the board is ordered by (then `id`), newest first.
+pub(super) fn sort_key(sort: CaseSort) -> &'static str {
+    match sort {
+        CaseSort::Newest => "submitted_at",
+        CaseSort::Replied => "replied_at",
+    }
 }
 
 /// A board page from up to `limit + 1` rows: the cursor after the last when more follow.

@@ -333,3 +333,69 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
             .is_err()
     );
 }
+
+/// The board's search must find the same cases in the same order however common its terms
+/// are: a term in every other case of thousands (found by walking the newest cases, on
+/// PostgreSQL) and a term only in cases older than the newest five thousand (found by the
+/// index), page after page.
+#[tokio::test]
+async fn board_search_orders_common_and_rare_terms_alike_over_thousands_of_cases() {
+    use api::{CaseNumber, CaseStatus, CaseSummary};
+    use civic_server::clock;
+
+    use crate::stats::{Story, at, codes, record};
+
+    const CASES: usize = 6_000;
+    let app = TestApp::spawn_with(false).await;
+    let codes = codes(&app).await;
+    let start = at(time::macros::date!(2025 - 01 - 01), 8, 0, 0);
+    let title = |i: usize| match i {
+        _ if i < 30 => "井盖缺失无人修",
+        _ if i.is_multiple_of(2) => "路灯不亮很久了",
+        _ => "一件普通的事情",
+    };
+    let records: Vec<_> = (0..CASES)
+        .map(|i| {
+            let story = Story {
+                title: title(i),
+                ..Story::new(start + 300 * i as i64, CaseStatus::Accepted)
+            };
+            let mut r = record(&codes, 0, &story);
+            let day = clock::compact_date(clock::cst_date(story.filed));
+            // Five-minute steps: at most 288 a day, so a per-day sequence from the index.
+            r.number = CaseNumber::from_parts(&day, 1 + (i % 1000) as u32).unwrap();
+            r.tracking_hash = format!("{i:064x}");
+            r
+        })
+        .collect();
+    app.store().await.insert_cases(&records).await.unwrap();
+    let newest_first = |word: &str| -> Vec<String> {
+        records
+            .iter()
+            .rev()
+            .filter(|r| r.title.contains(word))
+            .map(|r| r.number.to_string())
+            .collect()
+    };
+    for (query, limit) in [("井盖", 7), ("路灯", 50), ("路灯不亮", 50)] {
+        let mut found = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let encoded: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
+            let mut url = format!("/api/v1/cases?limit={limit}&q={encoded}");
+            if let Some(c) = &cursor {
+                url.push_str(&format!("&cursor={c}"));
+            }
+            let page: Page<CaseSummary> = app.get_json(&url).await;
+            found.extend(page.items.into_iter().map(|c| c.number.to_string()));
+            assert!(found.len() <= CASES, "{query}: the pages never end");
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let expected = newest_first(&query[..6]);
+        assert_eq!(found.len(), expected.len(), "{query}");
+        assert_eq!(found, expected, "{query}");
+    }
+}

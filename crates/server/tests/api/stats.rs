@@ -9,17 +9,17 @@ use time::{Date, Duration};
 use crate::helpers::TestApp;
 
 /// The instant `h:m:s` China Standard Time on `day`.
-fn at(day: Date, h: i64, m: i64, s: i64) -> i64 {
+pub(crate) fn at(day: Date, h: i64, m: i64, s: i64) -> i64 {
     clock::start_of_day(day) + h * 3600 + m * 60 + s
 }
 
-struct Codes {
+pub(crate) struct Codes {
     districts: Vec<String>,
     departments: Vec<String>,
     categories: Vec<String>,
 }
 
-async fn codes(app: &TestApp) -> Codes {
+pub(crate) async fn codes(app: &TestApp) -> Codes {
     let meta: Meta = app.get_json("/api/v1/meta").await;
     Codes {
         districts: meta.districts.iter().map(|d| d.code.clone()).collect(),
@@ -34,22 +34,22 @@ async fn codes(app: &TestApp) -> Codes {
 }
 
 /// What happened to a case, in the few words the figures care about.
-struct Story {
-    filed: i64,
-    district: usize,
-    department: Option<usize>,
-    category: usize,
-    status: CaseStatus,
-    deadline: Option<Date>,
-    replied: Option<i64>,
-    rating: Option<Rating>,
-    follow_up: Option<i64>,
-    title: &'static str,
-    published: bool,
+pub(crate) struct Story {
+    pub(crate) filed: i64,
+    pub(crate) district: usize,
+    pub(crate) department: Option<usize>,
+    pub(crate) category: usize,
+    pub(crate) status: CaseStatus,
+    pub(crate) deadline: Option<Date>,
+    pub(crate) replied: Option<i64>,
+    pub(crate) rating: Option<Rating>,
+    pub(crate) follow_up: Option<i64>,
+    pub(crate) title: &'static str,
+    pub(crate) published: bool,
 }
 
 impl Story {
-    fn new(filed: i64, status: CaseStatus) -> Self {
+    pub(crate) fn new(filed: i64, status: CaseStatus) -> Self {
         Self {
             filed,
             district: 0,
@@ -66,7 +66,7 @@ impl Story {
     }
 }
 
-fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
+pub(crate) fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
     let day = clock::cst_date(story.filed);
     let department = story.department.map(|i| codes.departments[i].clone());
     let mut events = vec![EventRecord {

@@ -442,6 +442,30 @@ impl CaseStore for PostgresStore {
         limit: u32,
         today: Date,
     ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+        if let Some(terms) = &filter.terms {
+            // A common term matches thousands of cases, which the index finds at once but
+            // which must all be read to be ordered. So first walk the board's own order
+            // through the newest `SEARCH_WALK` cases of the other filters and keep the
+            // matches: enough of them there are the first ones overall. Otherwise the terms
+            // are rare, and the index's few matches are quick to order.
+            let mut walk: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "SELECT {CASE_COLUMNS} FROM (SELECT * FROM cases WHERE published"
+            ));
+            let unfiltered = CaseFilter {
+                terms: None,
+                ..filter.clone()
+            };
+            push_case_filter(&mut walk, &unfiltered, cursor, SEARCH_WALK - 1, |_, _| {});
+            let key = sort_key(filter.sort);
+            walk.push(") walk WHERE search_terms @> ")
+                .push_bind(terms.clone())
+                .push(format!(" ORDER BY {key} DESC, id DESC LIMIT "))
+                .push_bind(i64::from(limit) + 1);
+            let rows: Vec<CaseRow> = walk.build_query_as().fetch_all(&self.pool).await?;
+            if rows.len() > limit as usize {
+                return case_slice(rows, filter.sort, limit, today);
+            }
+        }
         let mut query: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE published"));
         push_case_filter(&mut query, filter, cursor, limit, |query, terms| {
@@ -502,6 +526,12 @@ impl CaseStore for PostgresStore {
         }
     }
 }
+
+/// How many of the newest cases (of a board's other filters) a search walks in order before
+/// it asks the terms' index instead: a walk costs at most this many rows, and the index is
+/// asked only when fewer than a page match among them, so for terms found in fewer than about
+/// one case in `SEARCH_WALK / page`.
+const SEARCH_WALK: u32 = 5_000;
 
 /// Timeline entries as columns, for one insert over arrays.
 #[derive(Default)]
