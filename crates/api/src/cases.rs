@@ -3,7 +3,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::limits::*;
-use crate::validate::{check_text, is_mainland_mobile};
+use crate::validate::{Shape, check_text, has_control, is_mainland_mobile};
 use crate::{CaseKind, CaseStatus, FieldErrorCode, FieldErrors, Meta};
 
 /// A case's public reference: the filing date and the day's sequence, `20261126-0042`.
@@ -278,6 +278,8 @@ impl NewRating {
                 FieldErrorCode::TooLong,
                 Some(COMMENT_MAX_CHARS as u64),
             );
+        } else if has_control(&self.comment, Shape::Lines) {
+            errors.add("comment", FieldErrorCode::InvalidFormat, None);
         }
         errors.into_result()
     }
@@ -302,8 +304,8 @@ impl NewFollowUp {
             &mut errors,
             "text",
             &self.text,
-            DESCRIPTION_MIN_CHARS,
-            COMMENT_MAX_CHARS,
+            Shape::Lines,
+            (DESCRIPTION_MIN_CHARS, COMMENT_MAX_CHARS),
         );
         errors.into_result()
     }
@@ -394,6 +396,8 @@ impl SimilarQuery {
                 FieldErrorCode::TooLong,
                 Some(crate::limits::QUERY_MAX_CHARS as u64),
             );
+        } else if has_control(&self.text, Shape::Line) {
+            errors.add("text", FieldErrorCode::InvalidFormat, None);
         }
         let limit = self.limit.unwrap_or(crate::limits::SIMILAR_DEFAULT);
         if !(1..=crate::limits::SIMILAR_MAX).contains(&limit) {
@@ -512,20 +516,26 @@ impl NewCase {
         if self.district.trim().is_empty() {
             errors.add("district", FieldErrorCode::Required, None);
         }
-        check_text(&mut errors, "place", &self.place, 1, PLACE_MAX_CHARS);
+        check_text(
+            &mut errors,
+            "place",
+            &self.place,
+            Shape::Line,
+            (1, PLACE_MAX_CHARS),
+        );
         check_text(
             &mut errors,
             "title",
             &self.title,
-            TITLE_MIN_CHARS,
-            TITLE_MAX_CHARS,
+            Shape::Line,
+            (TITLE_MIN_CHARS, TITLE_MAX_CHARS),
         );
         check_text(
             &mut errors,
             "description",
             &self.description,
-            DESCRIPTION_MIN_CHARS,
-            DESCRIPTION_MAX_CHARS,
+            Shape::Lines,
+            (DESCRIPTION_MIN_CHARS, DESCRIPTION_MAX_CHARS),
         );
         match (self.latitude, self.longitude) {
             (None, None) => {}
@@ -549,8 +559,8 @@ impl NewCase {
             &mut errors,
             "contact.name",
             &self.contact.name,
-            1,
-            NAME_MAX_CHARS,
+            Shape::Line,
+            (1, NAME_MAX_CHARS),
         );
         if self.contact.phone.trim().is_empty() {
             errors.add("contact.phone", FieldErrorCode::Required, None);

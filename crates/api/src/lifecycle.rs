@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{COMMENT_MAX_CHARS, DESCRIPTION_MAX_CHARS, EXTENSION_MAX_WORKING_DAYS};
-use crate::validate::check_text;
+use crate::validate::{Shape, check_text};
 use crate::{CaseStatus, FieldErrorCode, FieldErrors};
 
 /// What a member of staff does to a case.
@@ -126,9 +126,13 @@ impl StaffAction {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         match self {
-            Self::Reject { reason } | Self::Transfer { reason, .. } => {
-                check_text(&mut errors, "reason", reason, 2, COMMENT_MAX_CHARS)
-            }
+            Self::Reject { reason } | Self::Transfer { reason, .. } => check_text(
+                &mut errors,
+                "reason",
+                reason,
+                Shape::Lines,
+                (2, COMMENT_MAX_CHARS),
+            ),
             Self::Extend {
                 working_days,
                 reason,
@@ -140,9 +144,21 @@ impl StaffAction {
                         Some(u64::from(EXTENSION_MAX_WORKING_DAYS)),
                     );
                 }
-                check_text(&mut errors, "reason", reason, 2, COMMENT_MAX_CHARS);
+                check_text(
+                    &mut errors,
+                    "reason",
+                    reason,
+                    Shape::Lines,
+                    (2, COMMENT_MAX_CHARS),
+                );
             }
-            Self::Reply { text } => check_text(&mut errors, "text", text, 2, DESCRIPTION_MAX_CHARS),
+            Self::Reply { text } => check_text(
+                &mut errors,
+                "text",
+                text,
+                Shape::Lines,
+                (2, DESCRIPTION_MAX_CHARS),
+            ),
             Self::Accept | Self::Assign { .. } | Self::Start | Self::Close => {}
         }
         if let Self::Assign { department } | Self::Transfer { department, .. } = self

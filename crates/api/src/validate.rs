@@ -8,12 +8,37 @@ pub fn char_count(text: &str) -> usize {
     text.trim().chars().count()
 }
 
-/// Records `required`, `too_short` or `too_long` for `field` when `text` (trimmed) is blank
-/// or has fewer than `min` or more than `max` characters.
-pub fn check_text(errors: &mut FieldErrors, field: &str, text: &str, min: usize, max: usize) {
+/// Whether a text field is one line (a title, a name) or may hold several (a description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One line: no control character at all.
+    Line,
+    /// Several lines: line breaks and tabs, but no other control character.
+    Lines,
+}
+
+/// Whether `text` holds a control character its shape does not allow (U+0000 to U+001F and
+/// U+007F to U+009F; `Lines` allows `\n`, `\r` and `\t`).
+pub fn has_control(text: &str, shape: Shape) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !(shape == Shape::Lines && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// Records `required`, `invalid_format`, `too_short` or `too_long` for `field` when `text`
+/// (trimmed) is blank, holds a control character its `shape` does not allow, or has fewer
+/// than `min` or more than `max` characters.
+pub fn check_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    text: &str,
+    shape: Shape,
+    (min, max): (usize, usize),
+) {
     let count = char_count(text);
     if count == 0 {
         errors.add(field, FieldErrorCode::Required, None);
+    } else if has_control(text, shape) {
+        errors.add(field, FieldErrorCode::InvalidFormat, None);
     } else if count < min {
         errors.add(field, FieldErrorCode::TooShort, Some(min as u64));
     } else if count > max {
@@ -77,6 +102,11 @@ pub fn search_query(q: Option<&str>) -> Result<Option<String>, FieldErrors> {
     if q.chars().count() > QUERY_MAX_CHARS {
         let mut errors = FieldErrors::new();
         errors.add("q", FieldErrorCode::TooLong, Some(QUERY_MAX_CHARS as u64));
+        return Err(errors);
+    }
+    if has_control(q, Shape::Line) {
+        let mut errors = FieldErrors::new();
+        errors.add("q", FieldErrorCode::InvalidFormat, None);
         return Err(errors);
     }
     Ok(Some(q.to_owned()))

@@ -916,3 +916,92 @@ fn a_body_links_only_to_web_mail_or_this_site() {
         assert_eq!(safe_href(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn text_fields_refuse_control_characters_but_multi_line_ones_keep_line_breaks() {
+    use api::validate::{Shape, has_control};
+    // (text, refused in one line, refused in several)
+    let table = [
+        ("夜间施工噪音", false, false),
+        ("两行\n文字", true, false),
+        ("回车\r\n换行", true, false),
+        ("制表\t符", true, false),
+        ("空\u{0}字符", true, true),
+        ("响铃\u{7}", true, true),
+        ("删除\u{7f}", true, true),
+        ("C1 控制\u{85}", true, true),
+        ("转义\u{1b}[31m", true, true),
+        // Not control characters: ordinary spaces and full-width punctuation.
+        ("全角　空格，标点。", false, false),
+    ];
+    for (text, line, lines) in table {
+        assert_eq!(has_control(text, Shape::Line), line, "{text:?} as a line");
+        assert_eq!(has_control(text, Shape::Lines), lines, "{text:?} as lines");
+    }
+
+    // Every text field of the contract, with U+0000 in it.
+    type Breaker = fn(&mut NewCase);
+    let fields: [(&str, Breaker); 4] = [
+        ("title", |c| c.title.insert(3, '\u{0}')),
+        ("place", |c| c.place.insert(3, '\u{0}')),
+        ("description", |c| c.description.insert(3, '\u{0}')),
+        ("contact.name", |c| c.contact.name.insert(3, '\u{0}')),
+    ];
+    for (field, breaker) in fields {
+        let mut case = valid_case();
+        breaker(&mut case);
+        let errors = case.validate().unwrap_err();
+        assert_eq!(
+            errors.get(field)[0].code,
+            FieldErrorCode::InvalidFormat,
+            "{field}"
+        );
+    }
+    let mut case = valid_case();
+    case.title = "标题\n第二行".into();
+    assert_eq!(
+        case.validate().unwrap_err().get("title")[0].code,
+        FieldErrorCode::InvalidFormat
+    );
+    case = valid_case();
+    case.description = "第一行说明文字。\n第二行：\t细节。".into();
+    assert_eq!(case.validate(), Ok(()));
+
+    let code = "ABCD-EFGH-JKMN-PQRS".to_owned();
+    let rating = NewRating {
+        tracking_code: code.clone(),
+        rating: Some(Rating::Satisfied),
+        comment: "很好\u{0}".into(),
+    };
+    assert_eq!(
+        rating.validate().unwrap_err().get("comment")[0].code,
+        FieldErrorCode::InvalidFormat
+    );
+    let follow_up = NewFollowUp {
+        tracking_code: code,
+        text: "问题仍然存在，请再处理\u{0}。".into(),
+    };
+    assert_eq!(
+        follow_up.validate().unwrap_err().get("text")[0].code,
+        FieldErrorCode::InvalidFormat
+    );
+    for action in [
+        StaffAction::Reply {
+            text: "已处理\u{0}".into(),
+        },
+        StaffAction::Reject {
+            reason: "不属\u{0}于".into(),
+        },
+    ] {
+        assert!(action.validate().is_err(), "{action:?}");
+    }
+    assert_eq!(
+        search_query(Some("噪音\u{0}")).unwrap_err().get("q")[0].code,
+        FieldErrorCode::InvalidFormat
+    );
+    let similar = SimilarQuery {
+        text: "噪音\u{0}".into(),
+        limit: None,
+    };
+    assert!(similar.validate().is_err());
+}

@@ -36,6 +36,24 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_FILING_RATE", default_value = "5/600", value_parser = crate::ratelimit::parse_rate)]
     pub filing_rate: crate::ratelimit::Rate,
 
+    /// How many photos one client may upload, as MAX/SECONDS.
+    #[arg(long, env = "CIVIC_UPLOAD_RATE", default_value = "60/600", value_parser = crate::ratelimit::parse_rate)]
+    pub upload_rate: crate::ratelimit::Rate,
+
+    /// How many photos are decoded at once; more wait a moment, then get 503 with
+    /// Retry-After. Each decode may take up to ~180 MB (the contract's 40 Mpx as RGBA).
+    #[arg(long, env = "CIVIC_PHOTO_DECODES", default_value_t = 2)]
+    pub photo_decodes: usize,
+
+    /// Seconds an upload waits for its turn to be decoded before it gets 503.
+    #[arg(long, env = "CIVIC_PHOTO_DECODE_WAIT", default_value_t = 2)]
+    pub photo_decode_wait: u64,
+
+    /// The proxies (addresses or CIDR networks, separated by spaces or commas) whose
+    /// `X-Forwarded-For` and `X-Real-IP` name the client; from any other peer they are ignored.
+    #[arg(long, env = "CIVIC_TRUSTED_PROXIES", default_value = "", value_parser = crate::client::TrustedProxies::parse)]
+    pub trusted_proxies: crate::client::TrustedProxies,
+
     /// Working days to reply, by case kind, over the default rule
     /// (`consultation=3,help=5,complaint=5,praise=5,suggestion=10,report=10`).
     #[arg(long, env = "CIVIC_REPLY_DAYS", default_value = "", value_parser = crate::rules::ReplyDays::parse)]
@@ -93,6 +111,13 @@ impl Settings {
                 max: 1000,
                 window: std::time::Duration::from_secs(60),
             },
+            upload_rate: crate::ratelimit::Rate {
+                max: 1000,
+                window: std::time::Duration::from_secs(60),
+            },
+            photo_decodes: 2,
+            photo_decode_wait: 2,
+            trusted_proxies: crate::client::TrustedProxies::default(),
             demo: false,
         }
     }

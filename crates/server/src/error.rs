@@ -37,6 +37,15 @@ pub enum ApiError {
     RateLimited {
         /// Seconds until a retry can succeed.
         retry_after: u64,
+        /// What there were too many of, for developers.
+        message: &'static str,
+    },
+    /// The server is doing as much of this as it will at once (503); retry after this many
+    /// seconds.
+    #[error("busy")]
+    Busy {
+        /// Seconds until a retry is likely to succeed.
+        retry_after: u64,
     },
     /// The staff token is missing or wrong (401).
     #[error("unauthorized")]
@@ -49,7 +58,10 @@ pub enum ApiError {
     PayloadTooLarge,
     /// The body's media type is not accepted (415).
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    UnsupportedMediaType {
+        /// What to send instead.
+        expected: &'static str,
+    },
     /// The storage is unreachable (503).
     #[error("storage unavailable: {0}")]
     Unavailable(#[source] StoreError),
@@ -98,9 +110,10 @@ impl ApiError {
                 body.allowed = illegal.allowed.clone();
                 body
             }
-            Self::RateLimited { .. } => ErrorBody::new(
-                ErrorCode::RateLimited,
-                "Too many cases from this connection; try again after Retry-After seconds.",
+            Self::RateLimited { message, .. } => ErrorBody::new(ErrorCode::RateLimited, *message),
+            Self::Busy { .. } => ErrorBody::new(
+                ErrorCode::Unavailable,
+                "The server is busy with other photos; try again after Retry-After seconds.",
             ),
             Self::Unauthorized => ErrorBody::new(
                 ErrorCode::Unauthorized,
@@ -113,9 +126,9 @@ impl ApiError {
             Self::PayloadTooLarge => {
                 ErrorBody::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
             }
-            Self::UnsupportedMediaType => ErrorBody::new(
+            Self::UnsupportedMediaType { expected } => ErrorBody::new(
                 ErrorCode::UnsupportedMediaType,
-                "Send the body as application/json.",
+                format!("Send the body as {expected}."),
             ),
             Self::Unavailable(_) => ErrorBody::new(
                 ErrorCode::Unavailable,
@@ -147,7 +160,7 @@ impl IntoResponse for ApiError {
             _ => tracing::debug!(error = %self, "request refused"),
         }
         let mut response = error_response(self.body());
-        if let Self::RateLimited { retry_after } = self
+        if let Self::RateLimited { retry_after, .. } | Self::Busy { retry_after } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);

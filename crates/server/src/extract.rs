@@ -67,7 +67,9 @@ where
                     || (mime.starts_with("application/") && mime.ends_with("+json"))
             });
         if !is_json {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            });
         }
         let bytes = Bytes::from_request(request, state)
             .await
@@ -123,4 +125,40 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn missing_field(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("missing field `")?;
     rest.split('`').next()
+}
+
+/// The client a request comes from (see [`crate::client`]): the peer, or what a trusted
+/// proxy forwarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<crate::state::AppState> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| ApiError::Internal("no peer address on the connection".into()))?;
+        let forwarded_for: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        let real_ip = parts
+            .headers
+            .get("x-real-ip")
+            .and_then(|value| value.to_str().ok());
+        Ok(Self(crate::client::client_address(
+            peer,
+            &forwarded_for,
+            real_ip,
+            &state.settings.trusted_proxies,
+        )))
+    }
 }

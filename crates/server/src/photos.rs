@@ -41,6 +41,10 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     ) {
         return Err(PhotoError::NotAnImage);
     }
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        // The decoder would fill the missing part with grey: a cut-off upload, refused.
+        return Err(PhotoError::Corrupt);
+    }
     let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|_| PhotoError::Corrupt)?;
@@ -55,11 +59,9 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     reader.limits(limits);
     let mut image = reader.decode().map_err(|_| PhotoError::Corrupt)?;
     if width.max(height) > PHOTO_MAX_SIDE_PX {
-        image = image.resize(
-            PHOTO_MAX_SIDE_PX,
-            PHOTO_MAX_SIDE_PX,
-            image::imageops::FilterType::Triangle,
-        );
+        // Averaging areas in integers: no working copy the size of the original in floats
+        // (a filtered resize of 6000 × 6000 RGBA took another ~150 MB).
+        image = image.thumbnail(PHOTO_MAX_SIDE_PX, PHOTO_MAX_SIDE_PX);
     }
     let rgb = image.to_rgb8();
     let mut jpeg = Vec::new();
@@ -71,6 +73,16 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
         width: rgb.width(),
         height: rgb.height(),
     })
+}
+
+/// Whether a JPEG's last scan is followed by its end marker (`FF D9`). In the compressed
+/// data a `FF` byte is always followed by `00` or a restart marker, so the end marker after
+/// the last scan's start (`FF DA`) is the real one; a file cut short has none.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let Some(last_scan) = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]) else {
+        return false;
+    };
+    bytes[last_scan..].windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 #[cfg(test)]
@@ -113,6 +125,37 @@ mod tests {
             process(b"\xFF\xD8\xFF\xE0 truncated jpeg"),
             Err(PhotoError::Corrupt)
         );
+    }
+
+    #[test]
+    fn cut_off_images_are_refused() {
+        let image = image::RgbImage::from_fn(200, 150, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&image)
+            .unwrap();
+        let mut png = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        assert!(process(&jpeg).is_ok() && process(&png).is_ok());
+        // Cut at the half, and a JPEG just before its end marker; a trailer after it is fine.
+        for (name, whole, cuts) in [
+            ("jpeg", &jpeg, [jpeg.len() / 2, jpeg.len() - 2]),
+            ("png", &png, [png.len() / 2, png.len() / 3]),
+        ] {
+            for cut in cuts {
+                assert_eq!(
+                    process(&whole[..cut]),
+                    Err(PhotoError::Corrupt),
+                    "{name} cut at {cut} of {}",
+                    whole.len()
+                );
+            }
+        }
+        let mut trailer = jpeg.clone();
+        trailer.extend_from_slice(b"vendor trailer");
+        assert!(process(&trailer).is_ok());
     }
 
     #[test]

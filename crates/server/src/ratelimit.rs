@@ -1,10 +1,10 @@
-//! A per-client limit on filing: at most `max` new cases per `window` from one address.
-//! Kept in memory (one server process); a retried submission that returns an existing case
-//! does not count.
+//! Per-client limits (filings, uploads): at most `max` uses per `window` from one client.
+//! Kept in memory (one server process). A use is reserved before the work and given back if
+//! the work made nothing (a refused or replayed filing), so a burst gets exactly the limit.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How many filings one client may make in a window.
@@ -38,52 +38,95 @@ pub fn parse_rate(text: &str) -> Result<Rate, String> {
     })
 }
 
-/// The recent filings of each client.
+/// The recent uses of each client (by [`crate::client::limit_key`]).
 #[derive(Debug)]
-pub struct FilingLimiter {
+pub struct Limiter {
     rate: Rate,
     recent: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
 }
 
-impl FilingLimiter {
-    /// A limiter allowing `rate`.
-    pub fn new(rate: Rate) -> Self {
-        Self {
+/// A use reserved by [`Limiter::reserve`]: given back when dropped, unless kept.
+#[must_use = "a slot dropped at once is given back"]
+#[derive(Debug)]
+pub struct Slot {
+    limiter: Arc<Limiter>,
+    client: IpAddr,
+    at: Instant,
+    kept: bool,
+}
+
+impl Slot {
+    /// The use happened (a case was created): it counts until the window passes it.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if !self.kept {
+            self.limiter.refund(self.client, self.at);
+        }
+    }
+}
+
+/// The window rule: forgets `times` older than the window before `now`, then admits one more
+/// at `now` when fewer than `rate.max` remain, or says how many seconds until one leaves.
+pub fn admit(times: &mut VecDeque<Instant>, rate: Rate, now: Instant) -> Result<(), u64> {
+    while times
+        .front()
+        .is_some_and(|t| now.saturating_duration_since(*t) >= rate.window)
+    {
+        times.pop_front();
+    }
+    if times.len() < rate.max {
+        times.push_back(now);
+        return Ok(());
+    }
+    let oldest = times.front().copied().unwrap_or(now);
+    let wait = rate
+        .window
+        .saturating_sub(now.saturating_duration_since(oldest));
+    Err(wait.as_secs().max(1))
+}
+
+impl Limiter {
+    /// A limiter allowing `rate` per client.
+    pub fn new(rate: Rate) -> Arc<Self> {
+        Arc::new(Self {
             rate,
             recent: Mutex::new(HashMap::new()),
-        }
+        })
     }
 
-    /// `Err(seconds to wait)` when `client` has used up its filings at `now`.
-    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+    /// Takes one use for `client` at `now` in the same step as checking it, so a burst of
+    /// requests at once gets exactly the limit; `Err(seconds to wait)` when none is left.
+    pub fn reserve(self: &Arc<Self>, client: IpAddr, now: Instant) -> Result<Slot, u64> {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        let times = recent.entry(client).or_default();
-        while times
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= self.rate.window)
-        {
-            times.pop_front();
-        }
-        if times.len() < self.rate.max {
-            return Ok(());
-        }
-        let oldest = times.front().copied().unwrap_or(now);
-        let wait = self.rate.window.saturating_sub(now.duration_since(oldest));
-        Err(wait.as_secs().max(1))
-    }
-
-    /// Counts a filing by `client` at `now`.
-    pub fn record(&self, client: IpAddr, now: Instant) {
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        recent.entry(client).or_default().push_back(now);
+        admit(recent.entry(client).or_default(), self.rate, now)?;
         // Forget clients with nothing recent, so the map does not grow without bound.
         if recent.len() > 10_000 {
             let window = self.rate.window;
             recent.retain(|_, times| {
                 times
                     .back()
-                    .is_some_and(|t| now.duration_since(*t) < window)
+                    .is_some_and(|t| now.saturating_duration_since(*t) < window)
             });
+        }
+        Ok(Slot {
+            limiter: Arc::clone(self),
+            client,
+            at: now,
+            kept: false,
+        })
+    }
+
+    fn refund(&self, client: IpAddr, at: Instant) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(times) = recent.get_mut(&client)
+            && let Some(i) = times.iter().rposition(|t| *t == at)
+        {
+            times.remove(i);
         }
     }
 }
@@ -93,20 +136,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_client_gets_its_quota_per_window_and_others_are_unaffected() {
-        let limiter = FilingLimiter::new(Rate {
+    fn the_window_admits_max_uses_and_says_how_long_to_wait() {
+        let rate = Rate {
+            max: 2,
+            window: Duration::from_secs(600),
+        };
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        // (uses so far, seconds after t0, the answer)
+        let cases: &[(&[u64], u64, Result<(), u64>)] = &[
+            (&[], 0, Ok(())),
+            (&[0], 0, Ok(())),
+            (&[0, 0], 0, Err(600)),
+            (&[0, 100], 150, Err(450)),
+            (&[0, 100], 600, Ok(())),
+            (&[0, 100], 599, Err(1)),
+            (&[0, 100], 10_000, Ok(())),
+        ];
+        for (uses, now, answer) in cases {
+            let mut times: VecDeque<Instant> = uses.iter().map(|s| at(*s)).collect();
+            assert_eq!(
+                admit(&mut times, rate, at(*now)),
+                *answer,
+                "{uses:?} at {now}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_reserved_use_is_given_back_unless_kept_and_clients_are_apart() {
+        let limiter = Limiter::new(Rate {
             max: 2,
             window: Duration::from_secs(600),
         });
         let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
         let t0 = Instant::now();
-        for _ in 0..2 {
-            assert_eq!(limiter.check(a, t0), Ok(()));
-            limiter.record(a, t0);
-        }
-        assert_eq!(limiter.check(a, t0 + Duration::from_secs(100)), Err(500));
-        assert_eq!(limiter.check(b, t0), Ok(()));
-        assert_eq!(limiter.check(a, t0 + Duration::from_secs(600)), Ok(()));
+        limiter.reserve(a, t0).unwrap().keep();
+        let second = limiter.reserve(a, t0).unwrap();
+        assert_eq!(limiter.reserve(a, t0).unwrap_err(), 600);
+        drop(second);
+        let again = limiter.reserve(a, t0).unwrap();
+        again.keep();
+        assert!(limiter.reserve(a, t0).is_err());
+        assert!(limiter.reserve(b, t0).is_ok());
     }
 
     #[test]

@@ -62,13 +62,16 @@ impl Application {
         getrandom::fill(&mut fresh).map_err(|e| std::io::Error::other(e.to_string()))?;
         let filing_key = store.secret("filing_key", &fresh).await?;
         let listener = TcpListener::bind(settings.addr).await?;
-        let filing_rate = settings.filing_rate;
+        let (filing_rate, upload_rate) = (settings.filing_rate, settings.upload_rate);
+        let photo_decodes = settings.photo_decodes.max(1);
         let state = AppState {
             store,
             meta: Arc::new(meta),
             settings: Arc::new(settings),
             filing_key: filing_key.into(),
-            filing_limiter: Arc::new(crate::ratelimit::FilingLimiter::new(filing_rate)),
+            filing_limiter: crate::ratelimit::Limiter::new(filing_rate),
+            upload_limiter: crate::ratelimit::Limiter::new(upload_rate),
+            photo_decodes: Arc::new(tokio::sync::Semaphore::new(photo_decodes)),
             stats_topics: Arc::default(),
         };
         // Nothing before listening reads the cases table: a million cases start as fast as
@@ -145,7 +148,8 @@ pub fn router(state: AppState) -> Router {
             get(web::spa_fallback).with_state(shell.clone()),
         )
         .fallback_service(static_files)
-        .layer(axum::middleware::from_fn(web::cache_headers));
+        .layer(axum::middleware::from_fn(web::cache_headers))
+        .layer(axum::middleware::from_fn(web::guard_paths));
     let api_routes = Router::new()
         .nest(api::API_PREFIX, routes::api_router())
         .nest("/api", routes::api_root_router())

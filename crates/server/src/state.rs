@@ -19,7 +19,11 @@ pub struct AppState {
     /// The key that derives a retried filing's tracking code from its idempotency key.
     pub filing_key: Arc<[u8]>,
     /// The per-client limit on filing.
-    pub filing_limiter: Arc<crate::ratelimit::FilingLimiter>,
+    pub filing_limiter: Arc<crate::ratelimit::Limiter>,
+    /// The per-client limit on uploads.
+    pub upload_limiter: Arc<crate::ratelimit::Limiter>,
+    /// Permits to decode a photo: a cap on the memory decoding takes at once.
+    pub photo_decodes: Arc<tokio::sync::Semaphore>,
     /// The statistics' rising topics, counted at most every ten minutes.
     pub stats_topics: Arc<crate::stats::TopicsCache>,
 }

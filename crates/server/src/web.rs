@@ -153,12 +153,43 @@ pub async fn security_headers(
     response
 }
 
+/// The longest path the app's files are looked up for; longer is 414.
+const PATH_MAX_BYTES: usize = 2048;
+
+/// What a path to the app's files answers before the disk is asked: `None` to go on, or
+/// 404 for what a file system would refuse or no file of the app can be (a segment over 255
+/// bytes once decoded, a NUL or other control byte, bytes that are not UTF-8), 414 when the
+/// whole path is over [`PATH_MAX_BYTES`]. Such a path used to reach the disk and come back as
+/// a 500 ("File name too long"), logged as an error each time.
+pub fn refuse_path(path: &str) -> Option<StatusCode> {
+    if path.len() > PATH_MAX_BYTES {
+        return Some(StatusCode::URI_TOO_LONG);
+    }
+    let bad = path.split('/').any(|segment| {
+        let decoded: Vec<u8> = percent_encoding::percent_decode_str(segment).collect();
+        decoded.len() > 255
+            || decoded.iter().any(|b| b.is_ascii_control())
+            || std::str::from_utf8(&decoded).is_err()
+    });
+    bad.then_some(StatusCode::NOT_FOUND)
+}
+
+/// Answers [`refuse_path`]'s refusals, for the app's files.
+pub async fn guard_paths(request: Request, next: Next) -> Response {
+    match refuse_path(request.uri().path()) {
+        Some(status) => (status, status.canonical_reason().unwrap_or_default()).into_response(),
+        None => next.run(request).await,
+    }
+}
+
 /// The fallback for paths that name no file: the app for a route (`/cases/…`), a 404 for
 /// what looks like a missing file (`/missing.js`).
 pub async fn spa_fallback(State(shell): State<Arc<AppShell>>, request: Request) -> Response {
     let path = request.uri().path();
     let last = path.rsplit('/').next().unwrap_or_default();
-    if last.contains('.') {
+    // The example portal is only its own files: the app is never served under its looser
+    // policy.
+    if last.contains('.') || path.starts_with("/examples/") || path == "/examples" {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
     match &shell.html {
@@ -517,6 +548,33 @@ export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
             ]
         );
         assert!(on_demand_chunks("console.log(1)").is_empty());
+    }
+
+    #[test]
+    fn paths_no_file_can_have_are_refused_before_the_disk() {
+        let long = "a".repeat(256);
+        let cases: &[(String, Option<StatusCode>)] = &[
+            ("/".into(), None),
+            ("/cases/20261123-0001".into(), None),
+            ("/index-1a2b3c.js".into(), None),
+            (format!("/{}", "a".repeat(255)), None),
+            ("/%E5%85%AC%E5%91%8A".into(), None),
+            (format!("/{long}"), Some(StatusCode::NOT_FOUND)),
+            (
+                format!("/x/{}", "%41".repeat(256)),
+                Some(StatusCode::NOT_FOUND),
+            ),
+            ("/a%00b".into(), Some(StatusCode::NOT_FOUND)),
+            ("/a%0Ab".into(), Some(StatusCode::NOT_FOUND)),
+            ("/%FF%FE".into(), Some(StatusCode::NOT_FOUND)),
+            (
+                format!("/{}", "a/".repeat(1100)),
+                Some(StatusCode::URI_TOO_LONG),
+            ),
+        ];
+        for (path, answer) in cases {
+            assert_eq!(refuse_path(path), *answer, "{path}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@ use api::{
     CaseDetail, CaseKind, CaseListQuery, CaseReceipt, CaseStatus, CaseSummary, ErrorBody,
     FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, SimilarQuery, Taxon,
 };
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,7 +13,7 @@ use super::{bad_cursor, check_code, known, parse_number, search_query};
 use crate::clock;
 use crate::domain::filing::{self, Filing, ValidCase};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, ClientAddress};
 use crate::service::{self, CitizenOutcome};
 use crate::state::AppState;
 use crate::storage::{CaseCursor, CaseFilter, CaseSort, Filed, FiledCase};
@@ -286,7 +286,7 @@ pub async fn follow_up_case(
               (status = 429, description = "Too many cases from this client; see Retry-After", body = ErrorBody)))]
 pub async fn file_case(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     ApiJson(case): ApiJson<NewCase>,
 ) -> Result<Response, ApiError> {
@@ -302,29 +302,46 @@ pub async fn file_case(
         },
     };
     let valid = ValidCase::parse(&case, &state.meta).map_err(ApiError::Validation)?;
-    let started = std::time::Instant::now();
-    if let Err(wait) = state.filing_limiter.check(client.ip(), started) {
-        return Err(ApiError::RateLimited { retry_after: wait });
-    }
-    let mut random = [0u8; 10];
-    getrandom::fill(&mut random).map_err(|e| ApiError::Internal(e.to_string().into()))?;
-    let code = filing::tracking_code(key.as_deref(), &state.filing_key, random);
     let request_hash = {
         let body = serde_json::to_vec(&case).map_err(|e| ApiError::Internal(Box::new(e)))?;
         crate::hashing::hex_sha256(&body)
     };
-    let filing = Filing::new(
-        valid,
-        clock::now(),
-        &state.settings.reply_days,
-        &code,
-        key.map(|key| (key, request_hash)),
-    );
-    let (filed, replayed) = match state.store.file_case(&filing).await? {
-        Filed::Created(filed) => {
-            state.filing_limiter.record(client.ip(), started);
-            (filed, false)
+    let mut random = [0u8; 10];
+    getrandom::fill(&mut random).map_err(|e| ApiError::Internal(e.to_string().into()))?;
+    let code = filing::tracking_code(key.as_deref(), &state.filing_key, random);
+    // A retry of a filing that was made is answered before any limit: a lost receipt can
+    // always be fetched again.
+    let earlier = match &key {
+        Some(key) => state.store.earlier_filing(key, &request_hash).await?,
+        None => None,
+    };
+    let filed = match earlier {
+        Some(earlier) => earlier,
+        None => {
+            // The use is taken before the write and given back unless a case is created.
+            let slot = state
+                .filing_limiter
+                .reserve(crate::client::limit_key(client), std::time::Instant::now())
+                .map_err(|wait| ApiError::RateLimited {
+                    retry_after: wait,
+                    message: "Too many cases from this connection; try again after Retry-After seconds.",
+                })?;
+            let filing = Filing::new(
+                valid,
+                clock::now(),
+                &state.settings.reply_days,
+                &code,
+                key.map(|key| (key, request_hash)),
+            );
+            let filed = state.store.file_case(&filing).await?;
+            if matches!(filed, Filed::Created(_)) {
+                slot.keep();
+            }
+            filed
         }
+    };
+    let (filed, replayed) = match filed {
+        Filed::Created(filed) => (filed, false),
         Filed::UnknownPhotos => {
             let mut fields = FieldErrors::new();
             fields.add("photos", FieldErrorCode::UnknownCode, None);

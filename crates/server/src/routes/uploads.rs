@@ -7,8 +7,14 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::multipart::MultipartRejection;
+
 use crate::clock;
 use crate::error::ApiError;
+use crate::extract::ClientAddress;
 use crate::photos::{self, PhotoError};
 use crate::state::AppState;
 
@@ -30,13 +36,32 @@ fn file_error(code: FieldErrorCode, limit: Option<u64>) -> ApiError {
 #[utoipa::path(post, path = "/api/v1/uploads", tag = "cases",
     request_body(content_type = "multipart/form-data", description = "One image in the field `file`"),
     responses((status = 201, description = "Stored; list the id in a case's `photos`", body = UploadReceipt),
-              (status = 400, description = "Not a multipart body", body = ErrorBody),
+              (status = 400, description = "Not a readable multipart body", body = ErrorBody),
               (status = 413, description = "Larger than the contract's photo limit", body = ErrorBody),
-              (status = 422, description = "No file, or not a usable JPEG, PNG or WebP image", body = ErrorBody)))]
+              (status = 415, description = "Not multipart/form-data with a boundary", body = ErrorBody),
+              (status = 422, description = "No file, or not a complete JPEG, PNG or WebP image", body = ErrorBody),
+              (status = 429, description = "Too many photos from this client; see Retry-After", body = ErrorBody),
+              (status = 503, description = "Too many photos being decoded at once; see Retry-After", body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
-    mut multipart: Multipart,
+    ClientAddress(client): ClientAddress,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<UploadReceipt>), ApiError> {
+    // Every upload counts, refused or not: decoding is the cost being limited.
+    state
+        .upload_limiter
+        .reserve(crate::client::limit_key(client), Instant::now())
+        .map_err(|wait| ApiError::RateLimited {
+            retry_after: wait,
+            message: "Too many photos from this connection; try again after Retry-After seconds.",
+        })?
+        .keep();
+    let mut multipart = multipart.map_err(|rejection| match rejection {
+        MultipartRejection::InvalidBoundary(_) => ApiError::UnsupportedMediaType {
+            expected: "multipart/form-data with a boundary",
+        },
+        _ => ApiError::bad_request("The body is not readable multipart/form-data."),
+    })?;
     let mut bytes = None;
     loop {
         let field = multipart.next_field().await.map_err(|error| {
@@ -62,19 +87,32 @@ pub async fn upload(
     if bytes.len() > PHOTO_MAX_BYTES {
         return Err(ApiError::PayloadTooLarge);
     }
+    // A decode may take ~180 MB: only so many at once. Over that, wait a moment for a turn,
+    // then ask the client to come back.
+    let permit = tokio::time::timeout(
+        Duration::from_secs(state.settings.photo_decode_wait),
+        Arc::clone(&state.photo_decodes).acquire_owned(),
+    )
+    .await
+    .map_err(|_| ApiError::Busy { retry_after: 5 })?
+    .map_err(|e| ApiError::Internal(Box::new(e)))?;
     // Decoding is CPU work: keep it off the async workers.
-    let processed = tokio::task::spawn_blocking(move || photos::process(&bytes))
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?
-        .map_err(|error| match error {
-            PhotoError::NotAnImage | PhotoError::Corrupt => {
-                file_error(FieldErrorCode::InvalidFormat, None)
-            }
-            PhotoError::TooManyPixels => file_error(
-                FieldErrorCode::OutOfRange,
-                Some(api::limits::PHOTO_MAX_DECODED_PIXELS),
-            ),
-        })?;
+    let processed = tokio::task::spawn_blocking(move || {
+        let processed = photos::process(&bytes);
+        drop(permit);
+        processed
+    })
+    .await
+    .map_err(|e| ApiError::Internal(Box::new(e)))?
+    .map_err(|error| match error {
+        PhotoError::NotAnImage | PhotoError::Corrupt => {
+            file_error(FieldErrorCode::InvalidFormat, None)
+        }
+        PhotoError::TooManyPixels => file_error(
+            FieldErrorCode::OutOfRange,
+            Some(api::limits::PHOTO_MAX_DECODED_PIXELS),
+        ),
+    })?;
     let mut raw = [0u8; 16];
     getrandom::fill(&mut raw).map_err(|e| ApiError::Internal(e.to_string().into()))?;
     let id = crate::hashing::hex(&raw);

@@ -421,6 +421,14 @@ pub trait CaseStore: Send + Sync {
     /// or returns the case an earlier request with the same idempotency key made.
     async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError>;
 
+    /// What an earlier filing with this idempotency key made: the case when `request_hash`
+    /// matches its request, `KeyReused` when not; `None` when the key is new.
+    async fn earlier_filing(
+        &self,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<Filed>, StoreError>;
+
     /// Loads the case `key` names, locked against every other change, lets `decide` say how
     /// it changes, and saves that change with its timeline entry in the same transaction.
     async fn change_case(

@@ -9,8 +9,8 @@ use sqlx::{Database, Encode, FromRow, QueryBuilder, Type};
 use time::Date;
 
 use super::{
-    CaseCursor, CaseExtras, CaseFilter, CaseRecord, CaseSort, DocumentFilter, EventRecord, Slice,
-    StoreError,
+    CaseCursor, CaseExtras, CaseFilter, CaseRecord, CaseSort, DocumentFilter, EventRecord, Filed,
+    FiledCase, Slice, StoreError,
 };
 use crate::{clock, domain};
 
@@ -550,4 +550,26 @@ pub(super) fn case_slice(
         .map(|row| row.into_summary(today))
         .collect::<Result<_, _>>()?;
     Ok(Slice { items, next })
+}
+
+/// The columns an earlier filing is read with (`k` the key's row, `c` its case).
+pub(super) const EARLIER_FILING_COLUMNS: &str =
+    "k.request_hash, c.number, c.status, c.submitted_at, c.deadline";
+
+/// An earlier filing's row, as read with [`EARLIER_FILING_COLUMNS`].
+pub(super) type EarlierRow = (String, String, String, i64, String);
+
+/// What an earlier filing with the same key means for a request with `request_hash`: the
+/// same request again (its case), or the key used for another (refused).
+pub(super) fn earlier_filing(row: EarlierRow, request_hash: &str) -> Result<Filed, StoreError> {
+    let (stored_hash, number, status, submitted_at, deadline) = row;
+    if stored_hash != request_hash {
+        return Ok(Filed::KeyReused);
+    }
+    Ok(Filed::Replayed(FiledCase {
+        number: decode_number(&number)?,
+        status: decode_code(&status, CaseStatus::from_code)?,
+        submitted_at,
+        deadline,
+    }))
 }

@@ -202,7 +202,8 @@ async fn concurrent_filings_get_distinct_consecutive_numbers() {
     assert_eq!(sequences, (1..=12).collect::<Vec<_>>());
 }
 
-async fn futures_join_all<F: std::future::Future>(
+/// Runs the futures at once and waits for all, so the requests overlap on the server.
+pub(crate) async fn futures_join_all<F: std::future::Future>(
     futures: impl Iterator<Item = F>,
 ) -> Vec<F::Output> {
     let mut outputs = Vec::new();

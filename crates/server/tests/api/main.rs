@@ -10,6 +10,7 @@ mod copy;
 mod errors;
 mod feeds;
 mod filing;
+mod hardening;
 mod lists;
 mod meta;
 mod openapi;

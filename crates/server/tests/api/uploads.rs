@@ -87,7 +87,7 @@ async fn what_is_not_a_photo_is_refused_whatever_its_name() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 400);
+    assert_eq!(response.status(), 415);
 }
 
 #[tokio::test]

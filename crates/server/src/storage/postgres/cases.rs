@@ -13,36 +13,23 @@ use crate::domain::{self, CaseState, Change};
 
 impl PostgresStore {
     /// The case an earlier request with this filing's idempotency key made, if any.
-    async fn earlier_filing<'c, E>(
+    async fn earlier_filing_in<'c, E>(
         &self,
         db: E,
-        filing: &Filing,
+        key: &str,
+        request_hash: &str,
     ) -> Result<Option<Filed>, StoreError>
     where
         E: sqlx::PgExecutor<'c>,
     {
-        let Some((key, request_hash)) = &filing.idempotency else {
-            return Ok(None);
-        };
-        let earlier: Option<(String, String, String, i64, String)> = sqlx::query_as(
-            "SELECT k.request_hash, c.number, c.status, c.submitted_at, c.deadline \
-             FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = $1",
-        )
+        let row: Option<EarlierRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {EARLIER_FILING_COLUMNS} \
+             FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = $1"
+        )))
         .bind(key)
         .fetch_optional(db)
         .await?;
-        let Some((stored_hash, number, status, submitted_at, deadline)) = earlier else {
-            return Ok(None);
-        };
-        if stored_hash != *request_hash {
-            return Ok(Some(Filed::KeyReused));
-        }
-        Ok(Some(Filed::Replayed(FiledCase {
-            number: decode_number(&number)?,
-            status: decode_code(&status, CaseStatus::from_code)?,
-            submitted_at,
-            deadline,
-        })))
+        row.map(|row| earlier_filing(row, request_hash)).transpose()
     }
 
     /// A case's page; `owner` adds what only its submitter may see.
@@ -210,11 +197,15 @@ async fn write_extras(
 
 #[async_trait]
 impl CaseStore for PostgresStore {
+    async fn earlier_filing(
+        &self,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<Filed>, StoreError> {
+        self.earlier_filing_in(&self.pool, key, request_hash).await
+    }
+
     async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
-        // A retry usually finds its case here, before a number is taken for it.
-        if let Some(earlier) = self.earlier_filing(&self.pool, filing).await? {
-            return Ok(earlier);
-        }
         // The number comes from a transaction of its own, committed at once, so the day's
         // counter row is locked for an instant, not for the whole filing: filings from many
         // clients and processes then commit side by side (and share their WAL flushes). A
@@ -238,14 +229,15 @@ impl CaseStore for PostgresStore {
             .map_err(|_| StoreError::Corrupt(format!("sequence {sequence} of {day}")))?;
 
         let mut tx = self.pool.begin().await?;
-        if let Some((key, _)) = &filing.idempotency {
+        if let Some((key, request_hash)) = &filing.idempotency {
             // The same key from two processes at once: the second waits here until the first
-            // commits, then finds its case.
+            // commits, then finds its case. (A retry usually finds it earlier, through
+            // `earlier_filing`, before a number is taken for it.)
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(key)
                 .execute(&mut *tx)
                 .await?;
-            if let Some(earlier) = self.earlier_filing(&mut *tx, filing).await? {
+            if let Some(earlier) = self.earlier_filing_in(&mut *tx, key, request_hash).await? {
                 return Ok(earlier);
             }
         }

@@ -19,9 +19,10 @@ mod uploads;
 
 use super::rows::{
     AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DetailRow,
-    DetailRows, DocumentHit, DocumentRow, EXPORT_COLUMNS, ExportRow, SIMILAR_WINDOW, SideRows,
-    case_detail, case_slice, decode_body, decode_code, decode_number, encode_body, export_records,
-    push_case_filter, push_document_filter, sort_key, unix_seconds,
+    DetailRows, DocumentHit, DocumentRow, EARLIER_FILING_COLUMNS, EXPORT_COLUMNS, EarlierRow,
+    ExportRow, SIMILAR_WINDOW, SideRows, case_detail, case_slice, decode_body, decode_code,
+    decode_number, earlier_filing, encode_body, export_records, push_case_filter,
+    push_document_filter, sort_key, unix_seconds,
 };
 use super::*;
 

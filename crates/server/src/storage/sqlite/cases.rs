@@ -167,30 +167,40 @@ async fn write_extras(
     Ok(())
 }
 
+/// The row of an earlier filing with idempotency `key`, if any.
+async fn earlier_row<'c, E>(db: E, key: &str) -> Result<Option<EarlierRow>, StoreError>
+where
+    E: sqlx::SqliteExecutor<'c>,
+{
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {EARLIER_FILING_COLUMNS} \
+         FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = ?"
+    )))
+    .bind(key)
+    .fetch_optional(db)
+    .await?)
+}
+
 #[async_trait]
 impl CaseStore for SqliteStore {
+    async fn earlier_filing(
+        &self,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<Filed>, StoreError> {
+        earlier_row(&self.pool, key)
+            .await?
+            .map(|row| earlier_filing(row, request_hash))
+            .transpose()
+    }
+
     async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
         let _writer = self.filing.lock().await;
         let mut tx = self.pool.begin().await?;
-        if let Some((key, request_hash)) = &filing.idempotency {
-            let earlier: Option<(String, String, String, i64, String)> = sqlx::query_as(
-                "SELECT k.request_hash, c.number, c.status, c.submitted_at, c.deadline \
-                 FROM idempotency_keys k JOIN cases c ON c.id = k.case_id WHERE k.key = ?",
-            )
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((stored_hash, number, status, submitted_at, deadline)) = earlier {
-                if stored_hash != *request_hash {
-                    return Ok(Filed::KeyReused);
-                }
-                return Ok(Filed::Replayed(FiledCase {
-                    number: decode_number(&number)?,
-                    status: decode_code(&status, CaseStatus::from_code)?,
-                    submitted_at,
-                    deadline,
-                }));
-            }
+        if let Some((key, request_hash)) = &filing.idempotency
+            && let Some(earlier) = earlier_row(&mut *tx, key).await?
+        {
+            return earlier_filing(earlier, request_hash);
         }
         let day = filing.day();
         let (sequence,): (i64,) = sqlx::query_as(
