@@ -26,6 +26,7 @@ pub mod state;
 pub mod stats;
 pub mod storage;
 pub mod taxonomy;
+pub mod telemetry;
 pub mod web;
 
 /// The contract's types, under the name handlers use for wire types.

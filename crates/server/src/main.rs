@@ -6,13 +6,23 @@ use std::process::ExitCode;
 use civic_server::config::Settings;
 use civic_server::service::{self, Applied};
 use civic_server::startup::Application;
+use civic_server::telemetry::{self, LogFormat};
 use civic_server::{clock, demo, web};
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(name = "civic-server", version, about = "The Civic reference backend")]
 struct Cli {
+    /// How the log is written: `text` for people, `json` (one object per line) for log
+    /// collectors. `RUST_LOG` chooses what is written.
+    #[arg(
+        long,
+        env = "CIVIC_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    log_format: LogFormat,
     #[command(flatten)]
     settings: Settings,
     #[command(subcommand)]
@@ -172,12 +182,8 @@ impl CaseCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
     let cli = Cli::parse();
+    telemetry::init(cli.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.settings).await,
         Command::Demo {

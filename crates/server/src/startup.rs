@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, header};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::state::AppState;
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         &state.settings.static_dir,
         &state.settings.frame_ancestors.0,
     ));
+    let trusted_proxies = state.settings.trusted_proxies.clone();
     let static_files = ServeDir::new(&state.settings.static_dir)
         .precompressed_br()
         .precompressed_gzip()
@@ -181,7 +183,14 @@ pub fn router(state: AppState) -> Router {
                 "Something went wrong on our side; it has been logged.",
             ))
         }))
-        .layer(TraceLayer::new_for_http())
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+            HeaderName::from_static("x-tracking-code"),
+        ]))
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            crate::telemetry::access_log,
+        ))
 }
 
 /// Unclaimed uploads expire; unrated replies past their rating period close.

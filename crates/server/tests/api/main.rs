@@ -12,6 +12,7 @@ mod feeds;
 mod filing;
 mod hardening;
 mod lists;
+mod logs;
 mod meta;
 mod openapi;
 mod search;

@@ -1,0 +1,202 @@
+//! The server's log, as an operator collects it: the real binary run as a process with
+//! `--log-format json` at DEBUG, its standard error captured. One access line per request
+//! with its request id; and nothing private in any line, whatever the requests carried.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use api::CaseReceipt;
+use serde_json::{Value, json};
+
+use crate::filing::valid_case;
+use crate::helpers::new_database;
+
+/// The binary running on a fresh database, and the file its log goes to.
+struct Process {
+    child: Child,
+    log: std::path::PathBuf,
+    address: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Process {
+    async fn start(staff_token: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database = new_database(dir.path()).await;
+        let log = dir.path().join("server.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_civic-server"))
+            .args(["serve", "--log-format", "json"])
+            .env("CIVIC_ADDR", "127.0.0.1:0")
+            .env("DATABASE_URL", &database)
+            .env("CIVIC_DATA_DIR", dir.path())
+            .env("CIVIC_STATIC_DIR", dir.path().join("dist"))
+            .env("CIVIC_STAFF_TOKEN", staff_token)
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("the server binary starts");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let address = loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if let Some(at) = text.find("listening on http://") {
+                let rest = &text[at + "listening on ".len()..];
+                let end = rest.find(['"', ' ', '\n']).unwrap_or(rest.len());
+                break rest[..end].to_owned();
+            }
+            assert!(Instant::now() < deadline, "no listening line in:\n{text}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        Self {
+            child,
+            log,
+            address,
+            _dir: dir,
+        }
+    }
+
+    /// Stops the process and returns its whole log.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut text = String::new();
+        std::fs::File::open(&self.log)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    }
+}
+
+#[tokio::test]
+async fn the_log_has_a_line_per_request_and_nothing_private() {
+    let token = "planted-staff-token-9c1e4d";
+    let server = Process::start(token).await;
+    let client = reqwest::Client::new();
+    let base = server.address.clone();
+
+    let (name, phone, description, comment) = (
+        "蒋秘密",
+        "13912345678",
+        "PLANTED-DESCRIPTION-7f3a：每晚施工噪音很大，影响休息。",
+        "PLANTED-COMMENT-51c0",
+    );
+    let mut case = valid_case();
+    case["contact"] = json!({ "name": name, "phone": "139 1234 5678" });
+    case["description"] = json!(description);
+    let response = client
+        .post(format!("{base}/api/v1/cases"))
+        .header("x-request-id", "planted-request-0001")
+        .json(&case)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["x-request-id"], "planted-request-0001");
+    let receipt: CaseReceipt = response.json().await.unwrap();
+    let number = receipt.number.to_string();
+    let code = receipt.tracking_code.clone();
+
+    let act = |body: Value| {
+        client
+            .post(format!("{base}/api/v1/staff/cases/{number}/actions"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    for body in [
+        json!({"action": "accept"}),
+        json!({"action": "assign", "department": "ecology"}),
+        json!({"action": "reply", "text": "已责令施工单位停止夜间施工。"}),
+    ] {
+        assert_eq!(act(body).await.unwrap().status(), 200);
+    }
+    // A wrong token, and the owner's view with the tracking code.
+    let refused = client
+        .post(format!("{base}/api/v1/staff/cases/{number}/actions"))
+        .bearer_auth("planted-wrong-token-0b7e")
+        .json(&json!({"action": "close"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let owner = client
+        .get(format!("{base}/api/v1/cases/{number}"))
+        .header("X-Tracking-Code", &code)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(owner.status(), 200);
+    let rated = client
+        .post(format!("{base}/api/v1/cases/{number}/rating"))
+        .json(&json!({"tracking_code": code, "rating": "satisfied", "comment": comment}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), 200);
+    // Refused requests that carry private values too.
+    let mut bad = valid_case();
+    bad["contact"] = json!({ "name": name, "phone": "12345" });
+    let response = client
+        .post(format!("{base}/api/v1/cases"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let made_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(made_id.len(), 16, "a request id is made when none is sent");
+
+    // Let the access lines of the last answers be written.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = server.stop();
+    for secret in [
+        name,
+        phone,
+        "139 1234 5678",
+        "1234 5678",
+        "PLANTED-DESCRIPTION",
+        comment,
+        token,
+        "planted-wrong-token",
+        code.as_str(),
+        &code.replace('-', ""),
+    ] {
+        assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
+    }
+
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("every log line is JSON"))
+        .collect();
+    let access: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["target"] == "civic_server::access")
+        .collect();
+    assert_eq!(access.len(), 8, "one access line per request");
+    let filed = access
+        .iter()
+        .find(|l| l["span"]["request_id"] == "planted-request-0001")
+        .expect("the sent request id is on the access line");
+    assert_eq!(filed["route"], "/api/v1/cases");
+    assert_eq!(filed["method"], "POST");
+    assert_eq!(filed["status"], 201);
+    assert_eq!(filed["client"], "127.0.0.1");
+    assert!(filed["bytes"].as_u64().unwrap() > 0);
+    assert!(filed["latency_ms"].as_f64().is_some());
+    let routes: Vec<&str> = access.iter().filter_map(|l| l["route"].as_str()).collect();
+    assert!(routes.contains(&"/api/v1/staff/cases/{number}/actions"));
+    assert!(
+        !log.contains(&format!("/cases/{number}")),
+        "paths are logged by their template"
+    );
+    assert!(
+        access
+            .iter()
+            .any(|l| l["span"]["request_id"] == made_id.as_str() && l["status"] == 422)
+    );
+}
