@@ -3,7 +3,7 @@
 
 use time::format_description::well_known::Rfc3339;
 use time::macros::{format_description, offset};
-use time::{Date, Duration, OffsetDateTime, UtcOffset, Weekday};
+use time::{Date, Duration, OffsetDateTime, UtcOffset};
 
 /// China Standard Time.
 pub const CST: UtcOffset = offset!(+8);
@@ -52,79 +52,15 @@ pub fn start_of_day(date: Date) -> i64 {
     date.midnight().assume_offset(CST).unix_timestamp()
 }
 
-/// A year, its public holidays that fall on weekdays and its make-up working days, as
-/// `(month, day)`.
-type YearOff = (i32, &'static [(u8, u8)], &'static [(u8, u8)]);
-
-/// Public holidays on weekdays and make-up working days on weekends (调休), as the State
-/// Council's yearly notices set them (国办发明电〔2024〕12号 for 2025, 〔2025〕7号 for 2026),
-/// as `(month, day)` per year. Add a year's line when its notice is published.
-const CALENDAR: &[YearOff] = &[
-    (
-        2025,
-        &[
-            (1, 1),
-            (1, 28),
-            (1, 29),
-            (1, 30),
-            (1, 31),
-            (2, 3),
-            (2, 4),
-            (4, 4),
-            (5, 1),
-            (5, 2),
-            (5, 5),
-            (6, 2),
-            (10, 1),
-            (10, 2),
-            (10, 3),
-            (10, 6),
-            (10, 7),
-            (10, 8),
-        ],
-        &[(1, 26), (2, 8), (4, 27), (9, 28), (10, 11)],
-    ),
-    (
-        2026,
-        &[
-            (1, 1),
-            (1, 2),
-            (2, 16),
-            (2, 17),
-            (2, 18),
-            (2, 19),
-            (2, 20),
-            (2, 23),
-            (4, 6),
-            (5, 1),
-            (5, 4),
-            (5, 5),
-            (6, 19),
-            (9, 25),
-            (10, 1),
-            (10, 2),
-            (10, 5),
-            (10, 6),
-            (10, 7),
-        ],
-        &[(1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10)],
-    ),
-];
-
-/// Whether government offices work on `date`: Monday to Friday unless a public holiday,
-/// and the weekend days a holiday's notice makes working days.
+/// Whether government offices work on `date`, by the installed working-day calendar
+/// ([`crate::calendar`]); a year it does not cover counts Monday to Friday, and says so once
+/// in the log.
 pub fn is_working_day(date: Date) -> bool {
-    let key = (date.month() as u8, date.day());
-    let year = CALENDAR.iter().find(|(y, _, _)| *y == date.year());
-    if let Some((_, holidays, make_up)) = year {
-        if holidays.contains(&key) {
-            return false;
-        }
-        if make_up.contains(&key) {
-            return true;
-        }
+    let calendar = crate::calendar::current();
+    if !calendar.covers(date.year()) {
+        crate::calendar::note_uncovered(date.year());
     }
-    !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
+    calendar.is_working_day(date)
 }
 
 /// The day `n` working days after `date` (see [`is_working_day`]).
@@ -235,30 +171,6 @@ mod tests {
         assert!(!is_working_day(date!(2025 - 01 - 01)));
         assert!(is_working_day(date!(2030 - 01 - 02)));
         assert!(!is_working_day(date!(2030 - 01 - 05)));
-    }
-
-    #[test]
-    fn every_listed_holiday_is_a_weekday_and_every_make_up_day_a_weekend() {
-        for (year, holidays, make_up) in CALENDAR {
-            for (month, day) in *holidays {
-                let date =
-                    Date::from_calendar_date(*year, time::Month::try_from(*month).unwrap(), *day)
-                        .unwrap();
-                assert!(
-                    !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday),
-                    "{date}"
-                );
-            }
-            for (month, day) in *make_up {
-                let date =
-                    Date::from_calendar_date(*year, time::Month::try_from(*month).unwrap(), *day)
-                        .unwrap();
-                assert!(
-                    matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday),
-                    "{date}"
-                );
-            }
-        }
     }
 
     #[test]

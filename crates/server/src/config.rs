@@ -54,6 +54,11 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_TRUSTED_PROXIES", default_value = "", value_parser = crate::client::TrustedProxies::parse)]
     pub trusted_proxies: crate::client::TrustedProxies,
 
+    /// A working-day calendar file (public holidays and make-up working days by year) to
+    /// use instead of the built-in one; `civic-server holidays show` prints the format.
+    #[arg(long, env = "CIVIC_HOLIDAYS")]
+    pub holidays: Option<PathBuf>,
+
     /// Working days to reply, by case kind, over the default rule
     /// (`consultation=3,help=5,complaint=5,praise=5,suggestion=10,report=10`).
     #[arg(long, env = "CIVIC_REPLY_DAYS", default_value = "", value_parser = crate::rules::ReplyDays::parse)]
@@ -118,6 +123,7 @@ impl Settings {
             photo_decodes: 2,
             photo_decode_wait: 2,
             trusted_proxies: crate::client::TrustedProxies::default(),
+            holidays: None,
             demo: false,
         }
     }

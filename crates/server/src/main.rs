@@ -7,7 +7,7 @@ use civic_server::config::Settings;
 use civic_server::service::{self, Applied};
 use civic_server::startup::Application;
 use civic_server::telemetry::{self, LogFormat};
-use civic_server::{clock, demo, web};
+use civic_server::{calendar, clock, demo, web};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -89,6 +89,9 @@ enum Command {
     /// Move a case along its life, as the staff API would (for demos and operators).
     #[command(subcommand)]
     Case(CaseCommand),
+    /// The working-day calendar (public holidays and make-up working days).
+    #[command(subcommand)]
+    Holidays(HolidaysCommand),
     /// Write .br and .gz copies of the static files.
     Precompress {
         /// The folder.
@@ -104,6 +107,18 @@ enum Command {
         #[arg(long)]
         budget_kib: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+enum HolidaysCommand {
+    /// Check a calendar file before giving it to the server with --holidays, and print what
+    /// it covers.
+    Check {
+        /// The file (the format is described in the built-in calendar: `holidays show`).
+        file: PathBuf,
+    },
+    /// Print the built-in calendar, whose header describes the format.
+    Show,
 }
 
 #[derive(Subcommand)]
@@ -180,10 +195,27 @@ impl CaseCommand {
     }
 }
 
+/// Reads and checks a working-day calendar file.
+fn read_calendar(path: &std::path::Path) -> Result<calendar::Calendar, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    calendar::Calendar::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
+    if let Some(path) = &cli.settings.holidays {
+        match read_calendar(path) {
+            Ok(calendar) => {
+                calendar::install(calendar);
+            }
+            Err(message) => {
+                eprintln!("civic-server: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.settings).await,
         Command::Demo {
@@ -249,6 +281,23 @@ async fn main() -> ExitCode {
             .map(|n| println!("compressed {n} files"))
             .map_err(|e| e.to_string()),
         Command::Size { dir, budget_kib } => size(&dir, budget_kib),
+        Command::Holidays(HolidaysCommand::Show) => {
+            print!("{}", calendar::BUILT_IN);
+            Ok(())
+        }
+        Command::Holidays(HolidaysCommand::Check { file }) => read_calendar(&file).map(|c| {
+            for (year, days) in c.years() {
+                println!(
+                    "{year}: {} days off, {} make-up working days",
+                    days.off.len(),
+                    days.work.len()
+                );
+            }
+            let missing = c.missing_years(clock::cst_date(clock::now()));
+            if !missing.is_empty() {
+                println!("not covered yet, and needed now: {missing:?}");
+            }
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

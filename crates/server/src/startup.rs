@@ -50,6 +50,14 @@ impl Application {
             tracing::info!("seeding demo data into the empty database");
             demo::seed(store.as_ref(), demo::DemoSize::default(), clock::now()).await?;
         }
+        let missing = crate::calendar::current().missing_years(clock::cst_date(clock::now()));
+        if !missing.is_empty() {
+            tracing::warn!(
+                ?missing,
+                "the working-day calendar does not cover {missing:?}: deadlines there count \
+                 Monday to Friday; give the State Council's days with --holidays FILE"
+            );
+        }
         let meta = routes::build_meta(&store.taxonomy().await?);
         if settings.static_dir.join("index.html").exists() {
             let compressed = web::precompress(&settings.static_dir)?;

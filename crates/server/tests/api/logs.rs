@@ -13,7 +13,7 @@ use crate::filing::valid_case;
 use crate::helpers::new_database;
 
 /// The binary running on a fresh database, and the file its log goes to.
-struct Process {
+pub(crate) struct Process {
     child: Child,
     log: std::path::PathBuf,
     address: String,
@@ -21,11 +21,12 @@ struct Process {
 }
 
 impl Process {
-    async fn start(staff_token: &str) -> Self {
+    pub(crate) async fn start(staff_token: &str, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let database = new_database(dir.path()).await;
         let log = dir.path().join("server.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_civic-server"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_civic-server"))
+            .args(extra)
             .args(["serve", "--log-format", "json"])
             .env("CIVIC_ADDR", "127.0.0.1:0")
             .env("DATABASE_URL", &database)
@@ -46,6 +47,9 @@ impl Process {
                 break rest[..end].to_owned();
             }
             assert!(Instant::now() < deadline, "no listening line in:\n{text}");
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the server stopped ({status}):\n{text}");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
         Self {
@@ -57,7 +61,7 @@ impl Process {
     }
 
     /// Stops the process and returns its whole log.
-    fn stop(mut self) -> String {
+    pub(crate) fn stop(mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let mut text = String::new();
@@ -72,7 +76,7 @@ impl Process {
 #[tokio::test]
 async fn the_log_has_a_line_per_request_and_nothing_private() {
     let token = "planted-staff-token-9c1e4d";
-    let server = Process::start(token).await;
+    let server = Process::start(token, &[]).await;
     let client = reqwest::Client::new();
     let base = server.address.clone();
 
@@ -199,4 +203,86 @@ async fn the_log_has_a_line_per_request_and_nothing_private() {
             .iter()
             .any(|l| l["span"]["request_id"] == made_id.as_str() && l["status"] == 422)
     );
+}
+
+#[tokio::test]
+async fn a_calendar_file_is_checked_and_a_missing_year_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "[2025]\noff = 01-01  # New Year\n").unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "[2026]\noff = 01-01\nwork = 01-05\n").unwrap();
+    let binary = env!("CARGO_BIN_EXE_civic-server");
+
+    let checked = Command::new(binary)
+        .args(["holidays", "check"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(checked.status.success());
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        said.contains("2025: 1 days off, 0 make-up working days"),
+        "{said}"
+    );
+    let refused = Command::new(binary)
+        .args(["holidays", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("line 3") && said.contains("weekend"),
+        "{said}"
+    );
+    // The built-in calendar is a valid file, and its own format's description.
+    let shown = Command::new(binary)
+        .args(["holidays", "show"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        civic_server::calendar::Calendar::parse(&String::from_utf8_lossy(&shown.stdout)),
+        Ok(civic_server::calendar::Calendar::built_in())
+    );
+
+    // A server given a calendar without this year says so at start-up.
+    let server = Process::start(
+        "token-for-calendar-test",
+        &["--holidays", good.to_str().unwrap()],
+    )
+    .await;
+    let log = server.stop();
+    let this_year = civic_server::clock::cst_date(civic_server::clock::now()).year();
+    let warning = log
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| {
+            line["level"] == "WARN"
+                && line["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("calendar"))
+        })
+        .unwrap_or_else(|| panic!("no calendar warning in:\n{log}"));
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains(&this_year.to_string()),
+        "{warning}"
+    );
+    // A file with a mistake stops the server before it listens.
+    let stopped = Command::new(binary)
+        .arg("--holidays")
+        .arg(&bad)
+        .arg("serve")
+        .env("CIVIC_ADDR", "127.0.0.1:0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/x.db", dir.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert!(!stopped.status.success());
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("line 3"));
 }

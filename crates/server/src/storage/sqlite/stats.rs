@@ -16,6 +16,19 @@ use crate::storage::{Buckets, Counts, PeriodCounts, Refreshed, StatsStore, Store
 /// How many dirty days one transaction recounts, so that filings wait little.
 const DAYS_PER_TRANSACTION: i64 = 16;
 
+impl SqliteStore {
+    /// `recounted` so far, and how many days still wait.
+    async fn pending(&self, recounted: usize) -> Result<Refreshed, StoreError> {
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_dirty")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Refreshed {
+            recounted,
+            pending: pending.max(0) as usize,
+        })
+    }
+}
+
 #[async_trait]
 impl StatsStore for SqliteStore {
     async fn refresh_stats(&self, max_days: Option<usize>) -> Result<Refreshed, StoreError> {
@@ -29,15 +42,18 @@ impl StatsStore for SqliteStore {
         let mut recounted = 0;
         loop {
             if max_days.is_some_and(|max| recounted >= max) {
-                let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stats_dirty")
-                    .fetch_one(&self.pool)
-                    .await?;
-                return Ok(Refreshed {
-                    recounted,
-                    pending: pending.max(0) as usize,
-                });
+                return self.pending(recounted).await;
             }
-            let _writer = self.filing.lock().await;
+            // A request (`max_days`) never waits behind the writer (a filing, or the
+            // background counter's batch): it answers from what is counted.
+            let _writer = if max_days.is_some() {
+                match self.filing.try_lock() {
+                    Ok(writer) => writer,
+                    Err(_) => return self.pending(recounted).await,
+                }
+            } else {
+                self.filing.lock().await
+            };
             let mut tx = self.pool.begin().await?;
             let days: Vec<String> =
                 sqlx::query_scalar("SELECT day FROM stats_dirty ORDER BY day LIMIT ?")
