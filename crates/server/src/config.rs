@@ -54,6 +54,11 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_TRUSTED_PROXIES", default_value = "", value_parser = crate::client::TrustedProxies::parse)]
     pub trusted_proxies: crate::client::TrustedProxies,
 
+    /// Where to serve `GET /metrics` (Prometheus text format), e.g. `127.0.0.1:9090`; off
+    /// when unset. Keep it off the public port and network.
+    #[arg(long, env = "CIVIC_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// A working-day calendar file (public holidays and make-up working days by year) to
     /// use instead of the built-in one; `civic-server holidays show` prints the format.
     #[arg(long, env = "CIVIC_HOLIDAYS")]
@@ -124,6 +129,7 @@ impl Settings {
             photo_decode_wait: 2,
             trusted_proxies: crate::client::TrustedProxies::default(),
             holidays: None,
+            metrics_addr: None,
             demo: false,
         }
     }

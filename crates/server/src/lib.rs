@@ -14,6 +14,7 @@ pub mod extract;
 pub mod feeds;
 pub mod hashing;
 pub mod import;
+pub mod monitoring;
 pub mod openapi;
 pub mod photos;
 pub mod ratelimit;

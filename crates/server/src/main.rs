@@ -309,10 +309,13 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> Result<(), String> {
-    let addr = settings.addr;
+    let (addr, metrics_addr) = (settings.addr, settings.metrics_addr);
     let app = Application::build(settings)
         .await
         .map_err(|e| e.to_string())?;
+    if let (Some(port), Some(metrics)) = (app.metrics_port(), metrics_addr) {
+        tracing::info!("metrics at http://{}:{port}/metrics", metrics.ip());
+    }
     tracing::info!("Civic is listening on http://{}:{}", addr.ip(), app.port());
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }

@@ -17,6 +17,7 @@ use crate::routes;
     ),
     paths(
         routes::healthz,
+        routes::readyz,
         routes::meta::meta,
         routes::cases::list_cases,
         routes::cases::similar_cases,
@@ -41,7 +42,7 @@ use crate::routes;
         (name = "announcements", description = "Policy announcements (通知公告)"),
         (name = "stats", description = "Public performance statistics"),
         (name = "staff", description = "Moving a case through its life (needs the staff token)"),
-        (name = "health", description = "Liveness"),
+        (name = "health", description = "Liveness and readiness, for operators"),
     ),
     modifiers(&StaffTokenScheme)
 )]

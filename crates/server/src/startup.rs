@@ -38,6 +38,8 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// The metrics listener (`--metrics-addr`), when asked for.
+    metrics: Option<(TcpListener, Router)>,
 }
 
 impl Application {
@@ -100,8 +102,13 @@ impl Application {
             let mut every = tokio::time::interval(STATS_COUNT_INTERVAL);
             loop {
                 every.tick().await;
-                match counter.refresh_stats(None).await {
+                let started = std::time::Instant::now();
+                let refreshed = counter.refresh_stats(None).await;
+                ran("count_statistics", started, refreshed.is_ok());
+                match refreshed {
                     Ok(refreshed) if refreshed.recounted > 0 => {
+                        metrics::counter!("civic_statistics_days_counted_total")
+                            .increment(refreshed.recounted as u64);
                         tracing::debug!(days = refreshed.recounted, "counted statistics")
                     }
                     Ok(_) => {}
@@ -109,10 +116,27 @@ impl Application {
                 }
             }
         });
+        let metrics = match state.settings.metrics_addr {
+            Some(addr) => {
+                crate::monitoring::install();
+                let listener = TcpListener::bind(addr).await?;
+                Some((listener, crate::monitoring::router(state.clone())))
+            }
+            None => None,
+        };
         Ok(Self {
             listener,
             router: router(state),
+            metrics,
         })
+    }
+
+    /// The port of the metrics listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
+            .map(|a| a.port())
     }
 
     /// The port the server is bound to.
@@ -125,6 +149,13 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some((listener, router)) = self.metrics {
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(?error, "the metrics listener stopped");
+                }
+            });
+        }
         axum::serve(
             self.listener,
             self.router
@@ -167,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api", axum::routing::any(routes::unknown_route))
         .route("/api/", axum::routing::any(routes::unknown_route))
         .route("/healthz", get(routes::healthz))
+        .route("/readyz", get(routes::readyz))
         .route(
             "/feeds/announcements.atom",
             get(crate::feeds::announcements),
@@ -204,17 +236,32 @@ pub fn router(state: AppState) -> Router {
 /// Unclaimed uploads expire; unrated replies past their rating period close.
 async fn housekeeping(state: &AppState) {
     let now = clock::now();
-    if let Err(error) = routes::expire_unclaimed(state, now).await {
+    let started = std::time::Instant::now();
+    let expired = routes::expire_unclaimed(state, now).await;
+    ran("expire_uploads", started, expired.is_ok());
+    if let Err(error) = expired {
         tracing::warn!(?error, "could not expire unclaimed uploads");
     }
     let period = i64::from(state.settings.auto_close_days) * 86_400;
-    match crate::service::auto_close(state.store.as_ref(), now - period, now).await {
+    let started = std::time::Instant::now();
+    let closed = crate::service::auto_close(state.store.as_ref(), now - period, now).await;
+    ran("auto_close", started, closed.is_ok());
+    match closed {
         Ok(closed) if !closed.is_empty() => {
             tracing::info!(count = closed.len(), "closed unrated cases")
         }
         Ok(_) => {}
         Err(error) => tracing::warn!(?error, "could not close unrated cases"),
     }
+}
+
+/// Counts a housekeeping task's run and its duration.
+fn ran(task: &'static str, started: std::time::Instant, ok: bool) {
+    let outcome = if ok { "ok" } else { "failed" };
+    metrics::counter!("civic_housekeeping_runs_total", "task" => task, "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!("civic_housekeeping_duration_seconds", "task" => task)
+        .record(started.elapsed().as_secs_f64());
 }
 
 async fn shutdown_signal() {

@@ -147,7 +147,17 @@ struct AccessLine {
 
 impl Drop for AccessLine {
     fn drop(&mut self) {
-        let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
+        let seconds = self.started.elapsed().as_secs_f64();
+        let latency_ms = seconds * 1000.0;
+        metrics::counter!(
+            "civic_http_requests_total",
+            "method" => self.method.clone(),
+            "route" => self.route.clone(),
+            "status" => self.status.to_string()
+        )
+        .increment(1);
+        metrics::histogram!("civic_http_request_duration_seconds", "route" => self.route.clone())
+            .record(seconds);
         self.span.in_scope(|| {
             tracing::info!(
                 target: "civic_server::access",

@@ -322,9 +322,12 @@ pub async fn file_case(
             let slot = state
                 .filing_limiter
                 .reserve(crate::client::limit_key(client), std::time::Instant::now())
-                .map_err(|wait| ApiError::RateLimited {
-                    retry_after: wait,
-                    message: "Too many cases from this connection; try again after Retry-After seconds.",
+                .map_err(|wait| {
+                    metrics::counter!("civic_rate_limited_total", "limit" => "filing").increment(1);
+                    ApiError::RateLimited {
+                        retry_after: wait,
+                        message: "Too many cases from this connection; try again after Retry-After seconds.",
+                    }
                 })?;
             let filing = Filing::new(
                 valid,
@@ -341,13 +344,19 @@ pub async fn file_case(
         }
     };
     let (filed, replayed) = match filed {
-        Filed::Created(filed) => (filed, false),
+        Filed::Created(filed) => {
+            metrics::counter!("civic_filings_total").increment(1);
+            (filed, false)
+        }
         Filed::UnknownPhotos => {
             let mut fields = FieldErrors::new();
             fields.add("photos", FieldErrorCode::UnknownCode, None);
             return Err(ApiError::Validation(fields));
         }
-        Filed::Replayed(filed) => (filed, true),
+        Filed::Replayed(filed) => {
+            metrics::counter!("civic_filing_replays_total").increment(1);
+            (filed, true)
+        }
         Filed::KeyReused => {
             return Err(ApiError::Conflict(
                 "This Idempotency-Key was used for a different case.",

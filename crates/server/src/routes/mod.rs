@@ -8,7 +8,7 @@ pub mod staff;
 pub mod stats;
 pub mod uploads;
 
-use api::{ErrorBody, FieldErrorCode, FieldErrors};
+use api::{FieldErrorCode, FieldErrors};
 use axum::Json;
 use axum::Router;
 use axum::http::StatusCode;
@@ -52,15 +52,62 @@ async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
-/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+/// `GET /healthz`: the process is alive (it answers without asking the database, so an
+/// orchestrator does not restart a healthy process when the database is away).
 #[utoipa::path(get, path = "/healthz", tag = "health",
-    responses((status = 200, description = "The server and its database answer"),
-              (status = 503, description = "The database does not answer", body = ErrorBody)))]
-pub async fn healthz(state: axum::extract::State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response(),
-        Err(error) => ApiError::Unavailable(error).into_response(),
-    }
+    responses((status = 200, description = "The process is alive")))]
+pub async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// What `/readyz` found.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    /// `ready`, or `not_ready` when the database does not answer or its migrations are not
+    /// this build's.
+    pub status: &'static str,
+    /// Whether the database answered.
+    pub database: bool,
+    /// How the database's migrations compare with this build's (absent when it did not
+    /// answer).
+    pub migrations: Option<crate::storage::Migrations>,
+    /// Years the working-day calendar should cover by now and does not (this year, and from
+    /// 1 November the next): deadlines there count Monday to Friday. Reported, not fatal.
+    pub calendar_missing_years: Vec<i32>,
+}
+
+/// `GET /readyz`: 200 when the database answers and its migrations are exactly this
+/// build's, else 503; the body says what was found and what is missing.
+#[utoipa::path(get, path = "/readyz", tag = "health",
+    responses((status = 200, description = "Ready to serve", body = Readiness),
+              (status = 503, description = "Not ready; the body says why", body = Readiness)))]
+pub async fn readyz(state: axum::extract::State<AppState>) -> impl IntoResponse {
+    let migrations = match state.store.migrations().await {
+        Ok(migrations) => Some(migrations),
+        Err(error) => {
+            tracing::warn!(?error, "readiness: the database did not answer");
+            None
+        }
+    };
+    let ready = migrations.as_ref().is_some_and(|m| m.current());
+    let body = Readiness {
+        status: if ready { "ready" } else { "not_ready" },
+        database: migrations.is_some(),
+        migrations,
+        calendar_missing_years: crate::calendar::current()
+            .missing_years(crate::clock::cst_date(crate::clock::now())),
+    };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// Reads a numeric path id, or a 400 naming `id`.

@@ -51,9 +51,12 @@ pub async fn upload(
     state
         .upload_limiter
         .reserve(crate::client::limit_key(client), Instant::now())
-        .map_err(|wait| ApiError::RateLimited {
-            retry_after: wait,
-            message: "Too many photos from this connection; try again after Retry-After seconds.",
+        .map_err(|wait| {
+            metrics::counter!("civic_rate_limited_total", "limit" => "upload").increment(1);
+            ApiError::RateLimited {
+                retry_after: wait,
+                message: "Too many photos from this connection; try again after Retry-After seconds.",
+            }
         })?
         .keep();
     let mut multipart = multipart.map_err(|rejection| match rejection {
@@ -94,7 +97,10 @@ pub async fn upload(
         Arc::clone(&state.photo_decodes).acquire_owned(),
     )
     .await
-    .map_err(|_| ApiError::Busy { retry_after: 5 })?
+    .map_err(|_| {
+        metrics::counter!("civic_photo_decodes_busy_total").increment(1);
+        ApiError::Busy { retry_after: 5 }
+    })?
     .map_err(|e| ApiError::Internal(Box::new(e)))?;
     // Decoding is CPU work: keep it off the async workers.
     let processed = tokio::task::spawn_blocking(move || {
@@ -104,6 +110,9 @@ pub async fn upload(
     })
     .await
     .map_err(|e| ApiError::Internal(Box::new(e)))?
+    .inspect_err(|_| {
+        metrics::counter!("civic_uploads_total", "outcome" => "refused").increment(1);
+    })
     .map_err(|error| match error {
         PhotoError::NotAnImage | PhotoError::Corrupt => {
             file_error(FieldErrorCode::InvalidFormat, None)
@@ -128,6 +137,7 @@ pub async fn upload(
         .store
         .insert_upload(&id, clock::now(), processed.width, processed.height, size)
         .await?;
+    metrics::counter!("civic_uploads_total", "outcome" => "stored").increment(1);
     Ok((
         StatusCode::CREATED,
         Json(UploadReceipt {

@@ -411,6 +411,58 @@ pub trait BaseStore: Send + Sync {
 
     /// Whether the database holds no cases, documents or announcements yet.
     async fn is_empty(&self) -> Result<bool, StoreError>;
+
+    /// How the database's migrations compare with this build's.
+    async fn migrations(&self) -> Result<Migrations, StoreError>;
+
+    /// The connection pool now: how many connections, how many idle, the most it opens, and
+    /// how long taking a connection took just now.
+    async fn pool_status(&self) -> Result<PoolStatus, StoreError>;
+}
+
+/// How the database's migrations compare with this build's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Migrations {
+    /// Versions this build has that the database has not applied.
+    pub missing: Vec<i64>,
+    /// Versions the database applied that this build does not know (a newer build ran).
+    pub unknown: Vec<i64>,
+}
+
+impl Migrations {
+    /// Compares the build's versions with the database's applied ones.
+    pub fn compare(build: &[i64], applied: &[i64]) -> Self {
+        Self {
+            missing: build
+                .iter()
+                .filter(|v| !applied.contains(v))
+                .copied()
+                .collect(),
+            unknown: applied
+                .iter()
+                .filter(|v| !build.contains(v))
+                .copied()
+                .collect(),
+        }
+    }
+
+    /// Whether the database is exactly at this build's migrations.
+    pub fn current(&self) -> bool {
+        self.missing.is_empty() && self.unknown.is_empty()
+    }
+}
+
+/// The connection pool at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PoolStatus {
+    /// Connections open.
+    pub size: u32,
+    /// Of those, idle.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+    /// Seconds it took to take a connection just now (a probe of the wait).
+    pub acquire_seconds: f64,
 }
 
 /// Cases.

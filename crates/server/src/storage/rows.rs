@@ -10,7 +10,7 @@ use time::Date;
 
 use super::{
     CaseCursor, CaseExtras, CaseFilter, CaseRecord, CaseSort, DocumentFilter, EventRecord, Filed,
-    FiledCase, Slice, StoreError,
+    FiledCase, PoolStatus, Slice, StoreError,
 };
 use crate::{clock, domain};
 
@@ -572,4 +572,20 @@ pub(super) fn earlier_filing(row: EarlierRow, request_hash: &str) -> Result<File
         submitted_at,
         deadline,
     }))
+}
+
+/// A pool's state now, and how long taking a connection took.
+pub(super) async fn pool_status<DB: Database>(
+    pool: &sqlx::Pool<DB>,
+) -> Result<PoolStatus, StoreError> {
+    let started = std::time::Instant::now();
+    let connection = pool.acquire().await?;
+    let acquire_seconds = started.elapsed().as_secs_f64();
+    drop(connection);
+    Ok(PoolStatus {
+        size: pool.size(),
+        idle: pool.num_idle() as u32,
+        max: pool.options().get_max_connections(),
+        acquire_seconds,
+    })
 }

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub dir: TempDir,
     /// The database this server runs on.
     pub database_url: String,
+    /// `http://127.0.0.1:PORT` of the metrics listener, when the settings asked for one.
+    pub metrics_address: Option<String>,
 }
 
 /// A new, empty database for one test: an SQLite file in `dir`, or, when
@@ -122,6 +124,9 @@ impl TestApp {
         adjust(&mut settings);
         let app = Application::build(settings).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics_address = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         tokio::spawn(app.run_until_stopped());
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -132,6 +137,7 @@ impl TestApp {
             client,
             dir,
             database_url,
+            metrics_address,
         }
     }
 

@@ -15,6 +15,7 @@ mod lists;
 mod logs;
 mod meta;
 mod openapi;
+mod operations;
 mod search;
 mod staff;
 mod static_files;

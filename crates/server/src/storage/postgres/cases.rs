@@ -368,6 +368,15 @@ impl CaseStore for PostgresStore {
             .execute(&mut *tx)
             .await?;
         }
+        // Every row just written marked its day (one mark per change): a million cases leave
+        // millions of marks for a handful of days. Keep one per day; the marks of changes still
+        // in flight elsewhere are not visible here and stay as they are.
+        sqlx::query(
+            "WITH taken AS (DELETE FROM stats_dirty RETURNING day) \
+             INSERT INTO stats_dirty (day) SELECT DISTINCT day FROM taken",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

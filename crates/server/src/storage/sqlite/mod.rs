@@ -23,7 +23,7 @@ use super::rows::{
     AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DetailRow,
     DetailRows, DocumentHit, DocumentRow, EARLIER_FILING_COLUMNS, EXPORT_COLUMNS, EarlierRow,
     ExportRow, SIMILAR_WINDOW, SideRows, case_detail, case_slice, decode_body, decode_code,
-    decode_number, earlier_filing, encode_body, export_records, push_case_filter,
+    decode_number, earlier_filing, encode_body, export_records, pool_status, push_case_filter,
     push_document_filter, unix_seconds,
 };
 use super::*;
@@ -64,7 +64,7 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations")
+        MIGRATOR
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
@@ -135,8 +135,25 @@ fn fts5_match(terms: &[String]) -> String {
         .join(" ")
 }
 
+/// This build's migrations.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 #[async_trait]
 impl BaseStore for SqliteStore {
+    async fn migrations(&self) -> Result<Migrations, StoreError> {
+        let applied: Vec<i64> = sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let build: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+        Ok(Migrations::compare(&build, &applied))
+    }
+
+    async fn pool_status(&self) -> Result<PoolStatus, StoreError> {
+        pool_status(&self.pool).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
