@@ -10,7 +10,7 @@ use time::Date;
 
 use super::{
     CaseCursor, CaseExtras, CaseFilter, CaseRecord, CaseSort, DocumentFilter, EventRecord, Filed,
-    FiledCase, PoolStatus, Slice, StoreError,
+    FiledCase, Migrations, PoolStatus, Slice, StoreError,
 };
 use crate::{clock, domain};
 
@@ -588,4 +588,26 @@ pub(super) async fn pool_status<DB: Database>(
         max: pool.options().get_max_connections(),
         acquire_seconds,
     })
+}
+
+/// How the migrations applied to `pool`'s database compare with `migrator`'s.
+pub(super) async fn migrations<DB>(
+    pool: &sqlx::Pool<DB>,
+    migrator: &sqlx::migrate::Migrator,
+) -> Result<Migrations, StoreError>
+where
+    DB: Database,
+    DB::Connection: sqlx::migrate::Migrate,
+{
+    use sqlx::migrate::Migrate;
+    let mut connection = pool.acquire().await?;
+    let applied: Vec<i64> = connection
+        .list_applied_migrations(&migrator.table_name)
+        .await
+        .map_err(|e| StoreError::Migration(e.to_string()))?
+        .into_iter()
+        .map(|m| m.version)
+        .collect();
+    let build: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+    Ok(Migrations::compare(&build, &applied))
 }

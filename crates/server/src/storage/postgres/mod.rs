@@ -21,8 +21,8 @@ use super::rows::{
     AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DetailRow,
     DetailRows, DocumentHit, DocumentRow, EARLIER_FILING_COLUMNS, EXPORT_COLUMNS, EarlierRow,
     ExportRow, SIMILAR_WINDOW, SideRows, case_detail, case_slice, decode_body, decode_code,
-    decode_number, earlier_filing, encode_body, export_records, pool_status, push_case_filter,
-    push_document_filter, sort_key, unix_seconds,
+    decode_number, earlier_filing, encode_body, export_records, migrations, pool_status,
+    push_case_filter, push_document_filter, sort_key, unix_seconds,
 };
 use super::*;
 
@@ -67,13 +67,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 #[async_trait]
 impl BaseStore for PostgresStore {
     async fn migrations(&self) -> Result<Migrations, StoreError> {
-        let applied: Vec<i64> = sqlx::query_scalar(
-            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let build: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
-        Ok(Migrations::compare(&build, &applied))
+        migrations(&self.pool, &MIGRATOR).await
     }
 
     async fn pool_status(&self) -> Result<PoolStatus, StoreError> {
