@@ -16,15 +16,17 @@ tools:
 
 ## build the release app (dist/) and the release server, without starting anything
 build: tools
-	@echo "==> Building the app with Trunk (release, split into page chunks, wasm-opt -Oz)"
+	@echo "==> Building the app with Trunk (release, split into page chunks, wasm-opt -Oz; about 5 minutes the first time on 2 cores, 2 after)"
 	trunk build --release --offline
-	@echo "==> Building civic-server (release)"
+	@echo "==> Building civic-server (release; about 5 minutes the first time on 2 cores, 1 after a change)"
 	cargo build --release --locked -p civic-server
+	@echo "==> Compressing the app's files (seconds)"
 	target/release/civic-server precompress dist
 
 ## build, then serve the app with demo data at http://127.0.0.1:8080
 run: build
 	@mkdir -p data
+	@echo "==> Starting civic-server with demo data on http://127.0.0.1:8080 (seeding a new database takes seconds; Ctrl-C stops it)"
 	CIVIC_DEMO=$${CIVIC_DEMO:-1} target/release/civic-server $(ARGS)
 
 ## install what is missing, then run every check and test

@@ -10,7 +10,7 @@
 use crate::storage::{DocumentFilter, Store};
 
 /// How many of each thing a copy moved.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Copied {
     /// Cases.
     pub cases: usize,
@@ -22,6 +22,16 @@ pub struct Copied {
     pub attachments: usize,
     /// Announcements.
     pub announcements: usize,
+}
+
+impl std::fmt::Display for Copied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} cases, {} uploads, {} documents ({} attachments), {} announcements",
+            self.cases, self.uploads, self.documents, self.attachments, self.announcements
+        )
+    }
 }
 
 /// Cases per transaction on the target.
@@ -126,6 +136,33 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
     Ok(copied)
 }
 
+/// How many of everything `store` holds.
+pub async fn count(store: &dyn Store) -> Result<Copied, String> {
+    let mut found = Copied {
+        uploads: store
+            .export_uploads()
+            .await
+            .map_err(|e| e.to_string())?
+            .len(),
+        ..Copied::default()
+    };
+    let mut after = 0;
+    loop {
+        let batch = store
+            .export_cases(after, BATCH)
+            .await
+            .map_err(|e| e.to_string())?;
+        let Some((last, _)) = batch.last() else { break };
+        after = *last;
+        found.cases += batch.len();
+    }
+    let documents = all_documents(store).await?;
+    found.documents = documents.len();
+    found.attachments = documents.iter().map(|d| d.attachments.len()).sum();
+    found.announcements = all_announcements(store).await?.len();
+    Ok(found)
+}
+
 /// Every document of `store`, whole.
 async fn all_documents(store: &dyn Store) -> Result<Vec<api::Document>, String> {
     let mut documents = Vec::new();
@@ -178,24 +215,7 @@ async fn all_announcements(store: &dyn Store) -> Result<Vec<api::Announcement>, 
 
 /// Counts what the target holds and compares it with what was copied.
 async fn check(to: &dyn Store, copied: Copied) -> Result<(), String> {
-    let mut found = Copied {
-        uploads: to.export_uploads().await.map_err(|e| e.to_string())?.len(),
-        ..Copied::default()
-    };
-    let mut after = 0;
-    loop {
-        let batch = to
-            .export_cases(after, BATCH)
-            .await
-            .map_err(|e| e.to_string())?;
-        let Some((last, _)) = batch.last() else { break };
-        after = *last;
-        found.cases += batch.len();
-    }
-    let documents = all_documents(to).await?;
-    found.documents = documents.len();
-    found.attachments = documents.iter().map(|d| d.attachments.len()).sum();
-    found.announcements = all_announcements(to).await?.len();
+    let found = count(to).await?;
     if found == copied {
         Ok(())
     } else {

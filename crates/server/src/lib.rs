@@ -2,6 +2,7 @@
 //! SQLite, and the built app it serves. `main.rs` is glue; [`startup::Application`] is
 //! what tests and the binary both run.
 
+pub mod backup;
 pub mod calendar;
 pub mod client;
 pub mod clock;

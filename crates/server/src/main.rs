@@ -89,6 +89,20 @@ enum Command {
     /// Move a case along its life, as the staff API would (for demos and operators).
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Back up the database (SQLite: a consistent snapshot while the server serves) and the
+    /// uploaded photos into a new folder, with a manifest of counts and checksums.
+    Backup {
+        /// The folder to create (it must not exist, or be empty).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup folder into an empty database (`--database-url`, SQLite or
+    /// PostgreSQL) and the data folder, after checking it against its manifest.
+    Restore {
+        /// The backup folder.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// The working-day calendar (public holidays and make-up working days).
     #[command(subcommand)]
     Holidays(HolidaysCommand),
@@ -281,6 +295,34 @@ async fn main() -> ExitCode {
             .map(|n| println!("compressed {n} files"))
             .map_err(|e| e.to_string()),
         Command::Size { dir, budget_kib } => size(&dir, budget_kib),
+        Command::Backup { to } => {
+            civic_server::backup::backup(&cli.settings.database_url, &cli.settings.data_dir, &to)
+                .await
+                .map(|m| {
+                    let counts = m.counts.map(|c| c.to_string());
+                    println!(
+                        "backed up {} and {} photo files into {} (manifest.json)",
+                        counts.as_deref().unwrap_or("no database"),
+                        m.files.len(),
+                        to.display()
+                    );
+                    if m.database.is_none() {
+                        println!("PostgreSQL: back the database up with pg_dump (see README)");
+                    }
+                })
+        }
+        Command::Restore { from } => {
+            civic_server::backup::restore(&from, &cli.settings.database_url, &cli.settings.data_dir)
+                .await
+                .map(|m| {
+                    println!(
+                        "restored {} and {} photo files from the backup of {}",
+                        m.counts.map(|c| c.to_string()).unwrap_or_default(),
+                        m.files.len(),
+                        m.taken_at
+                    )
+                })
+        }
         Command::Holidays(HolidaysCommand::Show) => {
             print!("{}", calendar::BUILT_IN);
             Ok(())

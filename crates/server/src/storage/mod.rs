@@ -415,6 +415,11 @@ pub trait BaseStore: Send + Sync {
     /// How the database's migrations compare with this build's.
     async fn migrations(&self) -> Result<Migrations, StoreError>;
 
+    /// Writes a consistent copy of the whole database to the new file `path` while the
+    /// server keeps serving, and returns `true`; `false` when the store cannot (PostgreSQL:
+    /// `pg_dump` does that).
+    async fn snapshot_into(&self, path: &std::path::Path) -> Result<bool, StoreError>;
+
     /// The connection pool now: how many connections, how many idle, the most it opens, and
     /// how long taking a connection took just now.
     async fn pool_status(&self) -> Result<PoolStatus, StoreError>;

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod backup;
 mod concurrency;
 mod copy;
 mod errors;

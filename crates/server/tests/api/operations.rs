@@ -111,3 +111,47 @@ async fn metrics_are_served_on_their_own_port_only() {
         .unwrap();
     assert!(requests >= 1.0);
 }
+
+/// The systemd unit in `deploy/` passes `systemd-analyze verify` (where that tool exists),
+/// pointed at this build's binary and the example settings file.
+#[test]
+fn the_systemd_unit_verifies() {
+    let Ok(tool) = which("systemd-analyze") else {
+        eprintln!("systemd-analyze not found: the unit is not verified here");
+        return;
+    };
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../deploy")
+        .canonicalize()
+        .unwrap();
+    let unit = std::fs::read_to_string(deploy.join("civic-server.service")).unwrap();
+    let unit = unit
+        .replace(
+            "/usr/local/bin/civic-server",
+            env!("CARGO_BIN_EXE_civic-server"),
+        )
+        .replace(
+            "/etc/civic/civic.env",
+            deploy.join("civic.env").to_str().unwrap(),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("civic-server.service");
+    std::fs::write(&path, unit).unwrap();
+    let output = std::process::Command::new(tool)
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && said.trim().is_empty(), "{said}");
+}
+
+fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(tool))
+        .find(|path| path.is_file())
+        .ok_or(())
+}

@@ -66,6 +66,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 
 #[async_trait]
 impl BaseStore for PostgresStore {
+    async fn snapshot_into(&self, _path: &std::path::Path) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
     async fn migrations(&self) -> Result<Migrations, StoreError> {
         migrations(&self.pool, &MIGRATOR).await
     }

@@ -140,6 +140,19 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[async_trait]
 impl BaseStore for SqliteStore {
+    async fn snapshot_into(&self, path: &std::path::Path) -> Result<bool, StoreError> {
+        // One read transaction: the copy is the database as of its start, whatever is
+        // written meanwhile (WAL readers do not block the writer).
+        let path = path
+            .to_str()
+            .ok_or_else(|| StoreError::Database("the snapshot path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(true)
+    }
+
     async fn migrations(&self) -> Result<Migrations, StoreError> {
         migrations(&self.pool, &MIGRATOR).await
     }
