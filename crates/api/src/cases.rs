@@ -380,6 +380,7 @@ pub struct SimilarQuery {
     pub text: String,
     /// How many cases (1 to 5, default 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 5))]
     pub limit: Option<u32>,
 }
 
@@ -442,9 +443,11 @@ pub struct CaseListQuery {
     pub department: Option<String>,
     /// Filed on or after this day (`YYYY-MM-DD`, China Standard Time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub from: Option<String>,
     /// Filed on or before this day (`YYYY-MM-DD`, China Standard Time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub to: Option<String>,
     /// `newest` (by filing, the default) or `replied` (most recently replied first; only
     /// cases with a reply).
@@ -452,6 +455,7 @@ pub struct CaseListQuery {
     pub sort: Option<String>,
     /// Items per page (1 to 50, default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 50))]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -231,6 +231,7 @@ pub struct AnnouncementListQuery {
     pub q: Option<String>,
     /// Items per page (1 to 50, default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 50))]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,6 +324,7 @@ pub struct DocumentListQuery {
     pub agency: Option<String>,
     /// Items per page (1 to 50, default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 50))]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]

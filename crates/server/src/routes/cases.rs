@@ -217,8 +217,11 @@ fn citizen_outcome(
 #[utoipa::path(post, path = "/api/v1/cases/{number}/rating", tag = "cases", request_body = NewRating,
     params(("number" = String, Path, description = "The case number")),
     responses((status = 200, description = "Rated and closed; the owner's view", body = CaseDetail),
+              (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "The tracking code does not match", body = ErrorBody),
               (status = 409, description = "Not replied yet, or already rated", body = ErrorBody),
+              (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+              (status = 415, description = "Not application/json", body = ErrorBody),
               (status = 422, description = "The rating's fields are not valid", body = ErrorBody)))]
 pub async fn rate_case(
     State(state): State<AppState>,
@@ -248,8 +251,11 @@ pub async fn rate_case(
 #[utoipa::path(post, path = "/api/v1/cases/{number}/follow-ups", tag = "cases", request_body = NewFollowUp,
     params(("number" = String, Path, description = "The case number")),
     responses((status = 200, description = "Reopened; the owner's view", body = CaseDetail),
+              (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "The tracking code does not match", body = ErrorBody),
               (status = 409, description = "The case cannot be reopened now", body = ErrorBody),
+              (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+              (status = 415, description = "Not application/json", body = ErrorBody),
               (status = 422, description = "The follow-up's fields are not valid", body = ErrorBody)))]
 pub async fn follow_up_case(
     State(state): State<AppState>,
@@ -281,6 +287,7 @@ pub async fn follow_up_case(
     responses((status = 201, description = "Filed (or, for a retried key, filed before)", body = CaseReceipt),
               (status = 400, description = "Malformed JSON or a bad Idempotency-Key", body = ErrorBody),
               (status = 409, description = "The key was used for a different case", body = ErrorBody),
+              (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
               (status = 415, description = "Not application/json", body = ErrorBody),
               (status = 422, description = "Fields break the contract's rules", body = ErrorBody),
               (status = 429, description = "Too many cases from this client; see Retry-After", body = ErrorBody)))]

@@ -58,9 +58,12 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     params(("number" = String, Path, description = "The case number")),
     security(("staff_token" = [])),
     responses((status = 200, description = "The case moved", body = StaffActionResult),
+              (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "Missing or wrong staff token", body = ErrorBody),
               (status = 404, description = "No such case, or the staff API is off", body = ErrorBody),
               (status = 409, description = "Not allowed in the case's status; `allowed` lists what is", body = ErrorBody),
+              (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+              (status = 415, description = "Not application/json", body = ErrorBody),
               (status = 422, description = "The action's fields are not valid", body = ErrorBody)))]
 pub async fn act_on_case(
     State(state): State<AppState>,

@@ -51,4 +51,20 @@ async fn every_endpoint_is_documented_with_its_error_body() {
     }
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
     assert!(document["components"]["schemas"]["CaseDetail"].is_object());
+    // Every operation with a JSON body documents what a bad body gets.
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let json_body = operation["requestBody"]["content"]
+                .as_object()
+                .is_some_and(|c| c.contains_key("application/json"));
+            if json_body {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(
+                        operation["responses"][status].is_object(),
+                        "{method} {path} documents {status}"
+                    );
+                }
+            }
+        }
+    }
 }
