@@ -434,9 +434,11 @@ pub struct CaseListQuery {
     pub category: Option<String>,
     /// A kind code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<CaseKind>))]
     pub kind: Option<String>,
     /// A status code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<CaseStatus>))]
     pub status: Option<String>,
     /// The code of the department handling the case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -452,6 +454,7 @@ pub struct CaseListQuery {
     /// `newest` (by filing, the default) or `replied` (most recently replied first; only
     /// cases with a reply).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(pattern = "^(newest|replied)$"))]
     pub sort: Option<String>,
     /// Items per page (1 to 50, default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]

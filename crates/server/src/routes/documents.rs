@@ -119,12 +119,23 @@ pub async fn get_document(
         .ok_or(ApiError::NotFound)
 }
 
+/// A file's bytes, as the OpenAPI document names them.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(pub Vec<u8>);
+
 /// A file that comes with a document, always as a download (never shown as a page of this
 /// site), with its name in `Content-Disposition` for both old and new browsers.
 #[utoipa::path(get, path = "/api/v1/documents/{id}/attachments/{position}", tag = "documents",
     params(("id" = i64, Path, description = "The document's id"),
            ("position" = u32, Path, description = "The attachment's position, from 1")),
-    responses((status = 200, description = "The file, with its media type", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file, with its media type (PDF, DOCX, XLSX or CSV)",
+               content(
+                   (FileBytes = "application/pdf"),
+                   (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                   (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                   (FileBytes = "text/csv"),
+               )),
               (status = 400, description = "Not an id or a position", body = ErrorBody),
               (status = 404, description = "No such document or attachment", body = ErrorBody)))]
 pub async fn get_attachment(
