@@ -7,7 +7,7 @@ use super::*;
 #[async_trait]
 impl AnnouncementStore for SqliteStore {
     async fn insert_announcements(&self, announcements: &[Announcement]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for announcement in announcements {
             let s = &announcement.summary;
             let published_at = unix_seconds(&s.published_at)?;

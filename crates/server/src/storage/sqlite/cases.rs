@@ -196,7 +196,7 @@ impl CaseStore for SqliteStore {
 
     async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
         let _writer = self.filing.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if let Some((key, request_hash)) = &filing.idempotency
             && let Some(earlier) = earlier_row(&mut *tx, key).await?
         {
@@ -250,7 +250,7 @@ impl CaseStore for SqliteStore {
         decide: &Decide<'_>,
     ) -> Result<Decided, StoreError> {
         let _writer = self.filing.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         type StateRow = (
             i64,
             String,
@@ -306,7 +306,7 @@ impl CaseStore for SqliteStore {
     }
 
     async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for case in cases {
             write_case(&mut tx, case).await?;
             // Filing continues the day's numbers after the highest one imported.

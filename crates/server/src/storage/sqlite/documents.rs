@@ -7,7 +7,7 @@ use super::*;
 #[async_trait]
 impl DocumentStore for SqliteStore {
     async fn insert_documents(&self, documents: &[Document]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         // Replacements and interpretations point at each other, so check the links only
         // once every document of the batch is in.
         sqlx::query("PRAGMA defer_foreign_keys = ON")

@@ -38,6 +38,15 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// A transaction that writes. It takes SQLite's write lock at `BEGIN IMMEDIATE`, waiting
+    /// up to the busy timeout, instead of reading first and upgrading later: an upgrade fails
+    /// at once (`SQLITE_BUSY_SNAPSHOT`, which no waiting cures) when another connection
+    /// committed in between, as a single-statement write outside `filing` (an upload, the
+    /// housekeeping's expiry) may.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Opens (creating if needed) the database at `url` (`sqlite://data/civic.db`, or
     /// `sqlite::memory:`), switches it to WAL with foreign keys on, and applies migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
@@ -95,7 +104,7 @@ impl SqliteStore {
             )))
             .fetch_all(&self.pool)
             .await?;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write().await?;
             for (id, title, body) in rows {
                 index_item(&mut tx, index, id, &title, &decode_body(&body)?).await?;
             }
@@ -167,7 +176,7 @@ impl BaseStore for SqliteStore {
     }
 
     async fn install_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM districts")
             .fetch_one(&mut *tx)
             .await?;

@@ -54,7 +54,7 @@ impl StatsStore for SqliteStore {
             } else {
                 self.filing.lock().await
             };
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write().await?;
             let days: Vec<String> =
                 sqlx::query_scalar("SELECT day FROM stats_dirty ORDER BY day LIMIT ?")
                     .bind(DAYS_PER_TRANSACTION)
