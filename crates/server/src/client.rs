@@ -73,6 +73,21 @@ pub fn client_address(
     client
 }
 
+/// The client of a request from `peer` with `headers` (`X-Forwarded-For`, `X-Real-IP`).
+pub fn from_headers(
+    peer: IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &TrustedProxies,
+) -> IpAddr {
+    let forwarded_for: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    let real_ip = headers.get("x-real-ip").and_then(|v| v.to_str().ok());
+    client_address(peer, &forwarded_for, real_ip, trusted)
+}
+
 /// What a limit counts a client under: an IPv4 address, or an IPv6 address's /64.
 pub fn limit_key(ip: IpAddr) -> IpAddr {
     match canonical(ip) {

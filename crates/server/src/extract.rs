@@ -144,20 +144,9 @@ impl FromRequestParts<crate::state::AppState> for ClientAddress {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|info| info.0.ip())
             .ok_or_else(|| ApiError::Internal("no peer address on the connection".into()))?;
-        let forwarded_for: Vec<&str> = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .collect();
-        let real_ip = parts
-            .headers
-            .get("x-real-ip")
-            .and_then(|value| value.to_str().ok());
-        Ok(Self(crate::client::client_address(
+        Ok(Self(crate::client::from_headers(
             peer,
-            &forwarded_for,
-            real_ip,
+            &parts.headers,
             &state.settings.trusted_proxies,
         )))
     }

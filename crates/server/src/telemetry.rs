@@ -105,17 +105,7 @@ pub async fn access_log(
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| {
-            let forwarded: Vec<&str> = request
-                .headers()
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
-            let real = request
-                .headers()
-                .get("x-real-ip")
-                .and_then(|v| v.to_str().ok());
-            crate::client::client_address(info.0.ip(), &forwarded, real, &trusted).to_string()
+            crate::client::from_headers(info.0.ip(), request.headers(), &trusted).to_string()
         })
         .unwrap_or_default();
     let span = tracing::info_span!("request", request_id = %id);
