@@ -13,6 +13,11 @@ pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Now, in Unix milliseconds (limits count uses to the millisecond).
+pub fn now_millis() -> i64 {
+    i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
 /// The calendar day in China Standard Time at the Unix second `at`.
 pub fn cst_date(at: i64) -> Date {
     OffsetDateTime::from_unix_timestamp(at)

@@ -3,7 +3,7 @@
 //! target holds as many of everything as the source.
 //!
 //! Copied: the taxonomy, the server's filing key (so a retried filing still gets its
-//! tracking code), uploads (their rows; the files stay in the data folder), cases with
+//! tracking code), uploads with their photos, cases with
 //! contacts, timelines, ratings, extensions, photos and idempotency keys, documents with
 //! their attachments, announcements; the statistics are counted anew on the target.
 
@@ -36,6 +36,8 @@ impl std::fmt::Display for Copied {
 
 /// Cases per transaction on the target.
 const BATCH: u32 = 1_000;
+/// Uploads per batch: each carries its photo (a few hundred KB).
+const UPLOAD_BATCH: u32 = 50;
 
 /// Copies everything in `from` to `to`, which must be empty, and checks the counts.
 pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
@@ -77,11 +79,20 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
     }
 
     let mut copied = Copied::default();
-    for (id, at, width, height, bytes) in from.export_uploads().await.map_err(fail("uploads"))? {
-        to.insert_upload(&id, at, width, height, bytes)
+    let mut after = String::new();
+    loop {
+        let batch = from
+            .export_uploads(&after, UPLOAD_BATCH)
             .await
-            .map_err(fail("writing an upload"))?;
-        copied.uploads += 1;
+            .map_err(fail("reading uploads"))?;
+        let Some(last) = batch.last() else { break };
+        after = last.id.clone();
+        for upload in &batch {
+            to.insert_upload(upload)
+                .await
+                .map_err(fail("writing an upload"))?;
+        }
+        copied.uploads += batch.len();
     }
 
     let mut after = 0;
@@ -139,11 +150,7 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
 /// How many of everything `store` holds.
 pub async fn count(store: &dyn Store) -> Result<Copied, String> {
     let mut found = Copied {
-        uploads: store
-            .export_uploads()
-            .await
-            .map_err(|e| e.to_string())?
-            .len(),
+        uploads: store.count_uploads().await.map_err(|e| e.to_string())? as usize,
         ..Copied::default()
     };
     let mut after = 0;

@@ -89,15 +89,15 @@ enum Command {
     /// Move a case along its life, as the staff API would (for demos and operators).
     #[command(subcommand)]
     Case(CaseCommand),
-    /// Back up the database (SQLite: a consistent snapshot while the server serves) and the
-    /// uploaded photos into a new folder, with a manifest of counts and checksums.
+    /// Back up an SQLite database, photos included (a consistent snapshot while the server
+    /// serves), into a new folder, with a manifest of counts and a checksum. PostgreSQL: pg_dump.
     Backup {
         /// The folder to create (it must not exist, or be empty).
         #[arg(long)]
         to: PathBuf,
     },
     /// Restore a backup folder into an empty database (`--database-url`, SQLite or
-    /// PostgreSQL) and the data folder, after checking it against its manifest.
+    /// PostgreSQL), after checking it against its manifest.
     Restore {
         /// The backup folder.
         #[arg(long)]
@@ -248,7 +248,7 @@ async fn main() -> ExitCode {
             .await
         }
         Command::Case(command) => act(&cli.settings, command).await,
-        Command::Copy { from, to } => copy(&from, &to).await,
+        Command::Copy { from, to } => copy(&from, &to, &cli.settings.data_dir).await,
         Command::ImportDocument {
             html,
             title,
@@ -299,29 +299,17 @@ async fn main() -> ExitCode {
             civic_server::backup::backup(&cli.settings.database_url, &cli.settings.data_dir, &to)
                 .await
                 .map(|m| {
-                    let counts = m.counts.map(|c| c.to_string());
                     println!(
-                        "backed up {} and {} photo files into {} (manifest.json)",
-                        counts.as_deref().unwrap_or("no database"),
-                        m.files.len(),
+                        "backed up {} into {} (manifest.json)",
+                        m.counts,
                         to.display()
-                    );
-                    if m.database.is_none() {
-                        println!("PostgreSQL: back the database up with pg_dump (see README)");
-                    }
+                    )
                 })
         }
         Command::Restore { from } => {
-            civic_server::backup::restore(&from, &cli.settings.database_url, &cli.settings.data_dir)
+            civic_server::backup::restore(&from, &cli.settings.database_url)
                 .await
-                .map(|m| {
-                    println!(
-                        "restored {} and {} photo files from the backup of {}",
-                        m.counts.map(|c| c.to_string()).unwrap_or_default(),
-                        m.files.len(),
-                        m.taken_at
-                    )
-                })
+                .map(|m| println!("restored {} from the backup of {}", m.counts, m.taken_at))
         }
         Command::Holidays(HolidaysCommand::Show) => {
             print!("{}", calendar::BUILT_IN);
@@ -425,11 +413,13 @@ async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
     }
 }
 
-async fn copy(from: &str, to: &str) -> Result<(), String> {
+async fn copy(from: &str, to: &str, data_dir: &std::path::Path) -> Result<(), String> {
     let started = std::time::Instant::now();
     let source = civic_server::storage::open(from)
         .await
         .map_err(|e| format!("{from}: {e}"))?;
+    // Photos the source's server kept as files (before they moved into the database) come too.
+    civic_server::photos::adopt_files(source.as_ref(), data_dir).await?;
     let target = civic_server::storage::open(to)
         .await
         .map_err(|e| format!("{to}: {e}"))?;

@@ -23,6 +23,7 @@ use crate::routes;
         routes::cases::similar_cases,
         routes::cases::file_case,
         routes::uploads::upload,
+        routes::uploads::case_photo,
         routes::cases::get_case,
         routes::cases::rate_case,
         routes::cases::follow_up_case,

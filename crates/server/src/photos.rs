@@ -85,6 +85,34 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
     bytes[last_scan..].windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
+/// Moves into the database the photos uploaded before photos were kept there: each file
+/// `uploads/<id>.jpg` under `data_dir` whose row has no JPEG is stored in its row and then
+/// deleted. Returns how many moved; a missing file is left for the day its upload expires
+/// (its case's page never named it). Run at start-up and before a backup or a copy.
+pub async fn adopt_files(
+    store: &dyn crate::storage::Store,
+    data_dir: &std::path::Path,
+) -> Result<usize, String> {
+    let ids = store
+        .uploads_without_jpeg()
+        .await
+        .map_err(|e| format!("listing uploads: {e}"))?;
+    let mut moved = 0;
+    for id in ids {
+        let file = data_dir.join("uploads").join(format!("{id}.jpg"));
+        let Ok(jpeg) = tokio::fs::read(&file).await else {
+            continue;
+        };
+        store
+            .set_upload_jpeg(&id, &jpeg)
+            .await
+            .map_err(|e| format!("storing {}: {e}", file.display()))?;
+        let _ = tokio::fs::remove_file(&file).await;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::test_images::jpeg_with_gps;

@@ -1,11 +1,15 @@
-//! Per-client limits (filings, uploads): at most `max` uses per `window` from one client.
-//! Kept in memory (one server process). A use is reserved before the work and given back if
-//! the work made nothing (a refused or replayed filing), so a burst gets exactly the limit.
+//! Per-client limits: at most `max` uses per `window` from one client. A use is reserved
+//! before the work and given back if the work made nothing (a refused filing), so a burst
+//! gets exactly the limit. Filings are counted in the database ([`SharedLimiter`]: one limit
+//! across every process on it); uploads in memory ([`Limiter`]: per process). Both decide
+//! with one rule, [`admit`].
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::storage::{Store, StoreError};
 
 /// How many filings one client may make in a window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,11 +42,13 @@ pub fn parse_rate(text: &str) -> Result<Rate, String> {
     })
 }
 
-/// The recent uses of each client (by [`crate::client::limit_key`]).
+/// The recent uses of each client (by [`crate::client::limit_key`]), in memory.
 #[derive(Debug)]
 pub struct Limiter {
     rate: Rate,
-    recent: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    /// Instants are kept as milliseconds after this one.
+    base: Instant,
+    recent: Mutex<HashMap<IpAddr, VecDeque<i64>>>,
 }
 
 /// A use reserved by [`Limiter::reserve`]: given back when dropped, unless kept.
@@ -51,7 +57,7 @@ pub struct Limiter {
 pub struct Slot {
     limiter: Arc<Limiter>,
     client: IpAddr,
-    at: Instant,
+    at: i64,
     kept: bool,
 }
 
@@ -70,24 +76,18 @@ impl Drop for Slot {
     }
 }
 
-/// The window rule: forgets `times` older than the window before `now`, then admits one more
-/// at `now` when fewer than `rate.max` remain, or says how many seconds until one leaves.
-pub fn admit(times: &mut VecDeque<Instant>, rate: Rate, now: Instant) -> Result<(), u64> {
-    while times
-        .front()
-        .is_some_and(|t| now.saturating_duration_since(*t) >= rate.window)
-    {
-        times.pop_front();
-    }
-    if times.len() < rate.max {
-        times.push_back(now);
+/// The window rule: of a client's earlier uses `times` (milliseconds), those less than the
+/// window before `now` count; one more is admitted when fewer than `rate.max` count, else the
+/// answer is how many seconds until the oldest of them leaves the window (at least 1).
+pub fn admit(times: &[i64], rate: Rate, now: i64) -> Result<(), u64> {
+    let window = i64::try_from(rate.window.as_millis()).unwrap_or(i64::MAX);
+    let mut counted = times.iter().filter(|t| now.saturating_sub(**t) < window);
+    let oldest = counted.clone().min().copied();
+    if counted.by_ref().count() < rate.max {
         return Ok(());
     }
-    let oldest = times.front().copied().unwrap_or(now);
-    let wait = rate
-        .window
-        .saturating_sub(now.saturating_duration_since(oldest));
-    Err(wait.as_secs().max(1))
+    let left = window - now.saturating_sub(oldest.unwrap_or(now));
+    Err(u64::try_from((left + 999) / 1000).unwrap_or(1).max(1))
 }
 
 impl Limiter {
@@ -95,23 +95,30 @@ impl Limiter {
     pub fn new(rate: Rate) -> Arc<Self> {
         Arc::new(Self {
             rate,
+            base: Instant::now(),
             recent: Mutex::new(HashMap::new()),
         })
+    }
+
+    fn millis(&self, at: Instant) -> i64 {
+        i64::try_from(at.saturating_duration_since(self.base).as_millis()).unwrap_or(i64::MAX)
     }
 
     /// Takes one use for `client` at `now` in the same step as checking it, so a burst of
     /// requests at once gets exactly the limit; `Err(seconds to wait)` when none is left.
     pub fn reserve(self: &Arc<Self>, client: IpAddr, now: Instant) -> Result<Slot, u64> {
+        let now = self.millis(now);
+        let window = i64::try_from(self.rate.window.as_millis()).unwrap_or(i64::MAX);
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        admit(recent.entry(client).or_default(), self.rate, now)?;
+        let times = recent.entry(client).or_default();
+        while times.front().is_some_and(|t| now - *t >= window) {
+            times.pop_front();
+        }
+        admit(times.make_contiguous(), self.rate, now)?;
+        times.push_back(now);
         // Forget clients with nothing recent, so the map does not grow without bound.
         if recent.len() > 10_000 {
-            let window = self.rate.window;
-            recent.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|t| now.saturating_duration_since(*t) < window)
-            });
+            recent.retain(|_, times| times.back().is_some_and(|t| now - *t < window));
         }
         Ok(Slot {
             limiter: Arc::clone(self),
@@ -121,13 +128,108 @@ impl Limiter {
         })
     }
 
-    fn refund(&self, client: IpAddr, at: Instant) {
+    fn refund(&self, client: IpAddr, at: i64) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(times) = recent.get_mut(&client)
             && let Some(i) = times.iter().rposition(|t| *t == at)
         {
             times.remove(i);
         }
+    }
+}
+
+/// A per-client limit counted in the database (`CoordinationStore::reserve_use`): one
+/// count across every process on it.
+#[derive(Debug, Clone)]
+pub struct SharedLimiter {
+    scope: &'static str,
+    rate: Rate,
+    key: Arc<[u8]>,
+}
+
+/// A use reserved by [`SharedLimiter::reserve`]: given back when dropped, unless kept (also
+/// when the request is dropped midway, the client having gone).
+#[must_use = "a slot dropped at once is given back"]
+pub struct SharedSlot {
+    store: Arc<dyn Store>,
+    id: i64,
+    kept: bool,
+}
+
+impl SharedSlot {
+    /// The use happened: it counts until the window passes it.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+
+    /// The work made nothing: the use is given back before this returns, so the client's
+    /// next request finds it free (a dropped slot gives it back a moment later).
+    pub async fn give_back(mut self) {
+        self.kept = true;
+        if let Err(error) = self.store.give_back_use(self.id).await {
+            tracing::warn!(?error, "could not give a limit's use back");
+        }
+    }
+}
+
+impl Drop for SharedSlot {
+    fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
+        let (store, id) = (Arc::clone(&self.store), self.id);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = store.give_back_use(id).await {
+                    // Not given back: it counts until its window passes.
+                    tracing::warn!(?error, "could not give a limit's use back");
+                }
+            });
+        }
+    }
+}
+
+impl SharedLimiter {
+    /// A limit of `rate` per client on the uses named `scope`; clients are stored as a hash
+    /// keyed with `key` (the server's secret), never as addresses.
+    pub fn new(scope: &'static str, rate: Rate, key: Arc<[u8]>) -> Self {
+        Self { scope, rate, key }
+    }
+
+    /// The window.
+    pub fn window(&self) -> Duration {
+        self.rate.window
+    }
+
+    /// How `client` is kept in the database: 128 bits of a keyed hash of its limit key.
+    fn client(&self, client: IpAddr) -> String {
+        let mut keyed = self.key.to_vec();
+        keyed.extend_from_slice(client.to_string().as_bytes());
+        let mut hash = crate::hashing::hex_sha256(&keyed);
+        hash.truncate(32);
+        hash
+    }
+
+    /// Takes one use for `client` at `now_ms` in the same transaction as counting the
+    /// client's uses in every process; `Ok(Err(seconds to wait))` when none is left.
+    pub async fn reserve(
+        &self,
+        store: &Arc<dyn Store>,
+        client: IpAddr,
+        now_ms: i64,
+    ) -> Result<Result<SharedSlot, u64>, StoreError> {
+        let window = i64::try_from(self.rate.window.as_millis()).unwrap_or(i64::MAX);
+        let rate = self.rate;
+        let reserved = store
+            .reserve_use(self.scope, &self.client(client), now_ms, window, &|times| {
+                admit(times, rate, now_ms)
+            })
+            .await?;
+        Ok(reserved.map(|id| SharedSlot {
+            store: Arc::clone(store),
+            id,
+            kept: false,
+        }))
     }
 }
 
@@ -141,10 +243,8 @@ mod tests {
             max: 2,
             window: Duration::from_secs(600),
         };
-        let t0 = Instant::now();
-        let at = |s: u64| t0 + Duration::from_secs(s);
-        // (uses so far, seconds after t0, the answer)
-        let cases: &[(&[u64], u64, Result<(), u64>)] = &[
+        // (earlier uses, now, the answer), in seconds
+        let cases: &[(&[i64], i64, Result<(), u64>)] = &[
             (&[], 0, Ok(())),
             (&[0], 0, Ok(())),
             (&[0, 0], 0, Err(600)),
@@ -152,15 +252,21 @@ mod tests {
             (&[0, 100], 600, Ok(())),
             (&[0, 100], 599, Err(1)),
             (&[0, 100], 10_000, Ok(())),
+            // Uses out of the window do not count, whatever their order.
+            (&[100, -700, 0], 150, Err(450)),
+            (&[-700, -650], 0, Ok(())),
         ];
         for (uses, now, answer) in cases {
-            let mut times: VecDeque<Instant> = uses.iter().map(|s| at(*s)).collect();
+            let times: Vec<i64> = uses.iter().map(|s| s * 1000).collect();
             assert_eq!(
-                admit(&mut times, rate, at(*now)),
+                admit(&times, rate, now * 1000),
                 *answer,
                 "{uses:?} at {now}"
             );
         }
+        // A wait is rounded up to whole seconds, never 0.
+        assert_eq!(admit(&[0, 1], rate, 599_999), Err(1));
+        assert_eq!(admit(&[0, 1], rate, 1_500), Err(599));
     }
 
     #[test]

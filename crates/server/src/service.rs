@@ -181,3 +181,63 @@ pub async fn auto_close(
     }
     Ok(closed)
 }
+
+/// The lease that makes housekeeping run in one process at a time.
+pub const HOUSEKEEPING_LEASE: &str = "housekeeping";
+/// How long a process holds housekeeping at most: if it dies midway, another takes over at
+/// its next round after this (rounds are hourly; one takes seconds).
+pub const HOUSEKEEPING_LEASE_SECONDS: i64 = 15 * 60;
+
+/// What a round of housekeeping sets.
+#[derive(Debug, Clone, Copy)]
+pub struct Housekeeping {
+    /// A reply unrated this long closes.
+    pub rating_period_seconds: i64,
+    /// An upload no case claimed this long is deleted.
+    pub upload_seconds: i64,
+    /// Uses of a per-client limit older than this are forgotten (the longest window).
+    pub limit_window_ms: i64,
+}
+
+/// What a round of housekeeping did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Housekept {
+    /// Uploads deleted, no case having claimed them.
+    pub expired_uploads: u64,
+    /// Cases closed, their reply unrated.
+    pub closed: Vec<CaseNumber>,
+    /// Uses of per-client limits forgotten.
+    pub forgotten_uses: u64,
+}
+
+/// A round of housekeeping at `now` by the process `holder`, when no other process is
+/// running one (`None` then): expire unclaimed uploads, close unrated replies, forget old
+/// limit uses. Each case still closes in its own transaction by the rule, so even two
+/// rounds at once could not close one twice.
+pub async fn housekeep(
+    store: &dyn Store,
+    holder: &str,
+    now: i64,
+    rules: Housekeeping,
+) -> Result<Option<Housekept>, StoreError> {
+    let until = now + HOUSEKEEPING_LEASE_SECONDS;
+    if !store
+        .take_lease(HOUSEKEEPING_LEASE, holder, now, until)
+        .await?
+    {
+        return Ok(None);
+    }
+    let round = async {
+        Ok::<_, StoreError>(Housekept {
+            expired_uploads: store.expire_uploads(now - rules.upload_seconds).await?,
+            closed: auto_close(store, now - rules.rating_period_seconds, now).await?,
+            forgotten_uses: store
+                .forget_uses(now.saturating_mul(1000) - rules.limit_window_ms)
+                .await?,
+        })
+    }
+    .await;
+    // Given up either way; a process that dies here leaves it to expire.
+    store.release_lease(HOUSEKEEPING_LEASE, holder).await?;
+    round.map(Some)
+}

@@ -60,6 +60,12 @@ impl Application {
                  Monday to Friday; give the State Council's days with --holidays FILE"
             );
         }
+        let adopted = crate::photos::adopt_files(store.as_ref(), &settings.data_dir)
+            .await
+            .map_err(std::io::Error::other)?;
+        if adopted > 0 {
+            tracing::info!(photos = adopted, "moved photo files into the database");
+        }
         let meta = routes::build_meta(&store.taxonomy().await?);
         if settings.static_dir.join("index.html").exists() {
             let compressed = web::precompress(&settings.static_dir)?;
@@ -79,8 +85,13 @@ impl Application {
             store,
             meta: Arc::new(meta),
             settings: Arc::new(settings),
+            filing_limiter: crate::ratelimit::SharedLimiter::new(
+                "filing",
+                filing_rate,
+                filing_key.clone().into(),
+            ),
             filing_key: filing_key.into(),
-            filing_limiter: crate::ratelimit::Limiter::new(filing_rate),
+            instance: instance_id()?,
             upload_limiter: crate::ratelimit::Limiter::new(upload_rate),
             photo_decodes: Arc::new(tokio::sync::Semaphore::new(photo_decodes)),
             stats_topics: Arc::default(),
@@ -104,7 +115,11 @@ impl Application {
                 every.tick().await;
                 let started = std::time::Instant::now();
                 let refreshed = counter.refresh_stats(None).await;
-                ran("count_statistics", started, refreshed.is_ok());
+                ran(
+                    "count_statistics",
+                    started,
+                    if refreshed.is_ok() { "ok" } else { "failed" },
+                );
                 match refreshed {
                     Ok(refreshed) if refreshed.recounted > 0 => {
                         metrics::counter!("civic_statistics_days_counted_total")
@@ -233,35 +248,59 @@ pub fn router(state: AppState) -> Router {
         ))
 }
 
-/// Unclaimed uploads expire; unrated replies past their rating period close.
+/// A round of housekeeping (`service::housekeep`), unless another process is running one.
 async fn housekeeping(state: &AppState) {
-    let now = clock::now();
+    let rules = crate::service::Housekeeping {
+        rating_period_seconds: i64::from(state.settings.auto_close_days) * 86_400,
+        upload_seconds: 86_400,
+        limit_window_ms: i64::try_from(state.filing_limiter.window().as_millis())
+            .unwrap_or(i64::MAX),
+    };
     let started = std::time::Instant::now();
-    let expired = routes::expire_unclaimed(state, now).await;
-    ran("expire_uploads", started, expired.is_ok());
-    if let Err(error) = expired {
-        tracing::warn!(?error, "could not expire unclaimed uploads");
-    }
-    let period = i64::from(state.settings.auto_close_days) * 86_400;
-    let started = std::time::Instant::now();
-    let closed = crate::service::auto_close(state.store.as_ref(), now - period, now).await;
-    ran("auto_close", started, closed.is_ok());
-    match closed {
-        Ok(closed) if !closed.is_empty() => {
-            tracing::info!(count = closed.len(), "closed unrated cases")
+    let round =
+        crate::service::housekeep(state.store.as_ref(), &state.instance, clock::now(), rules).await;
+    match round {
+        Ok(Some(done)) => {
+            ran("housekeeping", started, "ok");
+            tracing::info!(
+                expired_uploads = done.expired_uploads,
+                closed_unrated = done.closed.len(),
+                forgotten_limit_uses = done.forgotten_uses,
+                "housekeeping done"
+            );
         }
-        Ok(_) => {}
-        Err(error) => tracing::warn!(?error, "could not close unrated cases"),
+        Ok(None) => {
+            ran("housekeeping", started, "skipped");
+            tracing::debug!("housekeeping skipped: another process is running it");
+        }
+        Err(error) => {
+            ran("housekeeping", started, "failed");
+            tracing::warn!(?error, "housekeeping failed");
+        }
     }
 }
 
 /// Counts a housekeeping task's run and its duration.
-fn ran(task: &'static str, started: std::time::Instant, ok: bool) {
-    let outcome = if ok { "ok" } else { "failed" };
+fn ran(task: &'static str, started: std::time::Instant, outcome: &'static str) {
     metrics::counter!("civic_housekeeping_runs_total", "task" => task, "outcome" => outcome)
         .increment(1);
     metrics::histogram!("civic_housekeeping_duration_seconds", "task" => task)
         .record(started.elapsed().as_secs_f64());
+}
+
+/// This process's name among the processes on the database (its leases' holder): the
+/// host, the process id and a random part, so a restarted process is a new one.
+fn instance_id() -> std::io::Result<Arc<str>> {
+    let mut raw = [0u8; 4];
+    getrandom::fill(&mut raw).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    Ok(format!(
+        "{}:{}:{}",
+        host.trim(),
+        std::process::id(),
+        crate::hashing::hex(&raw)
+    )
+    .into())
 }
 
 async fn shutdown_signal() {

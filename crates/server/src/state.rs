@@ -18,8 +18,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The key that derives a retried filing's tracking code from its idempotency key.
     pub filing_key: Arc<[u8]>,
+    /// This process's name among those on the database (who holds a lease).
+    pub instance: Arc<str>,
     /// The per-client limit on filing.
-    pub filing_limiter: Arc<crate::ratelimit::Limiter>,
+    pub filing_limiter: crate::ratelimit::SharedLimiter,
     /// The per-client limit on uploads.
     pub upload_limiter: Arc<crate::ratelimit::Limiter>,
     /// Permits to decode a photo: a cap on the memory decoding takes at once.

@@ -328,7 +328,8 @@ pub async fn file_case(
             // The use is taken before the write and given back unless a case is created.
             let slot = state
                 .filing_limiter
-                .reserve(crate::client::limit_key(client), std::time::Instant::now())
+                .reserve(&state.store, crate::client::limit_key(client), clock::now_millis())
+                .await?
                 .map_err(|wait| {
                     metrics::counter!("civic_rate_limited_total", "limit" => "filing").increment(1);
                     ApiError::RateLimited {
@@ -346,6 +347,8 @@ pub async fn file_case(
             let filed = state.store.file_case(&filing).await?;
             if matches!(filed, Filed::Created(_)) {
                 slot.keep();
+            } else {
+                slot.give_back().await;
             }
             filed
         }

@@ -19,7 +19,6 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use meta::build_meta;
-pub use uploads::expire_unclaimed;
 
 /// Every versioned endpoint, to be nested under [`api::API_PREFIX`].
 pub fn api_router() -> Router<AppState> {

@@ -31,7 +31,9 @@ pub fn token_matches(given: &str, expected: &str) -> bool {
         == 0
 }
 
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+/// Whether the request carries the staff token: 404 when the staff API is off, 401 when the
+/// token is missing or wrong.
+pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = state
         .settings
         .staff_token

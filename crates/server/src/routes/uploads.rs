@@ -2,8 +2,9 @@
 
 use api::limits::PHOTO_MAX_BYTES;
 use api::{ErrorBody, FieldErrorCode, FieldErrors, UploadReceipt};
-use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
@@ -17,10 +18,15 @@ use crate::error::ApiError;
 use crate::extract::ClientAddress;
 use crate::photos::{self, PhotoError};
 use crate::state::AppState;
+use crate::storage::Upload;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/uploads", post(upload))
+        .route(
+            "/cases/{number}/photos/{id}",
+            axum::routing::get(case_photo),
+        )
         // The photo and the multipart framing around it.
         .layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES + 64 * 1024))
 }
@@ -124,37 +130,69 @@ pub async fn upload(
     })?;
     let mut raw = [0u8; 16];
     getrandom::fill(&mut raw).map_err(|e| ApiError::Internal(e.to_string().into()))?;
-    let id = crate::hashing::hex(&raw);
-    let dir = state.settings.data_dir.join("uploads");
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
-    tokio::fs::write(dir.join(format!("{id}.jpg")), &processed.jpeg)
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
-    let size = processed.jpeg.len() as u64;
-    state
-        .store
-        .insert_upload(&id, clock::now(), processed.width, processed.height, size)
-        .await?;
+    let upload = Upload {
+        id: crate::hashing::hex(&raw),
+        created_at: clock::now(),
+        width: processed.width,
+        height: processed.height,
+        jpeg: processed.jpeg,
+    };
+    state.store.insert_upload(&upload).await?;
     metrics::counter!("civic_uploads_total", "outcome" => "stored").increment(1);
     Ok((
         StatusCode::CREATED,
         Json(UploadReceipt {
-            id,
-            width: processed.width,
-            height: processed.height,
-            bytes: size,
+            bytes: upload.jpeg.len() as u64,
+            id: upload.id,
+            width: upload.width,
+            height: upload.height,
         }),
     ))
 }
 
-/// Deletes the uploads no case claimed within a day, with their files.
-pub async fn expire_unclaimed(state: &AppState, now: i64) -> Result<usize, ApiError> {
-    let ids = state.store.expire_uploads(now - 86_400).await?;
-    let dir = state.settings.data_dir.join("uploads");
-    for id in &ids {
-        let _ = tokio::fs::remove_file(dir.join(format!("{id}.jpg"))).await;
+/// A photo of a case, as JPEG, for its owner (the case's tracking code in `X-Tracking-Code`)
+/// or the staff (their bearer token): a photo may show a home or a face, so it is never
+/// public. A wrong code, and a photo the case does not have, answer as a missing case does.
+#[utoipa::path(get, path = "/api/v1/cases/{number}/photos/{id}", tag = "cases",
+    params(("number" = String, Path, description = "The case number, `YYYYMMDD-NNNN`"),
+           ("id" = String, Path, description = "The photo's id, from its upload receipt"),
+           ("X-Tracking-Code" = Option<String>, Header, description = "The case's tracking code (the owner)")),
+    security((), ("staff_token" = [])),
+    responses((status = 200, description = "The photo", content_type = "image/jpeg", body = super::documents::FileBytes),
+              (status = 400, description = "Not a case number", body = ErrorBody),
+              (status = 401, description = "Neither the case's tracking code nor a staff token", body = ErrorBody),
+              (status = 404, description = "The case has no such photo", body = ErrorBody)))]
+pub async fn case_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let number = super::parse_number(&number)?;
+    if let Some(code) = headers.get(api::TRACKING_CODE_HEADER) {
+        let hash = crate::domain::filing::code_hash(code.to_str().unwrap_or_default())
+            .ok_or(ApiError::Unauthorized)?;
+        let today = clock::cst_date(clock::now());
+        crate::service::owner_case(state.store.as_ref(), &number, &hash, today)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+    } else {
+        super::staff::authorize(&state, &headers)?;
     }
-    Ok(ids.len())
+    if !api::is_valid_upload_id(&id) {
+        return Err(ApiError::NotFound);
+    }
+    let jpeg = state
+        .store
+        .case_photo(&number, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        jpeg,
+    )
+        .into_response())
 }

@@ -375,6 +375,7 @@ pub trait Store:
     + AnnouncementStore
     + UploadStore
     + StatsStore
+    + CoordinationStore
     + Send
     + Sync
     + 'static
@@ -388,6 +389,7 @@ impl<T> Store for T where
         + AnnouncementStore
         + UploadStore
         + StatsStore
+        + CoordinationStore
         + Send
         + Sync
         + 'static
@@ -604,25 +606,89 @@ pub trait AnnouncementStore: Send + Sync {
     async fn announcement(&self, id: i64) -> Result<Option<Announcement>, StoreError>;
 }
 
-/// Photos uploaded before filing.
+/// A photo uploaded before filing, re-encoded as JPEG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// Its id, 32 hex digits.
+    pub id: String,
+    /// When it was uploaded.
+    pub created_at: i64,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The JPEG.
+    pub jpeg: Vec<u8>,
+}
+
+/// Photos uploaded before filing, kept in the database (every process sees them).
 #[async_trait]
 pub trait UploadStore: Send + Sync {
-    /// Records an uploaded photo, stored at `uploads/<id>.jpg`.
-    async fn insert_upload(
+    /// Stores an uploaded photo.
+    async fn insert_upload(&self, upload: &Upload) -> Result<(), StoreError>;
+
+    /// The JPEG of the photo `id`, if the case `number` claimed it.
+    async fn case_photo(
         &self,
+        number: &CaseNumber,
         id: &str,
-        created_at: i64,
-        width: u32,
-        height: u32,
-        bytes: u64,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Option<Vec<u8>>, StoreError>;
 
-    /// Forgets the uploads no case claimed before `before` and returns their ids, so their
-    /// files can be deleted.
-    async fn expire_uploads(&self, before: i64) -> Result<Vec<String>, StoreError>;
+    /// Deletes the uploads no case claimed before `before`; returns how many.
+    async fn expire_uploads(&self, before: i64) -> Result<u64, StoreError>;
 
-    /// Every upload (claimed or not) as `(id, created_at, width, height, bytes)`, for a copy.
-    async fn export_uploads(&self) -> Result<Vec<(String, i64, u32, u32, u64)>, StoreError>;
+    /// Up to `limit` uploads (claimed or not) with ids above `after`, by id, for a copy.
+    async fn export_uploads(&self, after: &str, limit: u32) -> Result<Vec<Upload>, StoreError>;
+
+    /// How many uploads there are.
+    async fn count_uploads(&self) -> Result<u64, StoreError>;
+
+    /// The uploads recorded before photos moved into the database, whose JPEG is still a
+    /// file `uploads/<id>.jpg` in the data folder.
+    async fn uploads_without_jpeg(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Stores the JPEG of an upload recorded without one.
+    async fn set_upload_jpeg(&self, id: &str, jpeg: &[u8]) -> Result<(), StoreError>;
+}
+
+/// Decides whether one more use is allowed, given a client's earlier uses in the window
+/// (milliseconds): `Err(seconds to wait)` when not (`crate::ratelimit::admit`).
+pub type Admit<'a> = dyn Fn(&[i64]) -> Result<(), u64> + Send + Sync + 'a;
+
+/// What several server processes on one database coordinate through it.
+#[async_trait]
+pub trait CoordinationStore: Send + Sync {
+    /// Under a lock on `(scope, client)`: forgets the client's uses older than `window_ms`
+    /// before `now_ms`, asks `admit` about the rest, and when it allows, records a use at
+    /// `now_ms` and returns its id; all in one transaction, so a burst across processes gets
+    /// exactly the limit.
+    async fn reserve_use(
+        &self,
+        scope: &str,
+        client: &str,
+        now_ms: i64,
+        window_ms: i64,
+        admit: &Admit<'_>,
+    ) -> Result<Result<i64, u64>, StoreError>;
+
+    /// Gives back a use reserved by [`Self::reserve_use`] (the work made nothing).
+    async fn give_back_use(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Deletes every use before `before_ms`; returns how many.
+    async fn forget_uses(&self, before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Takes the lease `name` for `holder` until `until` when it is free, expired at `now`,
+    /// or already `holder`'s; returns whether `holder` has it now.
+    async fn take_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives the lease `name` up if `holder` has it.
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError>;
 }
 
 /// The statistics' counts.

@@ -74,6 +74,12 @@ impl TestApp {
         Self::spawn_inner(demo, staff_token, Some(database_url.to_owned()), |_| {}).await
     }
 
+    /// Spawns a server without demo data on the database `database_url`, after `adjust` has
+    /// changed its settings (a second process on one PostgreSQL database, say).
+    pub async fn spawn_at_with(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_inner(false, None, Some(database_url.to_owned()), adjust).await
+    }
+
     /// Spawns a server after `adjust` has changed its settings.
     pub async fn spawn_custom(
         demo: bool,

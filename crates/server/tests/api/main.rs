@@ -17,6 +17,7 @@ mod logs;
 mod meta;
 mod openapi;
 mod operations;
+mod processes;
 mod search;
 mod staff;
 mod static_files;

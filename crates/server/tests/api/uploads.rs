@@ -34,14 +34,16 @@ async fn a_photo_is_stored_without_its_exif_and_gps() {
     let receipt: UploadReceipt = response.json().await.unwrap();
     assert!(api::is_valid_upload_id(&receipt.id));
     assert_eq!((receipt.width, receipt.height), (64, 48));
-    let stored = std::fs::read(
-        app.dir
-            .path()
-            .join("uploads")
-            .join(format!("{}.jpg", receipt.id)),
-    )
-    .unwrap();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT jpeg FROM uploads WHERE id = $1")
+        .bind(&receipt.id)
+        .fetch_one(&app.pool().await)
+        .await
+        .unwrap();
     assert_eq!(stored.len() as u64, receipt.bytes);
+    assert!(
+        !app.dir.path().join("uploads").exists(),
+        "the photo is in the database, not in a file of one process's folder"
+    );
     assert!(!contains(&stored, b"Exif"), "EXIF removed");
     assert!(!contains(&stored, b"GPSLatitude"), "GPS removed");
 }
@@ -143,12 +145,141 @@ async fn unclaimed_uploads_expire_and_claimed_ones_stay() {
     case["photos"] = json!([claimed.id]);
     assert_eq!(app.post_case(&case, None).await.status(), 201);
     let store = app.store().await;
-    assert!(
-        store.expire_uploads(0).await.unwrap().is_empty(),
+    assert_eq!(
+        store.expire_uploads(0).await.unwrap(),
+        0,
         "nothing is older than 1970"
     );
-    let expired = store.expire_uploads(i64::MAX).await.unwrap();
-    assert_eq!(expired, vec![unclaimed.id]);
+    assert_eq!(store.expire_uploads(i64::MAX).await.unwrap(), 1);
+    let left: Vec<String> = sqlx::query_scalar("SELECT id FROM uploads")
+        .fetch_all(&app.pool().await)
+        .await
+        .unwrap();
+    assert_eq!(left, vec![claimed.id]);
+    assert_ne!(left, vec![unclaimed.id]);
+}
+
+impl TestApp {
+    /// `GET` a case's photo with these headers.
+    pub async fn get_photo(
+        &self,
+        number: &str,
+        id: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.client.get(format!(
+            "{}/api/v1/cases/{number}/photos/{id}",
+            self.address
+        ));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_case_photo_is_shown_to_its_owner_and_the_staff_only() {
+    let app = TestApp::spawn_configured(false, Some("staff-secret")).await;
+    let photo: UploadReceipt = app
+        .upload(jpeg_with_gps(), "a.jpg")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let stray: UploadReceipt = app
+        .upload(jpeg_with_gps(), "b.jpg")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut case = valid_case();
+    case["photos"] = json!([photo.id]);
+    case["publish"] = json!(true);
+    let receipt: CaseReceipt = app.post_case(&case, None).await.json().await.unwrap();
+    let other: CaseReceipt = app
+        .post_case(&valid_case(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let number = receipt.number.as_str();
+    let code = receipt.tracking_code.as_str();
+    for headers in [
+        vec![("x-tracking-code", code)],
+        vec![("authorization", "Bearer staff-secret")],
+    ] {
+        let response = app.get_photo(number, &photo.id, &headers).await;
+        assert_eq!(response.status(), 200, "{headers:?}");
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        assert_eq!(response.headers()["cache-control"], "private, max-age=3600");
+        let bytes = response.bytes().await.unwrap();
+        assert_eq!(bytes.len() as u64, photo.bytes);
+        assert!(!contains(&bytes, b"GPSLatitude"));
+    }
+    // Nobody else, not even for a published case; another case's code opens nothing; a photo
+    // the case did not claim is not its photo.
+    for (id, headers, status) in [
+        (photo.id.as_str(), vec![], 401),
+        (
+            photo.id.as_str(),
+            vec![("authorization", "Bearer wrong")],
+            401,
+        ),
+        (
+            photo.id.as_str(),
+            vec![("x-tracking-code", other.tracking_code.as_str())],
+            401,
+        ),
+        (stray.id.as_str(), vec![("x-tracking-code", code)], 404),
+        ("not-an-id", vec![("x-tracking-code", code)], 404),
+    ] {
+        let response = app.get_photo(number, id, &headers).await;
+        assert_eq!(response.status(), status, "{id} {headers:?}");
+        let body: ErrorBody = response.json().await.unwrap();
+        assert_ne!(body.message, "");
+    }
+}
+
+#[tokio::test]
+async fn photos_kept_as_files_by_an_earlier_version_move_into_the_database_at_start_up() {
+    let app = TestApp::spawn_with(false).await;
+    let receipt: UploadReceipt = app
+        .upload(jpeg_with_gps(), "a.jpg")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pool = app.pool().await;
+    let jpeg: Vec<u8> = sqlx::query_scalar("SELECT jpeg FROM uploads WHERE id = $1")
+        .bind(&receipt.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // As an earlier version left it: the row without its photo, the photo in the data folder.
+    sqlx::query("UPDATE uploads SET jpeg = NULL WHERE id = $1")
+        .bind(&receipt.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(folder.path().join("uploads")).unwrap();
+    let file = folder.path().join(format!("uploads/{}.jpg", receipt.id));
+    std::fs::write(&file, &jpeg).unwrap();
+    let _next = TestApp::spawn_at_with(&app.database_url, |settings| {
+        settings.data_dir = folder.path().to_owned();
+    })
+    .await;
+    let moved: Vec<u8> = sqlx::query_scalar("SELECT jpeg FROM uploads WHERE id = $1")
+        .bind(&receipt.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(moved, jpeg);
+    assert!(
+        !file.exists(),
+        "the file is removed once its bytes are in the database"
+    );
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
 
 mod announcements;
 mod cases;
+mod coordination;
 mod documents;
 mod stats;
 mod uploads;

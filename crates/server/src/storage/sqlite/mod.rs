@@ -15,6 +15,7 @@ use time::Date;
 
 mod announcements;
 mod cases;
+mod coordination;
 mod documents;
 mod stats;
 mod uploads;

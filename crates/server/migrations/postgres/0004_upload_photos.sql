@@ -1,0 +1,8 @@
+-- The photo itself, beside its row: every server process on the database sees it, a backup
+-- of the database holds it. Rows from before this migration have their file under
+-- `<data dir>/uploads/<id>.jpg` until the server, when it starts, moves the file in
+-- (`photos::adopt_files`). A JPEG does not compress: stored out of line without trying.
+ALTER TABLE uploads ADD COLUMN jpeg BYTEA;
+ALTER TABLE uploads ALTER COLUMN jpeg SET STORAGE EXTERNAL;
+-- Found at start-up in an instant, however many photos there are.
+CREATE INDEX uploads_without_jpeg ON uploads (id) WHERE jpeg IS NULL;
