@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 ARGS ?=
 
-.PHONY: run test build tools size e2e bench clean
+.PHONY: run test build tools size e2e bench chaos clean
 
 ## install the build tools that are missing (wasm target, Trunk, wasm-bindgen, wasm-opt)
 tools:
@@ -43,6 +43,13 @@ size: build
 ## PostgreSQL cluster). CIVIC_BENCH_CASES=50000 for a quick look; CIVIC_BENCH_DB=sqlite|postgres for one store.
 bench:
 	CIVIC_PG_KEEP=target/bench/pg scripts/with-postgres.sh cargo bench --locked -p civic-server --bench scale
+
+## the fault test: two processes on one PostgreSQL database, 16 clients filing across both,
+## one process killed with SIGKILL under load and started again; prints acknowledged / lost
+## answers / duplicates (about a minute with the build; CIVIC_CHAOS_SECONDS=30 for longer)
+chaos:
+	@scripts/install-tools.sh
+	scripts/with-postgres.sh cargo test --locked -p civic-server --test chaos -- --ignored --nocapture
 
 ## only the Playwright suite (needs a built dist/ and a debug server)
 e2e:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test, in order from cheapest to dearest, and stops at the first
 # failure: format, lints, Rust tests (the server's on SQLite, then on a throwaway
-# PostgreSQL), browser unit tests, the release build with its size
+# PostgreSQL, with the chaos test), browser unit tests, the release build with its size
 # budget, then the Playwright suite against a fresh server. Prints each step's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,15 +25,21 @@ step "Rust tests (server integration tests on SQLite)" cargo test --locked --wor
 # The same integration suite on PostgreSQL, in a throwaway cluster started and removed here:
 # the very test binary the step above built (asking cargo again would rebuild with other
 # features), run from the server's folder as cargo runs it.
-api_tests=$(cargo test --locked --workspace --no-run --message-format=json 2>/dev/null | python3 -c '
+# The chaos test (ignored by the step above: it needs PostgreSQL) runs there too, shortened.
+test_binary() {
+  cargo test --locked --workspace --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     if (m.get("reason") == "compiler-artifact" and m["target"]["kind"] == ["test"]
-            and m["target"]["name"] == "api" and m.get("executable")):
-        print(m["executable"])')
-step "Server integration tests on PostgreSQL" \
-  env CIVIC_TEST_STORE=postgres scripts/with-postgres.sh sh -c 'cd crates/server && exec "$0"' "$api_tests"
+            and m["target"]["name"] == sys.argv[1] and m.get("executable")):
+        print(m["executable"])' "$1"
+}
+api_tests=$(test_binary api)
+chaos_test=$(test_binary chaos)
+step "Server integration tests on PostgreSQL, and the chaos test (make chaos, shortened)" \
+  env CIVIC_TEST_STORE=postgres CIVIC_CHAOS_SECONDS=9 scripts/with-postgres.sh \
+  sh -c 'cd crates/server && "$0" && "$1" --ignored --nocapture' "$api_tests" "$chaos_test"
 step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web
 step "Release build of the app" trunk build --release --offline
