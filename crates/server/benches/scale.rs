@@ -6,19 +6,27 @@
 //! store it starts the release server on loopback and reports, for each public request the
 //! issues name, the request rate and the p50/p99 latency seen by `CIVIC_BENCH_CONCURRENCY`
 //! clients (default 4) sending `CIVIC_BENCH_REQUESTS` requests each (default 500), then
-//! durable filings per second from 16 clients; then both stores side by side.
+//! durable filings per second from 16 clients; on PostgreSQL, one server process versus two
+//! (reads and filings); then both stores side by side.
 //! `CIVIC_BENCH_DB=sqlite` or `postgres` runs one store only.
 //!
 //! `make bench` runs it. Seeding a million cases takes a quarter of an hour or so once per
 //! store.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use api::{CaseSummary, Page};
 use civic_server::config::Settings;
 use civic_server::demo::{self, DemoSize};
 use civic_server::startup::Application;
+
+#[path = "../tests/support/process.rs"]
+#[allow(dead_code)] // its log is for the tests
+mod process;
+
+use process::ServerProcess;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -281,34 +289,14 @@ async fn run(url: &str, dir: &Path, cases: usize, documents: usize) -> Vec<(Stri
         for _ in 0..20 {
             get_ok(&client, &url).await;
         }
-        let started = Instant::now();
-        let workers: Vec<_> = (0..concurrency)
-            .map(|_| {
-                let client = client.clone();
-                let url = url.clone();
-                tokio::spawn(async move {
-                    let mut seen = Vec::with_capacity(requests);
-                    for _ in 0..requests {
-                        let at = Instant::now();
-                        get_ok(&client, &url).await;
-                        seen.push(at.elapsed());
-                    }
-                    seen
-                })
-            })
-            .collect();
-        let mut latencies: Vec<Duration> = Vec::new();
-        for worker in workers {
-            latencies.extend(worker.await.expect("worker"));
-        }
-        let wall = started.elapsed().as_secs_f64();
-        latencies.sort();
-        let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
-        let row = (
-            latencies.len() as f64 / wall,
-            at(0.50).as_secs_f64() * 1e3,
-            at(0.99).as_secs_f64() * 1e3,
-        );
+        let row = load(concurrency, requests, {
+            let client = client.clone();
+            move |_, _| {
+                let (client, url) = (client.clone(), url.clone());
+                async move { get_ok(&client, &url).await }
+            }
+        })
+        .await;
         println!(
             "{:<44} {:>10.0} {:>10.2} {:>10.2}",
             name, row.0, row.1, row.2
@@ -316,19 +304,109 @@ async fn run(url: &str, dir: &Path, cases: usize, documents: usize) -> Vec<(Stri
         figures.push((name.to_owned(), row));
     }
     if "filings".contains(only.as_str()) {
-        let row = filings(&client, &base, 16, setting("CIVIC_BENCH_FILINGS", 250)).await;
+        let row = filings(
+            &client,
+            std::slice::from_ref(&base),
+            16,
+            setting("CIVIC_BENCH_FILINGS", 250),
+        )
+        .await;
         println!(
             "{:<44} {:>10.0} {:>10.2} {:>10.2}",
             "durable filings, 16 clients", row.0, row.1, row.2
         );
         figures.push(("durable filings, 16 clients".to_owned(), row));
     }
+    if url.starts_with("postgres") && "processes".contains(only.as_str()) {
+        processes(url, dir, &number).await;
+    }
     figures
 }
 
-/// `clients` clients each filing `each` cases, every one with its own idempotency key:
-/// filings per second and p50/p99 of the 201s (each durable before it is answered).
-async fn filings(client: &reqwest::Client, base: &str, clients: usize, each: usize) -> Figures {
+/// One process versus two on this PostgreSQL database, each a release `civic-server` of its
+/// own (the in-process server above idles meanwhile): a mix of reads (the board, a case's
+/// page, a search, the catalogue, the statistics, in turn) and durable filings, the same
+/// clients spread over the processes as a balancer would.
+async fn processes(url: &str, dir: &Path, number: &str) {
+    let readers = setting("CIVIC_BENCH_PROCESS_CLIENTS", 8);
+    let requests = setting("CIVIC_BENCH_REQUESTS", 500);
+    let paths: Arc<[String]> = [
+        "/api/v1/cases".to_owned(),
+        format!("/api/v1/cases/{number}"),
+        "/api/v1/cases?q=噪音".to_owned(),
+        "/api/v1/documents".to_owned(),
+        "/api/v1/stats".to_owned(),
+    ]
+    .into();
+    let client = reqwest::Client::new();
+    println!(
+        "\n{url}: separate server processes; reads: {readers} clients × {requests} requests \
+         (board, case page, search, catalogue, statistics in turn); filings: 16 clients\n"
+    );
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "processes", "req/s", "p50 ms", "p99 ms"
+    );
+    for count in [1usize, 2] {
+        let mut servers = Vec::new();
+        for i in 0..count {
+            let (data, dist) = (dir.join(format!("data-{i}")), dir.join("dist"));
+            servers.push(
+                ServerProcess::start(
+                    env!("CARGO_BIN_EXE_civic-server"),
+                    &["--filing-rate", "1000000000/1", "serve"],
+                    &[
+                        ("CIVIC_ADDR", "127.0.0.1:0"),
+                        ("DATABASE_URL", url),
+                        ("CIVIC_DATA_DIR", &data.display().to_string()),
+                        ("CIVIC_STATIC_DIR", &dist.display().to_string()),
+                        ("RUST_LOG", "info"),
+                    ],
+                    dir.join(format!("process-{i}.log")),
+                )
+                .await,
+            );
+        }
+        let bases: Arc<[String]> = servers.iter().map(|s| s.address.clone()).collect();
+        for base in bases.iter() {
+            for path in paths.iter() {
+                get_ok(&client, &format!("{base}{path}")).await;
+            }
+        }
+        let reads = load(readers, requests, {
+            let (client, bases, paths) = (client.clone(), bases.clone(), paths.clone());
+            move |c, n| {
+                let url = format!("{}{}", bases[(c + n) % bases.len()], paths[n % paths.len()]);
+                let client = client.clone();
+                async move { get_ok(&client, &url).await }
+            }
+        })
+        .await;
+        let filed = filings(&client, &bases, 16, setting("CIVIC_BENCH_FILINGS", 250)).await;
+        for (name, row) in [("reads (mix)", reads), ("durable filings", filed)] {
+            println!(
+                "{:<44} {:>10.0} {:>10.2} {:>10.2}",
+                format!(
+                    "{name}, {count} process{}",
+                    if count == 1 { "" } else { "es" }
+                ),
+                row.0,
+                row.1,
+                row.2
+            );
+        }
+    }
+}
+
+/// `clients` clients each filing `each` cases through the servers at `bases`, every one with
+/// its own idempotency key: filings per second and p50/p99 of the 201s (each durable before
+/// it is answered).
+async fn filings(
+    client: &reqwest::Client,
+    bases: &[String],
+    clients: usize,
+    each: usize,
+) -> Figures {
     let case = serde_json::json!({
         "kind": "complaint", "category": "environment.noise", "district": "wuhou",
         "place": "人民南路四段12号", "title": "夜间施工噪音扰民",
@@ -340,23 +418,42 @@ async fn filings(client: &reqwest::Client, base: &str, clients: usize, each: usi
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
+    let bases: Vec<String> = bases.to_vec();
+    let client = client.clone();
+    load(clients, each, move |c, n| {
+        let (client, case) = (client.clone(), case.clone());
+        // Clients spread over the processes as a balancer would.
+        let url = format!("{}/api/v1/cases", bases[(c + n) % bases.len()]);
+        async move {
+            let response = client
+                .post(&url)
+                .header("Idempotency-Key", format!("bench-{run}-{c}-{n}"))
+                .json(&case)
+                .send()
+                .await
+                .expect("an answer");
+            assert_eq!(response.status(), 201, "a filing is accepted");
+        }
+    })
+    .await
+}
+
+/// `clients` tasks each sending `each` requests (`request(client, n)`) one after another:
+/// requests per second over the whole run, and p50/p99 latency.
+async fn load<F, R>(clients: usize, each: usize, request: F) -> Figures
+where
+    F: Fn(usize, usize) -> R + Clone + Send + 'static,
+    R: std::future::Future<Output = ()> + Send,
+{
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|c| {
-            let (client, case, url) =
-                (client.clone(), case.clone(), format!("{base}/api/v1/cases"));
+            let request = request.clone();
             tokio::spawn(async move {
                 let mut seen = Vec::with_capacity(each);
                 for n in 0..each {
                     let at = Instant::now();
-                    let response = client
-                        .post(&url)
-                        .header("Idempotency-Key", format!("bench-{run}-{c}-{n}"))
-                        .json(&case)
-                        .send()
-                        .await
-                        .expect("an answer");
-                    assert_eq!(response.status(), 201, "a filing is accepted");
+                    request(c, n).await;
                     seen.push(at.elapsed());
                 }
                 seen

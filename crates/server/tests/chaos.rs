@@ -9,77 +9,37 @@
 //! load's length (default 12: 4 before the kill, 4 with one process down, 4 after).
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use sqlx::Connection;
 
 const CLIENTS: usize = 16;
 
-/// One `civic-server serve` process on the shared database.
-struct Server {
-    child: Child,
-    log: std::path::PathBuf,
-    address: String,
-}
+#[path = "support/process.rs"]
+mod process;
 
-impl Server {
-    async fn start(database: &str, dir: &std::path::Path, name: &str) -> Self {
-        let log = dir.join(format!("{name}.log"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_civic-server"))
-            .args(["--filing-rate", "1000000/1", "serve"])
-            .env("CIVIC_ADDR", "127.0.0.1:0")
-            .env("DATABASE_URL", database)
-            .env("CIVIC_DATA_DIR", dir.join(name))
-            .env("CIVIC_STATIC_DIR", dir.join("dist"))
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("the server binary starts");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let address = loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(at) = text.find("listening on http://") {
-                let rest = &text[at + "listening on ".len()..];
-                let end = rest.find(['"', ' ', '\n']).unwrap_or(rest.len());
-                break rest[..end].to_owned();
-            }
-            assert!(Instant::now() < deadline, "no listening line in:\n{text}");
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("the server stopped ({status}):\n{text}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        Self {
-            child,
-            log,
-            address,
-        }
-    }
+use process::ServerProcess;
 
-    /// SIGKILL: no shutdown, no flushing, connections cut mid-request.
-    fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn log(&self) -> String {
-        let mut text = String::new();
-        let _ = std::fs::File::open(&self.log).map(|mut f| f.read_to_string(&mut text));
-        text
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A `civic-server serve` process on the shared database, named `name` (its log and data
+/// folder).
+async fn start(database: &str, dir: &std::path::Path, name: &str) -> ServerProcess {
+    let (data, dist) = (dir.join(name), dir.join("dist"));
+    ServerProcess::start(
+        env!("CARGO_BIN_EXE_civic-server"),
+        &["--filing-rate", "1000000/1", "serve"],
+        &[
+            ("CIVIC_ADDR", "127.0.0.1:0"),
+            ("DATABASE_URL", database),
+            ("CIVIC_DATA_DIR", &data.display().to_string()),
+            ("CIVIC_STATIC_DIR", &dist.display().to_string()),
+            ("RUST_LOG", "info"),
+        ],
+        dir.join(format!("{name}.log")),
+    )
+    .await
 }
 
 fn case(n: usize) -> Value {
@@ -146,8 +106,8 @@ async fn a_killed_process_loses_no_acknowledged_case_and_replays_make_no_duplica
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
 
-    let mut first = Server::start(&database, dir.path(), "first").await;
-    let second = Server::start(&database, dir.path(), "second").await;
+    let mut first = start(&database, dir.path(), "first").await;
+    let second = start(&database, dir.path(), "second").await;
     let addresses = Arc::new(RwLock::new([first.address.clone(), second.address.clone()]));
     let answers: Arc<Mutex<BTreeMap<String, (Value, Answer)>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
@@ -192,7 +152,7 @@ async fn a_killed_process_loses_no_acknowledged_case_and_replays_make_no_duplica
     first.kill();
     println!("chaos: SIGKILL to the first process after {at_kill} filings were sent");
     tokio::time::sleep(third).await;
-    let restarted = Server::start(&database, dir.path(), "first-again").await;
+    let restarted = start(&database, dir.path(), "first-again").await;
     addresses.write().unwrap()[0] = restarted.address.clone();
     println!("chaos: the first process started again");
     tokio::time::sleep(third).await;

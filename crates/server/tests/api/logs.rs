@@ -2,20 +2,19 @@
 //! `--log-format json` at DEBUG, its standard error captured. One access line per request
 //! with its request id; and nothing private in any line, whatever the requests carried.
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use api::CaseReceipt;
 use serde_json::{Value, json};
 
 use crate::filing::valid_case;
 use crate::helpers::new_database;
+use crate::process::ServerProcess;
 
-/// The binary running on a fresh database, and the file its log goes to.
+/// The binary running on a fresh database, with its log in JSON.
 pub(crate) struct Process {
-    child: Child,
-    log: std::path::PathBuf,
+    server: ServerProcess,
     address: String,
     _dir: tempfile::TempDir,
 }
@@ -24,52 +23,37 @@ impl Process {
     pub(crate) async fn start(staff_token: &str, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let database = new_database(dir.path()).await;
-        let log = dir.path().join("server.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_civic-server"))
-            .args(extra)
-            .args(["serve", "--log-format", "json"])
-            .env("CIVIC_ADDR", "127.0.0.1:0")
-            .env("DATABASE_URL", &database)
-            .env("CIVIC_DATA_DIR", dir.path())
-            .env("CIVIC_STATIC_DIR", dir.path().join("dist"))
-            .env("CIVIC_STAFF_TOKEN", staff_token)
-            .env("RUST_LOG", "debug")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("the server binary starts");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let address = loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(at) = text.find("listening on http://") {
-                let rest = &text[at + "listening on ".len()..];
-                let end = rest.find(['"', ' ', '\n']).unwrap_or(rest.len());
-                break rest[..end].to_owned();
-            }
-            assert!(Instant::now() < deadline, "no listening line in:\n{text}");
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("the server stopped ({status}):\n{text}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
+        let (data, dist) = (dir.path().display().to_string(), dir.path().join("dist"));
+        let args: Vec<&str> = extra
+            .iter()
+            .copied()
+            .chain(["serve", "--log-format", "json"])
+            .collect();
+        let server = ServerProcess::start(
+            env!("CARGO_BIN_EXE_civic-server"),
+            &args,
+            &[
+                ("CIVIC_ADDR", "127.0.0.1:0"),
+                ("DATABASE_URL", database.as_str()),
+                ("CIVIC_DATA_DIR", data.as_str()),
+                ("CIVIC_STATIC_DIR", &dist.display().to_string()),
+                ("CIVIC_STAFF_TOKEN", staff_token),
+                ("RUST_LOG", "debug"),
+            ],
+            dir.path().join("server.log"),
+        )
+        .await;
         Self {
-            child,
-            log,
-            address,
+            address: server.address.clone(),
+            server,
             _dir: dir,
         }
     }
 
     /// Stops the process and returns its whole log.
     pub(crate) fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let mut text = String::new();
-        std::fs::File::open(&self.log)
-            .unwrap()
-            .read_to_string(&mut text)
-            .unwrap();
-        text
+        self.server.kill();
+        self.server.log()
     }
 }
 

@@ -4,6 +4,8 @@
 //! `make test` runs the whole suite on both.
 
 mod helpers;
+#[path = "../support/process.rs"]
+mod process;
 
 mod backup;
 mod concurrency;
