@@ -63,6 +63,8 @@ if [ "$what" = "test" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  # The deployment's nginx site is checked and run in front of two servers by the tests.
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "Installing from Debian: ${missing[*]}"
     SUDO=""
@@ -70,6 +72,6 @@ if [ "$what" = "test" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
   else
-    say "Chromium, chromedriver and CJK fonts: present"
+    say "Chromium, chromedriver, CJK fonts and nginx: present"
   fi
 fi

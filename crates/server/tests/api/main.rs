@@ -10,6 +10,7 @@ mod process;
 mod backup;
 mod concurrency;
 mod copy;
+mod deploy;
 mod errors;
 mod feeds;
 mod filing;

@@ -147,7 +147,7 @@ fn the_systemd_unit_verifies() {
     assert!(output.status.success() && said.trim().is_empty(), "{said}");
 }
 
-fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
+pub(crate) fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
     std::env::var_os("PATH")
         .iter()
         .flat_map(std::env::split_paths)
