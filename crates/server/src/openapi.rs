@@ -1,5 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the contract's
-//! types, served at `/api/openapi.json`. A snapshot test keeps it in review.
+//! types through the routers themselves (`utoipa_axum`), served at `/api/openapi.json`. A
+//! snapshot test keeps it in review.
+
+use std::sync::OnceLock;
 
 use axum::Json;
 use utoipa::OpenApi;
@@ -14,26 +17,6 @@ use crate::routes;
         description = "The REST API of a city's 12345 governance platform: cases, open government \
             information, announcements and performance statistics. Every 4xx and 5xx answer carries an ErrorBody.",
         license(name = "MIT OR Apache-2.0"),
-    ),
-    paths(
-        routes::healthz,
-        routes::readyz,
-        routes::meta::meta,
-        routes::cases::list_cases,
-        routes::cases::similar_cases,
-        routes::cases::file_case,
-        routes::uploads::upload,
-        routes::uploads::case_photo,
-        routes::cases::get_case,
-        routes::cases::rate_case,
-        routes::cases::follow_up_case,
-        routes::documents::list_documents,
-        routes::documents::get_document,
-        routes::documents::get_attachment,
-        routes::announcements::list_announcements,
-        routes::announcements::get_announcement,
-        routes::stats::get_stats,
-        routes::staff::act_on_case,
     ),
     components(schemas(api::ErrorBody, api::ErrorCode, api::FieldError, api::FieldErrorCode)),
     tags(
@@ -63,14 +46,27 @@ impl utoipa::Modify for StaffTokenScheme {
     }
 }
 
+/// The document: [`ApiDoc`]'s description, tags and security schemes, with the paths and
+/// schemas of the very routers the server runs (`routes::api_v1`, `routes::operations`).
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let (_, api) = routes::api_v1().split_for_parts();
+        let (_, operations) = routes::operations().split_for_parts();
+        ApiDoc::openapi()
+            .nest(api::API_PREFIX, api)
+            .merge_from(operations)
+    })
+}
+
 /// The document as pretty JSON, as served and as snapshotted.
 pub fn document_json() -> String {
-    ApiDoc::openapi()
+    document()
         .to_pretty_json()
         .unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// `GET /api/openapi.json`.
-pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn serve() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(document())
 }

@@ -212,8 +212,7 @@ pub fn router(state: AppState) -> Router {
         // `nest` leaves the bare prefixes to the app; they are API paths too.
         .route("/api", axum::routing::any(routes::unknown_route))
         .route("/api/", axum::routing::any(routes::unknown_route))
-        .route("/healthz", get(routes::healthz))
-        .route("/readyz", get(routes::readyz))
+        .merge(routes::operations().split_for_parts().0)
         .route(
             "/feeds/announcements.atom",
             get(crate::feeds::announcements),

@@ -1,19 +1,20 @@
 use api::validate::page_limit;
 use api::{Announcement, AnnouncementListQuery, AnnouncementSummary, ErrorBody, Page};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 
 use super::{bad_cursor, parse_id, search_page, search_query, text_search};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::storage::AnnouncementCursor;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/announcements", get(list_announcements))
-        .route("/announcements/{id}", get(get_announcement))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list_announcements))
+        .routes(routes!(get_announcement))
 }
 
 fn decode_cursor(text: &str) -> Option<AnnouncementCursor> {
@@ -33,7 +34,7 @@ fn decode_cursor(text: &str) -> Option<AnnouncementCursor> {
 }
 
 /// Announcements: pinned first, then newest first; with `q`, best match first.
-#[utoipa::path(get, path = "/api/v1/announcements", tag = "announcements", params(AnnouncementListQuery),
+#[utoipa::path(get, path = "/announcements", tag = "announcements", params(AnnouncementListQuery),
     responses((status = 200, description = "A page of announcements", body = Page<AnnouncementSummary>),
               (status = 400, description = "The limit or the cursor is not valid", body = ErrorBody)))]
 pub async fn list_announcements(
@@ -66,7 +67,7 @@ pub async fn list_announcements(
 }
 
 /// An announcement's page.
-#[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "announcements",
+#[utoipa::path(get, path = "/announcements/{id}", tag = "announcements",
     params(("id" = i64, Path, description = "The announcement's id")),
     responses((status = 200, description = "The announcement", body = Announcement),
               (status = 400, description = "Not an id", body = ErrorBody),

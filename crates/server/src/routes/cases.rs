@@ -3,11 +3,10 @@ use api::{
     CaseDetail, CaseKind, CaseListQuery, CaseReceipt, CaseStatus, CaseSummary, ErrorBody,
     FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, SimilarQuery, Taxon,
 };
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 
 use super::{bad_cursor, check_code, known, parse_number, search_query};
 use crate::clock;
@@ -17,17 +16,16 @@ use crate::extract::{ApiJson, ApiQuery, ClientAddress};
 use crate::service::{self, CitizenOutcome};
 use crate::state::AppState;
 use crate::storage::{CaseCursor, CaseFilter, CaseSort, Filed, FiledCase};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases", get(list_cases).post(file_case))
-        .route("/cases/similar", get(similar_cases))
-        .route("/cases/{number}", get(get_case))
-        .route("/cases/{number}/rating", axum::routing::post(rate_case))
-        .route(
-            "/cases/{number}/follow-ups",
-            axum::routing::post(follow_up_case),
-        )
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list_cases, file_case))
+        .routes(routes!(similar_cases))
+        .routes(routes!(get_case))
+        .routes(routes!(rate_case))
+        .routes(routes!(follow_up_case))
 }
 
 /// Cursors name their order (`n` newest, `r` replied), so one cannot be replayed on a list
@@ -62,7 +60,7 @@ fn parse_day(errors: &mut FieldErrors, field: &str, text: Option<&str>) -> Optio
 }
 
 /// Published cases, newest filed or most recently replied first, filtered.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseListQuery),
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListQuery),
     responses((status = 200, description = "A page of published cases", body = Page<CaseSummary>),
               (status = 400, description = "A filter or the cursor is not valid", body = ErrorBody)))]
 pub async fn list_cases(
@@ -151,7 +149,7 @@ pub async fn list_cases(
 }
 
 /// Published cases that share words with a title being typed, best match first.
-#[utoipa::path(get, path = "/api/v1/cases/similar", tag = "cases", params(SimilarQuery),
+#[utoipa::path(get, path = "/cases/similar", tag = "cases", params(SimilarQuery),
     responses((status = 200, description = "Up to `limit` published cases", body = Vec<CaseSummary>),
               (status = 400, description = "No text, text too long, or a bad limit", body = ErrorBody)))]
 pub async fn similar_cases(
@@ -175,7 +173,7 @@ fn code_hash(code: &str) -> Result<String, ApiError> {
 /// A case's page: its public view (a published case in full, an unpublished one only its
 /// progress); with the case's tracking code in `X-Tracking-Code`, the owner's view. A code that does not match
 /// answers 401 whether or not the case exists, so codes reveal nothing.
-#[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases",
+#[utoipa::path(get, path = "/cases/{number}", tag = "cases",
     params(("number" = String, Path, description = "The case number, `YYYYMMDD-NNNN`"),
            ("X-Tracking-Code" = Option<String>, Header, description = "The case's tracking code, for the owner's view")),
     responses((status = 200, description = "The case's page: only its progress when unpublished; `owner` only with the right tracking code", body = CaseDetail),
@@ -214,7 +212,7 @@ fn citizen_outcome(
 }
 
 /// The owner rates the reply, once; the rating closes the case.
-#[utoipa::path(post, path = "/api/v1/cases/{number}/rating", tag = "cases", request_body = NewRating,
+#[utoipa::path(post, path = "/cases/{number}/rating", tag = "cases", request_body = NewRating,
     params(("number" = String, Path, description = "The case number")),
     responses((status = 200, description = "Rated and closed; the owner's view", body = CaseDetail),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
@@ -248,7 +246,7 @@ pub async fn rate_case(
 
 /// The owner asks for the case to be handled again (追问), after a reply they have not
 /// rated or rated dissatisfied; the case goes back to its department with a new deadline.
-#[utoipa::path(post, path = "/api/v1/cases/{number}/follow-ups", tag = "cases", request_body = NewFollowUp,
+#[utoipa::path(post, path = "/cases/{number}/follow-ups", tag = "cases", request_body = NewFollowUp,
     params(("number" = String, Path, description = "The case number")),
     responses((status = 200, description = "Reopened; the owner's view", body = CaseDetail),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
@@ -282,7 +280,7 @@ pub async fn follow_up_case(
 
 /// Files a case. Send an `Idempotency-Key` (one per draft): a retry with the same key and
 /// body returns the same case and tracking code instead of making a second case.
-#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCase,
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCase,
     params(("Idempotency-Key" = Option<String>, Header, description = "One key per draft, 8 to 64 of [A-Za-z0-9_-]")),
     responses((status = 201, description = "Filed (or, for a retried key, filed before)", body = CaseReceipt),
               (status = 400, description = "Malformed JSON or a bad Idempotency-Key", body = ErrorBody),

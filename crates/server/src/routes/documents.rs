@@ -3,24 +3,22 @@ use api::{
     Document, DocumentListQuery, DocumentSummary, DocumentType, ErrorBody, FieldErrorCode, Page,
     Taxon, Validity,
 };
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 
 use super::{bad_cursor, check_code, known, parse_id, search_page, search_query, text_search};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::storage::{DocumentCursor, DocumentFilter};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/documents", get(list_documents))
-        .route("/documents/{id}", get(get_document))
-        .route(
-            "/documents/{id}/attachments/{position}",
-            get(get_attachment),
-        )
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list_documents))
+        .routes(routes!(get_document))
+        .routes(routes!(get_attachment))
 }
 
 fn decode_cursor(text: &str) -> Option<DocumentCursor> {
@@ -33,7 +31,7 @@ fn decode_cursor(text: &str) -> Option<DocumentCursor> {
 }
 
 /// The catalogue of government documents, newest first; with `q`, best match first.
-#[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(DocumentListQuery),
+#[utoipa::path(get, path = "/documents", tag = "documents", params(DocumentListQuery),
     responses((status = 200, description = "A page of documents", body = Page<DocumentSummary>),
               (status = 400, description = "A filter or the cursor is not valid", body = ErrorBody)))]
 pub async fn list_documents(
@@ -101,7 +99,7 @@ pub async fn list_documents(
 }
 
 /// A document's page.
-#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents",
+#[utoipa::path(get, path = "/documents/{id}", tag = "documents",
     params(("id" = i64, Path, description = "The document's id")),
     responses((status = 200, description = "The document", body = Document),
               (status = 400, description = "Not an id", body = ErrorBody),
@@ -126,7 +124,7 @@ pub struct FileBytes(pub Vec<u8>);
 
 /// A file that comes with a document, always as a download (never shown as a page of this
 /// site), with its name in `Content-Disposition` for both old and new browsers.
-#[utoipa::path(get, path = "/api/v1/documents/{id}/attachments/{position}", tag = "documents",
+#[utoipa::path(get, path = "/documents/{id}/attachments/{position}", tag = "documents",
     params(("id" = i64, Path, description = "The document's id"),
            ("position" = u32, Path, description = "The attachment's position, from 1")),
     responses((status = 200, description = "The file, with its media type (PDF, DOCX, XLSX or CSV)",

@@ -1,13 +1,14 @@
 use api::{CaseKind, CaseStatus, KindTerm, Meta, StatusTerm};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 
 use crate::state::AppState;
 use crate::taxonomy::Taxonomy;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/meta", get(meta))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(meta))
 }
 
 /// The hotline every page offers as the alternative to filing online.
@@ -38,7 +39,7 @@ pub fn build_meta(taxonomy: &Taxonomy) -> Meta {
 }
 
 /// The taxonomy every form and filter needs.
-#[utoipa::path(get, path = "/api/v1/meta", tag = "meta",
+#[utoipa::path(get, path = "/meta", tag = "meta",
     responses((status = 200, description = "Districts, departments, categories, kinds and statuses", body = Meta)))]
 pub async fn meta(State(state): State<AppState>) -> Json<Meta> {
     Json(state.meta.as_ref().clone())

@@ -15,14 +15,20 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use meta::build_meta;
 
-/// Every versioned endpoint, to be nested under [`api::API_PREFIX`].
-pub fn api_router() -> Router<AppState> {
-    Router::new()
+/// Every versioned endpoint with its documentation, paths relative to [`api::API_PREFIX`].
+/// Each route is registered by `routes!` from its handler's `#[utoipa::path]`, so the router
+/// and the OpenAPI document come from one list: a route cannot go undocumented, nor a
+/// documented path unrouted.
+pub fn api_v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
         .merge(meta::router())
         .merge(cases::router())
         .merge(documents::router())
@@ -30,6 +36,19 @@ pub fn api_router() -> Router<AppState> {
         .merge(staff::router())
         .merge(stats::router())
         .merge(uploads::router())
+}
+
+/// The operators' endpoints at the root (`/healthz`, `/readyz`), likewise.
+pub fn operations() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+}
+
+/// [`api_v1`] as a router, with JSON errors for unknown paths and methods.
+pub fn api_router() -> Router<AppState> {
+    let (router, _) = api_v1().split_for_parts();
+    router
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
 }

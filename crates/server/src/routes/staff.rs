@@ -2,10 +2,9 @@
 //! a staff token; every request carries it as a bearer token, compared in constant time.
 
 use api::{ErrorBody, StaffAction, StaffActionResult};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
-use axum::routing::post;
-use axum::{Json, Router};
 use sha2::{Digest, Sha256};
 
 use crate::clock;
@@ -13,9 +12,11 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::service::{self, Applied};
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/staff/cases/{number}/actions", post(act_on_case))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(act_on_case))
 }
 
 /// Whether `given` equals `expected`, in time that depends on neither: both are hashed
@@ -55,7 +56,7 @@ pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Api
 }
 
 /// Applies an action to a case. Illegal moves answer 409 with the allowed ones.
-#[utoipa::path(post, path = "/api/v1/staff/cases/{number}/actions", tag = "staff",
+#[utoipa::path(post, path = "/staff/cases/{number}/actions", tag = "staff",
     request_body = StaffAction,
     params(("number" = String, Path, description = "The case number")),
     security(("staff_token" = [])),

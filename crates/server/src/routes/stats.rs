@@ -1,9 +1,7 @@
 use api::{ErrorBody, Stats, StatsQuery, Taxon};
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
 use super::{check_code, known};
 use crate::clock;
@@ -11,9 +9,11 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::stats;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/stats", get(get_stats))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(get_stats))
 }
 
 /// How long a browser or a portal's cache may reuse an answer before asking again (with
@@ -22,7 +22,7 @@ const MAX_AGE_SECONDS: u32 = 60;
 
 /// Performance figures for a period, optionally in one district: counts, rates, rankings,
 /// a monthly trend and rising topics. Definitions are in the contract's `stats` module.
-#[utoipa::path(get, path = "/api/v1/stats", tag = "stats", params(StatsQuery),
+#[utoipa::path(get, path = "/stats", tag = "stats", params(StatsQuery),
     responses((status = 200, description = "The figures, with an ETag", body = Stats),
               (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
               (status = 400, description = "The period or the district is not valid", body = ErrorBody)))]

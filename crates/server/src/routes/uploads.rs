@@ -2,11 +2,10 @@
 
 use api::limits::PHOTO_MAX_BYTES;
 use api::{ErrorBody, FieldErrorCode, FieldErrors, UploadReceipt};
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,14 +18,13 @@ use crate::extract::ClientAddress;
 use crate::photos::{self, PhotoError};
 use crate::state::AppState;
 use crate::storage::Upload;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/uploads", post(upload))
-        .route(
-            "/cases/{number}/photos/{id}",
-            axum::routing::get(case_photo),
-        )
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(upload))
+        .routes(routes!(case_photo))
         // The photo and the multipart framing around it.
         .layer(DefaultBodyLimit::max(PHOTO_MAX_BYTES + 64 * 1024))
 }
@@ -39,7 +37,7 @@ fn file_error(code: FieldErrorCode, limit: Option<u64>) -> ApiError {
 
 /// Stores one photo, sent as `multipart/form-data` in the field `file`. The bytes decide
 /// what it is (JPEG, PNG or WebP), never its name; it is re-encoded as JPEG without EXIF.
-#[utoipa::path(post, path = "/api/v1/uploads", tag = "cases",
+#[utoipa::path(post, path = "/uploads", tag = "cases",
     request_body(content_type = "multipart/form-data", description = "One image in the field `file`"),
     responses((status = 201, description = "Stored; list the id in a case's `photos`", body = UploadReceipt),
               (status = 400, description = "Not a readable multipart body", body = ErrorBody),
@@ -153,7 +151,7 @@ pub async fn upload(
 /// A photo of a case, as JPEG, for its owner (the case's tracking code in `X-Tracking-Code`)
 /// or the staff (their bearer token): a photo may show a home or a face, so it is never
 /// public. A wrong code, and a photo the case does not have, answer as a missing case does.
-#[utoipa::path(get, path = "/api/v1/cases/{number}/photos/{id}", tag = "cases",
+#[utoipa::path(get, path = "/cases/{number}/photos/{id}", tag = "cases",
     params(("number" = String, Path, description = "The case number, `YYYYMMDD-NNNN`"),
            ("id" = String, Path, description = "The photo's id, from its upload receipt"),
            ("X-Tracking-Code" = Option<String>, Header, description = "The case's tracking code (the owner)")),
