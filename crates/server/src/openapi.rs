@@ -53,9 +53,11 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
     DOCUMENT.get_or_init(|| {
         let (_, api) = routes::api_v1().split_for_parts();
         let (_, operations) = routes::operations().split_for_parts();
-        ApiDoc::openapi()
+        let mut document = ApiDoc::openapi()
             .nest(api::API_PREFIX, api)
-            .merge_from(operations)
+            .merge_from(operations);
+        constrain(&mut document);
+        document
     })
 }
 
@@ -69,4 +71,107 @@ pub fn document_json() -> String {
 /// `GET /api/openapi.json`.
 pub async fn serve() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(document())
+}
+
+/// A case number, `YYYYMMDD-NNNN`: month 01–12, day 01–31, a sequence of 4 to 6 digits that
+/// is not all zeros (`api::CaseNumber::parse`; `tests/api/openapi.rs` holds the two together).
+pub const CASE_NUMBER_PATTERN: &str = "^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])-([1-9][0-9]{3,5}|0[1-9][0-9]{2,4}|00[1-9][0-9]{1,3}|000[1-9][0-9]{0,2}|0000[1-9][0-9]?|00000[1-9])$";
+/// A tracking code as the receipt shows it (`api::tracking_code`, which also forgives case,
+/// spaces and O/I/L typed for 0/1).
+pub const TRACKING_CODE_PATTERN: &str =
+    "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$";
+
+/// What the annotations cannot say, by parameter name and place wherever the parameter
+/// appears: the formats of `crates/api` (case numbers, tracking codes, idempotency keys,
+/// upload ids), positive ids, cursors that are not empty, and the codes of the built-in
+/// taxonomy (`taxonomy::chengdu`, which a new database is given).
+fn constrain(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    use utoipa::openapi::{RefOr, Required};
+    let taxonomy = crate::taxonomy::chengdu();
+    let codes = |codes: Vec<&str>| {
+        Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(codes))
+                .build(),
+        )
+    };
+    let pattern = |pattern: &str| {
+        Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(pattern))
+                .build(),
+        )
+    };
+    let districts: Vec<&str> = taxonomy.districts.iter().map(|t| t.code.as_str()).collect();
+    let departments: Vec<&str> = taxonomy
+        .departments
+        .iter()
+        .map(|t| t.code.as_str())
+        .collect();
+    let categories: Vec<&str> = taxonomy
+        .categories
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    let groups: Vec<&str> = taxonomy
+        .categories
+        .iter()
+        .filter(|c| c.parent.is_none())
+        .map(|c| c.code.as_str())
+        .collect();
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let parameters = operation.parameters.iter_mut().flatten();
+            for parameter in parameters.filter_map(|p| match p {
+                RefOr::T(parameter) => Some(parameter),
+                RefOr::Ref(_) => None,
+            }) {
+                let integer = matches!(
+                    &parameter.schema,
+                    Some(RefOr::T(Schema::Object(o))) if o.schema_type == Type::Integer.into()
+                );
+                let schema = match (parameter.name.as_str(), &parameter.parameter_in) {
+                    ("number", ParameterIn::Path) => pattern(CASE_NUMBER_PATTERN),
+                    ("id" | "position", ParameterIn::Path) if integer => Schema::Object(
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                                utoipa::openapi::KnownFormat::Int64,
+                            )))
+                            .minimum(Some(1))
+                            .build(),
+                    ),
+                    ("id", ParameterIn::Path) => pattern("^[0-9a-f]{32}$"),
+                    ("X-Tracking-Code", ParameterIn::Header) => pattern(TRACKING_CODE_PATTERN),
+                    ("Idempotency-Key", ParameterIn::Header) => pattern("^[A-Za-z0-9_-]{8,64}$"),
+                    ("cursor", ParameterIn::Query) => Schema::Object(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .min_length(Some(1))
+                            .build(),
+                    ),
+                    ("district", ParameterIn::Query) => codes(districts.clone()),
+                    ("department" | "agency", ParameterIn::Query) => codes(departments.clone()),
+                    ("category", ParameterIn::Query) => codes(categories.clone()),
+                    ("topic", ParameterIn::Query) => codes(groups.clone()),
+                    _ => continue,
+                };
+                parameter.schema = Some(RefOr::T(schema));
+                if parameter.parameter_in == ParameterIn::Path {
+                    parameter.required = Required::True;
+                }
+            }
+        }
+    }
 }

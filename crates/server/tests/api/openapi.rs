@@ -68,3 +68,57 @@ async fn every_endpoint_is_documented_with_its_error_body() {
         }
     }
 }
+
+/// The patterns the document gives case numbers and tracking codes accept what the
+/// contract's parsers accept (written without spaces, as the receipt shows them).
+#[test]
+fn the_documents_formats_agree_with_the_contracts_parsers() {
+    use civic_server::openapi::{CASE_NUMBER_PATTERN, TRACKING_CODE_PATTERN};
+    let number = regex::Regex::new(CASE_NUMBER_PATTERN).unwrap();
+    for text in [
+        "20261126-0042",
+        "20261126-0001",
+        "20261231-999999",
+        "20260101-000010",
+        "20260101-00001",
+        "20260101-100000",
+        "20261126-0000",
+        "20261126-000000",
+        "20261126-042",
+        "20261126-1000000",
+        "20261326-0042",
+        "20261100-0042",
+        "20261132-0042",
+        "2026112-00042",
+        "20261126_0042",
+        "20261126-00a2",
+        "x20261126-0042",
+    ] {
+        assert_eq!(
+            number.is_match(text),
+            api::CaseNumber::parse(text).is_ok(),
+            "{text}"
+        );
+    }
+    let code = regex::Regex::new(TRACKING_CODE_PATTERN).unwrap();
+    for seed in 0..64u8 {
+        let encoded = api::tracking_code::encode([seed.wrapping_mul(37); 10].map(|b| b ^ seed));
+        assert!(code.is_match(&encoded), "{encoded}");
+        assert!(api::tracking_code::normalize(&encoded).is_some());
+    }
+    for text in [
+        "ABCD-EFGH-JKMN-PQRS",
+        "0000-0000-0000-0000",
+        "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+    ] {
+        assert!(code.is_match(text), "{text}");
+        assert!(api::tracking_code::normalize(text).is_some(), "{text}");
+    }
+    for text in [
+        "ABCD-EFGH-JKMN-PQR",
+        "ABCD-EFGH-JKMN-PQRSX",
+        "ABCDEFGHJKMNPQRS",
+    ] {
+        assert!(!code.is_match(text), "{text}");
+    }
+}
