@@ -20,7 +20,6 @@ use crate::i18n::{Strings, use_i18n};
 use crate::model::draft::{
     DRAFT_KEY, Draft, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, ordered_fields, remember,
 };
-use crate::model::pii::{self, PersonalDetails};
 use crate::pages::file_photos::{PhotoField, all_uploaded, photos_from};
 use crate::remote::Remote;
 use crate::routes::AppRoute;
@@ -28,6 +27,7 @@ use crate::t;
 use api::limits::{
     DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, PLACE_MAX_CHARS, TITLE_MAX_CHARS, TITLE_MIN_CHARS,
 };
+use api::pii::{self, PersonalDetails};
 use std::time::Duration;
 
 /// A coordinate with five decimals (about a metre), without the float formatting machinery

@@ -20,6 +20,7 @@ mod lifecycle;
 pub mod limits;
 mod meta;
 mod page;
+pub mod pii;
 mod stats;
 mod text;
 pub mod validate;

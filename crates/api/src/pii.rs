@@ -1,7 +1,8 @@
 //! Spotting personal details in text a resident is about to publish: phone numbers, ID-card
 //! numbers and email addresses. The check warns, it never blocks, so it errs on the side of
 //! few false alarms (an ID number must pass its check digit; a phone number must look like a
-//! mainland mobile or a landline with its area code). No regex: the app stays small.
+//! mainland mobile or a landline with its area code). No regex: the app stays small. The
+//! filing form runs it as the resident types; the server can run the same on what awaits review.
 
 /// Which kinds of personal detail a text seems to hold.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
