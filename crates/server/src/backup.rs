@@ -94,6 +94,12 @@ pub async fn backup(database_url: &str, data_dir: &Path, to: &Path) -> Result<Ma
         .await
         .map_err(|e| format!("opening the snapshot: {e}"))?;
     let counts = copy::count(snapshot.as_ref()).await?;
+    // The last window's filing-limit uses (keyed hashes of addresses, with times) are not
+    // kept: a backup outlives them.
+    snapshot
+        .forget_uses(i64::MAX)
+        .await
+        .map_err(|e| format!("clearing the limit's uses: {e}"))?;
     snapshot
         .snapshot_into(&to.join("civic.db"))
         .await

@@ -2,12 +2,13 @@
 //! types through the routers themselves (`utoipa_axum`), served at `/api/openapi.json`. A
 //! snapshot test keeps it in review.
 
-use std::sync::OnceLock;
-
-use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
 use utoipa::OpenApi;
 
 use crate::routes;
+use crate::state::AppState;
 
 /// The API description.
 #[derive(OpenApi)]
@@ -46,31 +47,33 @@ impl utoipa::Modify for StaffTokenScheme {
     }
 }
 
-/// The document: [`ApiDoc`]'s description, tags and security schemes, with the paths and
-/// schemas of the very routers the server runs (`routes::api_v1`, `routes::operations`).
-pub fn document() -> &'static utoipa::openapi::OpenApi {
-    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let (_, api) = routes::api_v1().split_for_parts();
-        let (_, operations) = routes::operations().split_for_parts();
-        let mut document = ApiDoc::openapi()
-            .nest(api::API_PREFIX, api)
-            .merge_from(operations);
-        constrain(&mut document);
-        document
-    })
+/// The document for a server whose taxonomy is `meta`: [`ApiDoc`]'s description, tags and
+/// security schemes, with the paths and schemas of the very routers the server runs
+/// (`routes::api_v1`, `routes::operations`), and the taxonomy's codes as enums.
+pub fn document_for(meta: &api::Meta) -> utoipa::openapi::OpenApi {
+    let (_, api) = routes::api_v1().split_for_parts();
+    let (_, operations) = routes::operations().split_for_parts();
+    let mut document = ApiDoc::openapi()
+        .nest(api::API_PREFIX, api)
+        .merge_from(operations);
+    constrain(&mut document, meta);
+    document
 }
 
-/// The document as pretty JSON, as served and as snapshotted.
+/// The document with the built-in taxonomy (`taxonomy::chengdu`), as snapshotted.
 pub fn document_json() -> String {
-    document()
+    let meta = routes::build_meta(&crate::taxonomy::chengdu());
+    document_for(&meta)
         .to_pretty_json()
         .unwrap_or_else(|_| "{}".to_owned())
 }
 
-/// `GET /api/openapi.json`.
-pub async fn serve() -> Json<&'static utoipa::openapi::OpenApi> {
-    Json(document())
+/// `GET /api/openapi.json`: the document for this server's taxonomy, written at start-up.
+pub async fn serve(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi.to_string(),
+    )
 }
 
 /// A case number, `YYYYMMDD-NNNN`: month 01–12, day 01–31, a sequence of 4 to 6 digits that
@@ -83,13 +86,11 @@ pub const TRACKING_CODE_PATTERN: &str =
 
 /// What the annotations cannot say, by parameter name and place wherever the parameter
 /// appears: the formats of `crates/api` (case numbers, tracking codes, idempotency keys,
-/// upload ids), positive ids, cursors that are not empty, and the codes of the built-in
-/// taxonomy (`taxonomy::chengdu`, which a new database is given).
-fn constrain(document: &mut utoipa::openapi::OpenApi) {
+/// upload ids), positive ids, cursors that are not empty, and the codes of the taxonomy.
+fn constrain(document: &mut utoipa::openapi::OpenApi, taxonomy: &api::Meta) {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
     use utoipa::openapi::{RefOr, Required};
-    let taxonomy = crate::taxonomy::chengdu();
     let codes = |codes: Vec<&str>| {
         Schema::Object(
             ObjectBuilder::new()

@@ -191,8 +191,11 @@ impl Drop for SharedSlot {
 
 impl SharedLimiter {
     /// A limit of `rate` per client on the uses named `scope`; clients are stored as a hash
-    /// keyed with `key` (the server's secret), never as addresses.
-    pub fn new(scope: &'static str, rate: Rate, key: Arc<[u8]>) -> Self {
+    /// keyed with a key derived from `secret` (the server's), never as addresses.
+    pub fn new(scope: &'static str, rate: Rate, secret: &[u8]) -> Self {
+        let mut material = b"civic limit clients\0".to_vec();
+        material.extend_from_slice(secret);
+        let key = crate::hashing::hex_sha256(&material).into_bytes().into();
         Self { scope, rate, key }
     }
 

@@ -237,7 +237,13 @@ pub async fn housekeep(
         })
     }
     .await;
-    // Given up either way; a process that dies here leaves it to expire.
-    store.release_lease(HOUSEKEEPING_LEASE, holder).await?;
+    // Given up either way; if that fails (or the process dies here) it expires. The round's
+    // own outcome is what is answered.
+    if let Err(error) = store.release_lease(HOUSEKEEPING_LEASE, holder).await {
+        tracing::warn!(
+            ?error,
+            "could not give the housekeeping lease up; it will expire"
+        );
+    }
     round.map(Some)
 }

@@ -81,15 +81,20 @@ impl Application {
         let listener = TcpListener::bind(settings.addr).await?;
         let (filing_rate, upload_rate) = (settings.filing_rate, settings.upload_rate);
         let photo_decodes = settings.photo_decodes.max(1);
+        let openapi = crate::openapi::document_for(&meta)
+            .to_pretty_json()
+            .map_err(std::io::Error::other)?;
         let state = AppState {
             store,
+            openapi: openapi.into(),
             meta: Arc::new(meta),
             settings: Arc::new(settings),
             filing_limiter: crate::ratelimit::SharedLimiter::new(
                 "filing",
                 filing_rate,
-                filing_key.clone().into(),
+                &filing_key,
             ),
+            filing_gate: crate::ratelimit::Limiter::new(filing_rate),
             filing_key: filing_key.into(),
             instance: instance_id()?,
             upload_limiter: crate::ratelimit::Limiter::new(upload_rate),

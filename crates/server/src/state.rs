@@ -14,14 +14,19 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The taxonomy and fixed lists, loaded at start-up.
     pub meta: Arc<Meta>,
+    /// The OpenAPI document for this server's taxonomy, as JSON (written at start-up).
+    pub openapi: Arc<str>,
     /// The settings the server started with.
     pub settings: Arc<Settings>,
     /// The key that derives a retried filing's tracking code from its idempotency key.
     pub filing_key: Arc<[u8]>,
     /// This process's name among those on the database (who holds a lease).
     pub instance: Arc<str>,
-    /// The per-client limit on filing.
+    /// The per-client limit on filing, counted in the database (one across processes).
     pub filing_limiter: crate::ratelimit::SharedLimiter,
+    /// The same limit counted in this process alone: a client over it here is over it
+    /// everywhere, so a flood is refused before it costs a database transaction.
+    pub filing_gate: Arc<crate::ratelimit::Limiter>,
     /// The per-client limit on uploads.
     pub upload_limiter: Arc<crate::ratelimit::Limiter>,
     /// Permits to decode a photo: a cap on the memory decoding takes at once.

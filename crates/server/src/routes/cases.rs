@@ -323,18 +323,25 @@ pub async fn file_case(
     let filed = match earlier {
         Some(earlier) => earlier,
         None => {
-            // The use is taken before the write and given back unless a case is created.
+            // The use is taken before the write and given back unless a case is created:
+            // first in this process (a flood stops here), then in the database.
+            let refused = |wait| {
+                metrics::counter!("civic_rate_limited_total", "limit" => "filing").increment(1);
+                ApiError::RateLimited {
+                    retry_after: wait,
+                    message: "Too many cases from this connection; try again after Retry-After seconds.",
+                }
+            };
+            let client = crate::client::limit_key(client);
+            let gate = state
+                .filing_gate
+                .reserve(client, std::time::Instant::now())
+                .map_err(refused)?;
             let slot = state
                 .filing_limiter
-                .reserve(&state.store, crate::client::limit_key(client), clock::now_millis())
+                .reserve(&state.store, client, clock::now_millis())
                 .await?
-                .map_err(|wait| {
-                    metrics::counter!("civic_rate_limited_total", "limit" => "filing").increment(1);
-                    ApiError::RateLimited {
-                        retry_after: wait,
-                        message: "Too many cases from this connection; try again after Retry-After seconds.",
-                    }
-                })?;
+                .map_err(refused)?;
             let filing = Filing::new(
                 valid,
                 clock::now(),
@@ -344,6 +351,7 @@ pub async fn file_case(
             );
             let filed = state.store.file_case(&filing).await?;
             if matches!(filed, Filed::Created(_)) {
+                gate.keep();
                 slot.keep();
             } else {
                 slot.give_back().await;

@@ -150,7 +150,8 @@ pub async fn upload(
 
 /// A photo of a case, as JPEG, for its owner (the case's tracking code in `X-Tracking-Code`)
 /// or the staff (their bearer token): a photo may show a home or a face, so it is never
-/// public. A wrong code, and a photo the case does not have, answer as a missing case does.
+/// public. A wrong code answers 401 whether or not the case exists; a photo the case does
+/// not have, 404.
 #[utoipa::path(get, path = "/cases/{number}/photos/{id}", tag = "cases",
     params(("number" = String, Path, description = "The case number, `YYYYMMDD-NNNN`"),
            ("id" = String, Path, description = "The photo's id, from its upload receipt"),
@@ -159,7 +160,7 @@ pub async fn upload(
     responses((status = 200, description = "The photo", content_type = "image/jpeg", body = super::documents::FileBytes),
               (status = 400, description = "Not a case number", body = ErrorBody),
               (status = 401, description = "Neither the case's tracking code nor a staff token", body = ErrorBody),
-              (status = 404, description = "The case has no such photo", body = ErrorBody)))]
+              (status = 404, description = "The case has no such photo (or, without a tracking code, the staff API is off)", body = ErrorBody)))]
 pub async fn case_photo(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -5,7 +5,6 @@
 use api::{
     AnnouncementSummary, CaseDetail, CaseReceipt, CaseSummary, DocumentSummary, UploadReceipt,
 };
-use civic_server::photos::test_images::jpeg_with_gps;
 use serde_json::{Value, json};
 
 use crate::filing::valid_case;
@@ -63,12 +62,7 @@ async fn a_copied_town_answers_as_it_did_and_keeps_what_owners_and_retries_need(
     let source_url = format!("sqlite://{}", dir.path().join("town.db").display());
     let source = TestApp::spawn_at(&source_url, true, Some(TOKEN)).await;
     // A resident's case with a photo, filed with an idempotency key, then rated.
-    let photo: UploadReceipt = source
-        .upload(jpeg_with_gps(), "p.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let photo: UploadReceipt = source.photo().await;
     let mut case = valid_case();
     case["photos"] = json!([photo.id]);
     let receipt: CaseReceipt = source

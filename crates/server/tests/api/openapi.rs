@@ -122,3 +122,32 @@ fn the_documents_formats_agree_with_the_contracts_parsers() {
         assert!(!code.is_match(text), "{text}");
     }
 }
+
+/// A city's own taxonomy is what its server's document lists: a district added to the
+/// database is among the codes the next server start documents.
+#[tokio::test]
+async fn the_served_document_lists_the_databases_own_codes() {
+    let first = TestApp::spawn_with(false).await;
+    sqlx::query(
+        "INSERT INTO districts (code, name_zh, name_en, position) VALUES ('xinqu', '新区', 'New District', 99)",
+    )
+    .execute(&first.pool().await)
+    .await
+    .unwrap();
+    let next = TestApp::spawn_at_with(&first.database_url, |_| {}).await;
+    for (app, listed) in [(&first, false), (&next, true)] {
+        let served: serde_json::Value = app.get_json("/api/openapi.json").await;
+        let parameters = served["paths"]["/api/v1/cases"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let district = parameters.iter().find(|p| p["name"] == "district").unwrap();
+        let codes = district["schema"]["enum"].as_array().unwrap();
+        assert!(codes.iter().any(|c| c == "wuhou"));
+        assert_eq!(
+            codes.iter().any(|c| c == "xinqu"),
+            listed,
+            "{}",
+            app.address
+        );
+    }
+}

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use api::{CaseDetail, CaseReceipt, CaseStatus, UploadReceipt};
-use civic_server::photos::test_images::jpeg_with_gps;
 use civic_server::service::{self, Housekeeping};
 use serde_json::json;
 
@@ -83,12 +82,7 @@ async fn a_case_filed_through_one_process_is_read_and_moved_through_the_other() 
 #[tokio::test]
 async fn a_photo_uploaded_through_one_process_is_filed_and_served_through_either() {
     let [one, other] = two_processes(|_| {}).await;
-    let photo: UploadReceipt = one
-        .upload(jpeg_with_gps(), "a.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let photo: UploadReceipt = one.photo().await;
     let mut case = valid_case();
     case["photos"] = json!([photo.id]);
     let response = other.post_case(&case, None).await;

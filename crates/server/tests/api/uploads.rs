@@ -20,6 +20,13 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// Uploads a small photo (with EXIF and GPS), expecting its receipt.
+    pub async fn photo(&self) -> UploadReceipt {
+        let response = self.upload(jpeg_with_gps(), "IMG_0001.jpg").await;
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -95,18 +102,8 @@ async fn what_is_not_a_photo_is_refused_whatever_its_name() {
 #[tokio::test]
 async fn a_case_claims_its_photos_and_no_other_case_can() {
     let app = TestApp::spawn_with(false).await;
-    let first: UploadReceipt = app
-        .upload(jpeg_with_gps(), "a.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let second: UploadReceipt = app
-        .upload(jpeg_with_gps(), "b.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first: UploadReceipt = app.photo().await;
+    let second: UploadReceipt = app.photo().await;
     let mut case = valid_case();
     case["photos"] = json!([first.id, second.id]);
     let response = app.post_case(&case, None).await;
@@ -129,18 +126,8 @@ async fn a_case_claims_its_photos_and_no_other_case_can() {
 #[tokio::test]
 async fn unclaimed_uploads_expire_and_claimed_ones_stay() {
     let app = TestApp::spawn_with(false).await;
-    let claimed: UploadReceipt = app
-        .upload(jpeg_with_gps(), "a.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let unclaimed: UploadReceipt = app
-        .upload(jpeg_with_gps(), "b.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let claimed: UploadReceipt = app.photo().await;
+    let unclaimed: UploadReceipt = app.photo().await;
     let mut case = valid_case();
     case["photos"] = json!([claimed.id]);
     assert_eq!(app.post_case(&case, None).await.status(), 201);
@@ -181,18 +168,8 @@ impl TestApp {
 #[tokio::test]
 async fn a_case_photo_is_shown_to_its_owner_and_the_staff_only() {
     let app = TestApp::spawn_configured(false, Some("staff-secret")).await;
-    let photo: UploadReceipt = app
-        .upload(jpeg_with_gps(), "a.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let stray: UploadReceipt = app
-        .upload(jpeg_with_gps(), "b.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let photo: UploadReceipt = app.photo().await;
+    let stray: UploadReceipt = app.photo().await;
     let mut case = valid_case();
     case["photos"] = json!([photo.id]);
     case["publish"] = json!(true);
@@ -244,12 +221,7 @@ async fn a_case_photo_is_shown_to_its_owner_and_the_staff_only() {
 #[tokio::test]
 async fn photos_kept_as_files_by_an_earlier_version_move_into_the_database_at_start_up() {
     let app = TestApp::spawn_with(false).await;
-    let receipt: UploadReceipt = app
-        .upload(jpeg_with_gps(), "a.jpg")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let receipt: UploadReceipt = app.photo().await;
     let pool = app.pool().await;
     let jpeg: Vec<u8> = sqlx::query_scalar("SELECT jpeg FROM uploads WHERE id = $1")
         .bind(&receipt.id)

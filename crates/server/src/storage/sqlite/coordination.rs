@@ -28,6 +28,9 @@ impl CoordinationStore for SqliteStore {
         .fetch_all(&mut *tx)
         .await?;
         if let Err(wait) = admit(&times) {
+            // At once: the lock (SQLite's writer, the client's advisory lock) is let go now,
+            // not when the pool gets round to it.
+            tx.rollback().await?;
             return Ok(Err(wait));
         }
         let id: i64 = sqlx::query_scalar(
