@@ -34,6 +34,16 @@ pub struct Manifest {
     pub counts: Copied,
 }
 
+/// What format 1 wrote: the database when there was one, and the photos as files.
+#[derive(Debug, Deserialize)]
+struct ManifestV1 {
+    taken_at: String,
+    version: String,
+    database: Option<FileEntry>,
+    counts: Option<Copied>,
+    files: Vec<FileEntry>,
+}
+
 /// A file of the backup and its checksum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
@@ -131,17 +141,42 @@ pub async fn restore(from: &Path, database_url: &str) -> Result<Manifest, String
     })?;
     let format: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("manifest.json: {e}"))?;
-    if format["format"] != FORMAT {
+    // Format 1 (before photos moved into the database) kept them as files beside the
+    // snapshot: checked too, and moved into the restored rows.
+    let (manifest, photos) = if format["format"] == 1 {
+        let old: ManifestV1 =
+            serde_json::from_str(&text).map_err(|e| format!("manifest.json: {e}"))?;
+        let (Some(database), Some(counts)) = (old.database, old.counts) else {
+            return Err(
+                "this backup holds no database (a PostgreSQL server's: restore the \
+                        database with pg_restore; the photos under uploads/ then move in \
+                        when the server starts with them in its data folder)"
+                    .into(),
+            );
+        };
+        let manifest = Manifest {
+            format: 1,
+            taken_at: old.taken_at,
+            version: old.version,
+            database,
+            counts,
+        };
+        (manifest, old.files)
+    } else if format["format"] == FORMAT {
+        let manifest: Manifest =
+            serde_json::from_str(&text).map_err(|e| format!("manifest.json: {e}"))?;
+        (manifest, Vec::new())
+    } else {
         return Err(format!(
-            "manifest format {} is not {FORMAT} (taken by another version of civic-server)",
+            "manifest format {} is not one this version reads (1 or {FORMAT})",
             format["format"]
         ));
-    }
-    let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| format!("manifest.json: {e}"))?;
+    };
     let database = &manifest.database;
-    if entry(from, &database.path)? != *database {
-        return Err(format!("{} does not match the manifest", database.path));
+    for file in photos.iter().chain([database]) {
+        if entry(from, &file.path)? != *file {
+            return Err(format!("{} does not match the manifest", file.path));
+        }
     }
     // Open a copy: opening migrates, and a backup is never written to.
     let work = tempfile_dir()?;
@@ -161,6 +196,21 @@ pub async fn restore(from: &Path, database_url: &str) -> Result<Manifest, String
             "restored {copied:?}, but the manifest says {:?}",
             manifest.counts
         ));
+    }
+    for photo in &photos {
+        let Some(id) = photo
+            .path
+            .strip_prefix("uploads/")
+            .and_then(|name| name.strip_suffix(".jpg"))
+        else {
+            continue;
+        };
+        let jpeg =
+            std::fs::read(from.join(&photo.path)).map_err(|e| format!("{}: {e}", photo.path))?;
+        target
+            .set_upload_jpeg(id, &jpeg)
+            .await
+            .map_err(|e| format!("storing {}: {e}", photo.path))?;
     }
     Ok(manifest)
 }

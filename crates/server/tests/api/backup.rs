@@ -140,3 +140,82 @@ async fn a_backup_taken_while_filing_restores_every_acknowledged_case_and_photo(
     let refused = civic_server::backup::restore(&to, &url).await;
     assert!(refused.unwrap_err().contains("does not match the manifest"));
 }
+
+/// A backup in the first format (photos as files beside the snapshot, their rows without
+/// the JPEG) still restores, the photos moving into the restored rows.
+#[tokio::test]
+async fn a_backup_of_the_first_format_restores_with_its_photo_files() {
+    if std::env::var("CIVIC_TEST_STORE").as_deref() == Ok("postgres") {
+        return; // the backup to convert is an SQLite snapshot: the SQLite pass covers it
+    }
+    let app = TestApp::spawn_with(false).await;
+    let photo: UploadReceipt = app.photo().await;
+    let mut case = valid_case();
+    case["photos"] = json!([photo.id]);
+    let receipt: CaseReceipt = app.post_case(&case, None).await.json().await.unwrap();
+    let current = tempfile::tempdir().unwrap();
+    let manifest = civic_server::backup::backup(&app.database_url, app.dir.path(), current.path())
+        .await
+        .unwrap();
+
+    // The same backup as format 1 wrote it.
+    let old = tempfile::tempdir().unwrap();
+    let snapshot = old.path().join("civic.db");
+    std::fs::copy(current.path().join("civic.db"), &snapshot).unwrap();
+    {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", snapshot.display()))
+            .await
+            .unwrap();
+        let jpeg: Vec<u8> = sqlx::query_scalar("SELECT jpeg FROM uploads WHERE id = ?")
+            .bind(&photo.id)
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        std::fs::create_dir_all(old.path().join("uploads")).unwrap();
+        std::fs::write(old.path().join(format!("uploads/{}.jpg", photo.id)), jpeg).unwrap();
+        sqlx::query("UPDATE uploads SET jpeg = NULL")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA journal_mode = DELETE")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        db.close().await.unwrap();
+    }
+    let entry = |path: &str| {
+        let bytes = std::fs::read(old.path().join(path)).unwrap();
+        json!({"path": path, "bytes": bytes.len(), "sha256": civic_server::hashing::hex_sha256(&bytes)})
+    };
+    let photo_file = format!("uploads/{}.jpg", photo.id);
+    let v1 = json!({
+        "format": 1,
+        "taken_at": manifest.taken_at,
+        "version": manifest.version,
+        "database": entry("civic.db"),
+        "counts": manifest.counts,
+        "files": [entry(&photo_file)],
+    });
+    std::fs::write(old.path().join("manifest.json"), v1.to_string()).unwrap();
+
+    let target = tempfile::tempdir().unwrap();
+    let url = new_database(target.path()).await;
+    let restored = civic_server::backup::restore(old.path(), &url)
+        .await
+        .unwrap();
+    assert_eq!((restored.format, restored.counts), (1, manifest.counts));
+    let store = civic_server::storage::open(&url).await.unwrap();
+    let jpeg = store
+        .case_photo(&receipt.number, &photo.id)
+        .await
+        .unwrap()
+        .expect("the photo file moved into its row");
+    assert_eq!(jpeg.len() as u64, photo.bytes);
+    // A photo file that does not match its manifest is refused.
+    std::fs::write(old.path().join(&photo_file), b"tampered").unwrap();
+    let again = tempfile::tempdir().unwrap();
+    let url = new_database(again.path()).await;
+    let refused = civic_server::backup::restore(old.path(), &url).await;
+    assert!(refused.unwrap_err().contains("does not match the manifest"));
+}
