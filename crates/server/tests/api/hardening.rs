@@ -40,22 +40,31 @@ async fn a_concurrent_burst_from_one_address_gets_exactly_the_limit() {
     let case = valid_case();
     let answers = futures_join_all((0..20).map(|_| app.post_case(&case, None))).await;
     let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    exactly_the_limit(&statuses, &app, 5, 15).await;
+}
+
+/// A burst's answers: `made` cases (201), `refused` refusals (429), and `made` cases stored.
+pub(crate) async fn exactly_the_limit(
+    statuses: &[u16],
+    app: &TestApp,
+    made: usize,
+    refused: usize,
+) {
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
-        5,
+        made,
         "{statuses:?}"
     );
     assert_eq!(
         statuses.iter().filter(|s| **s == 429).count(),
-        15,
+        refused,
         "{statuses:?}"
     );
-    let pool = app.pool().await;
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
-        .fetch_one(&pool)
+        .fetch_one(&app.pool().await)
         .await
         .unwrap();
-    assert_eq!(stored, 5);
+    assert_eq!(stored, made as i64);
 }
 
 #[tokio::test]
