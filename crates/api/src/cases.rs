@@ -3,7 +3,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::limits::*;
-use crate::validate::{Shape, check_text, has_control, is_mainland_mobile};
+use crate::validate::is_mainland_mobile;
 use crate::{CaseKind, CaseStatus, FieldErrorCode, FieldErrors, Meta};
 
 /// A case's public reference: the filing date and the day's sequence, `20261126-0042`.
@@ -272,15 +272,7 @@ impl NewRating {
         if self.rating.is_none() {
             errors.add("rating", FieldErrorCode::Required, None);
         }
-        if crate::validate::char_count(&self.comment) > COMMENT_MAX_CHARS {
-            errors.add(
-                "comment",
-                FieldErrorCode::TooLong,
-                Some(COMMENT_MAX_CHARS as u64),
-            );
-        } else if has_control(&self.comment, Shape::Lines) {
-            errors.add("comment", FieldErrorCode::InvalidFormat, None);
-        }
+        crate::limits::COMMENT_TEXT.check(&mut errors, "comment", &self.comment);
         errors.into_result()
     }
 }
@@ -300,13 +292,7 @@ impl NewFollowUp {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         check_tracking_code(&mut errors, &self.tracking_code);
-        check_text(
-            &mut errors,
-            "text",
-            &self.text,
-            Shape::Lines,
-            (DESCRIPTION_MIN_CHARS, COMMENT_MAX_CHARS),
-        );
+        crate::limits::FOLLOW_UP_TEXT.check(&mut errors, "text", &self.text);
         errors.into_result()
     }
 }
@@ -388,18 +374,7 @@ impl SimilarQuery {
     /// The number of cases asked for, or the field errors of a bad query.
     pub fn validate(&self) -> Result<u32, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let chars = self.text.trim().chars().count();
-        if chars == 0 {
-            errors.add("text", FieldErrorCode::Required, None);
-        } else if chars > crate::limits::QUERY_MAX_CHARS {
-            errors.add(
-                "text",
-                FieldErrorCode::TooLong,
-                Some(crate::limits::QUERY_MAX_CHARS as u64),
-            );
-        } else if has_control(&self.text, Shape::Line) {
-            errors.add("text", FieldErrorCode::InvalidFormat, None);
-        }
+        crate::limits::SIMILAR_TEXT.check(&mut errors, "text", &self.text);
         let limit = self.limit.unwrap_or(crate::limits::SIMILAR_DEFAULT);
         if !(1..=crate::limits::SIMILAR_MAX).contains(&limit) {
             errors.add(
@@ -523,27 +498,9 @@ impl NewCase {
         if self.district.trim().is_empty() {
             errors.add("district", FieldErrorCode::Required, None);
         }
-        check_text(
-            &mut errors,
-            "place",
-            &self.place,
-            Shape::Line,
-            (1, PLACE_MAX_CHARS),
-        );
-        check_text(
-            &mut errors,
-            "title",
-            &self.title,
-            Shape::Line,
-            (TITLE_MIN_CHARS, TITLE_MAX_CHARS),
-        );
-        check_text(
-            &mut errors,
-            "description",
-            &self.description,
-            Shape::Lines,
-            (DESCRIPTION_MIN_CHARS, DESCRIPTION_MAX_CHARS),
-        );
+        crate::limits::PLACE_TEXT.check(&mut errors, "place", &self.place);
+        crate::limits::TITLE_TEXT.check(&mut errors, "title", &self.title);
+        crate::limits::DESCRIPTION_TEXT.check(&mut errors, "description", &self.description);
         match (self.latitude, self.longitude) {
             (None, None) => {}
             (Some(lat), Some(lon)) => {
@@ -562,13 +519,7 @@ impl NewCase {
         } else if !self.photos.iter().all(|id| is_valid_upload_id(id)) {
             errors.add("photos", FieldErrorCode::InvalidFormat, None);
         }
-        check_text(
-            &mut errors,
-            "contact.name",
-            &self.contact.name,
-            Shape::Line,
-            (1, NAME_MAX_CHARS),
-        );
+        crate::limits::NAME_TEXT.check(&mut errors, "contact.name", &self.contact.name);
         if self.contact.phone.trim().is_empty() {
             errors.add("contact.phone", FieldErrorCode::Required, None);
         } else if !is_mainland_mobile(&self.contact.phone) {

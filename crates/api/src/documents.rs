@@ -310,14 +310,17 @@ pub struct DocumentListQuery {
     /// A topic: the code of a case-category group (`housing`, `transport`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    /// The year the document was issued.
+    /// The year the document was issued (1949 to 2100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1949, maximum = 2100))]
     pub year: Option<i32>,
     /// A document type code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<DocumentType>))]
     pub doc_type: Option<String>,
     /// A validity code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<Validity>))]
     pub validity: Option<String>,
     /// An issuing department's code.
     #[serde(default, skip_serializing_if = "Option::is_none")]

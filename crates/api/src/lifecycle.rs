@@ -9,8 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::limits::{COMMENT_MAX_CHARS, DESCRIPTION_MAX_CHARS, EXTENSION_MAX_WORKING_DAYS};
-use crate::validate::{Shape, check_text};
+use crate::limits::{EXTENSION_MAX_WORKING_DAYS, REASON_TEXT, REPLY_TEXT};
 use crate::{CaseStatus, FieldErrorCode, FieldErrors};
 
 /// What a member of staff does to a case.
@@ -42,6 +41,7 @@ pub enum StaffAction {
     /// Extend the reply deadline, once (延期).
     Extend {
         /// Working days added, 1 to [`EXTENSION_MAX_WORKING_DAYS`].
+        #[serde(deserialize_with = "whole_number")]
         working_days: u32,
         /// Why, shown on the timeline.
         reason: String,
@@ -53,6 +53,19 @@ pub enum StaffAction {
     },
     /// Close the case (办结).
     Close,
+}
+
+/// A whole number as JSON Schema counts one: `8` or `8.0`. Past `u32`'s range it saturates,
+/// so the range check names the field; a fraction is not a whole number.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let number = f64::deserialize(deserializer)?;
+    if number.fract() != 0.0 || number.is_nan() {
+        return Err(serde::de::Error::invalid_value(
+            serde::de::Unexpected::Float(number),
+            &"a whole number",
+        ));
+    }
+    Ok(number.clamp(0.0, f64::from(u32::MAX)) as u32)
 }
 
 /// The kinds of staff action, as codes.
@@ -126,13 +139,9 @@ impl StaffAction {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         match self {
-            Self::Reject { reason } | Self::Transfer { reason, .. } => check_text(
-                &mut errors,
-                "reason",
-                reason,
-                Shape::Lines,
-                (2, COMMENT_MAX_CHARS),
-            ),
+            Self::Reject { reason } | Self::Transfer { reason, .. } => {
+                REASON_TEXT.check(&mut errors, "reason", reason);
+            }
             Self::Extend {
                 working_days,
                 reason,
@@ -144,21 +153,9 @@ impl StaffAction {
                         Some(u64::from(EXTENSION_MAX_WORKING_DAYS)),
                     );
                 }
-                check_text(
-                    &mut errors,
-                    "reason",
-                    reason,
-                    Shape::Lines,
-                    (2, COMMENT_MAX_CHARS),
-                );
+                REASON_TEXT.check(&mut errors, "reason", reason);
             }
-            Self::Reply { text } => check_text(
-                &mut errors,
-                "text",
-                text,
-                Shape::Lines,
-                (2, DESCRIPTION_MAX_CHARS),
-            ),
+            Self::Reply { text } => REPLY_TEXT.check(&mut errors, "text", text),
             Self::Accept | Self::Assign { .. } | Self::Start | Self::Close => {}
         }
         if let Self::Assign { department } | Self::Transfer { department, .. } = self

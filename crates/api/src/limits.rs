@@ -35,3 +35,27 @@ pub const SIMILAR_MAX: u32 = 5;
 pub const SIMILAR_DEFAULT: u32 = 3;
 /// Most working days one extension of a deadline may add.
 pub const EXTENSION_MAX_WORKING_DAYS: u32 = 15;
+
+use crate::validate::TextRule;
+
+/// A case's title.
+pub const TITLE_TEXT: TextRule = TextRule::line(TITLE_MIN_CHARS, TITLE_MAX_CHARS);
+/// A case's description.
+pub const DESCRIPTION_TEXT: TextRule =
+    TextRule::lines(DESCRIPTION_MIN_CHARS, DESCRIPTION_MAX_CHARS);
+/// A case's place, in words.
+pub const PLACE_TEXT: TextRule = TextRule::line(1, PLACE_MAX_CHARS);
+/// The submitter's name.
+pub const NAME_TEXT: TextRule = TextRule::line(1, NAME_MAX_CHARS);
+/// A rating's comment (optional).
+pub const COMMENT_TEXT: TextRule = TextRule::lines(0, COMMENT_MAX_CHARS);
+/// A follow-up's text.
+pub const FOLLOW_UP_TEXT: TextRule = TextRule::lines(DESCRIPTION_MIN_CHARS, COMMENT_MAX_CHARS);
+/// A member of staff's reason (not accepting, transferring, extending).
+pub const REASON_TEXT: TextRule = TextRule::lines(2, COMMENT_MAX_CHARS);
+/// The official reply.
+pub const REPLY_TEXT: TextRule = TextRule::lines(2, DESCRIPTION_MAX_CHARS);
+/// A search query (optional: blank searches nothing).
+pub const QUERY_TEXT: TextRule = TextRule::line(0, QUERY_MAX_CHARS);
+/// The text similar cases are looked for by.
+pub const SIMILAR_TEXT: TextRule = TextRule::line(1, QUERY_MAX_CHARS);

@@ -57,6 +57,7 @@ pub enum Period {
     /// The whole of last month.
     LastMonth,
     /// The last twelve months: from the same day a year ago, plus one, to today.
+    #[serde(rename = "last_12_months")]
     Last12Months,
     /// `from` to `to`, both days included.
     Custom,
@@ -94,12 +95,15 @@ impl Period {
 pub struct StatsQuery {
     /// `this_month` (the default), `last_month`, `last_12_months` or `custom`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<Period>))]
     pub period: Option<String>,
     /// With `custom`: the first day (`YYYY-MM-DD`, China Standard Time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub from: Option<String>,
     /// With `custom`: the last day, included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub to: Option<String>,
     /// Only cases in this district (a district code).
     #[serde(default, skip_serializing_if = "Option::is_none")]

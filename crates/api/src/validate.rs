@@ -1,6 +1,6 @@
 //! Validation rules shared by the client (before sending) and the server (before storing).
 
-use crate::limits::{PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, QUERY_MAX_CHARS};
+use crate::limits::{PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX};
 use crate::{FieldErrorCode, FieldErrors};
 
 /// The length of `text` as a person counts it: Unicode scalar values, after trimming.
@@ -24,26 +24,97 @@ pub fn has_control(text: &str, shape: Shape) -> bool {
         .any(|c| c.is_control() && !(shape == Shape::Lines && matches!(c, '\n' | '\r' | '\t')))
 }
 
-/// Records `required`, `invalid_format`, `too_short` or `too_long` for `field` when `text`
-/// (trimmed) is blank, holds a control character its `shape` does not allow, or has fewer
-/// than `min` or more than `max` characters.
-pub fn check_text(
-    errors: &mut FieldErrors,
-    field: &str,
-    text: &str,
-    shape: Shape,
-    (min, max): (usize, usize),
-) {
-    let count = char_count(text);
-    if count == 0 {
-        errors.add(field, FieldErrorCode::Required, None);
-    } else if has_control(text, shape) {
-        errors.add(field, FieldErrorCode::InvalidFormat, None);
-    } else if count < min {
-        errors.add(field, FieldErrorCode::TooShort, Some(min as u64));
-    } else if count > max {
-        errors.add(field, FieldErrorCode::TooLong, Some(max as u64));
+/// The rule of one text field: its shape and how many characters it holds once trimmed.
+/// `min` 0 makes the field optional (blank is fine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRule {
+    /// One line or several.
+    pub shape: Shape,
+    /// Fewest characters (0: optional).
+    pub min: usize,
+    /// Most characters.
+    pub max: usize,
+}
+
+/// What `str::trim` removes (Unicode `White_Space`), minus the control characters, as an
+/// ECMA-262 / Python / Rust `regex` class body.
+const SPACES: &str = r" \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// The control characters (`char::is_control`).
+const CONTROLS: &str = r"\u0000-\u001F\u007F-\u009F";
+
+impl TextRule {
+    /// A one-line field of `min` to `max` characters.
+    pub const fn line(min: usize, max: usize) -> Self {
+        Self {
+            shape: Shape::Line,
+            min,
+            max,
+        }
     }
+
+    /// A field of several lines, `min` to `max` characters.
+    pub const fn lines(min: usize, max: usize) -> Self {
+        Self {
+            shape: Shape::Lines,
+            min,
+            max,
+        }
+    }
+
+    /// Records `required`, `invalid_format`, `too_short` or `too_long` for `field` when
+    /// `text` (trimmed) is blank (and the field is not optional), holds a control character
+    /// its shape does not allow, or has fewer than `min` or more than `max` characters.
+    pub fn check(self, errors: &mut FieldErrors, field: &str, text: &str) {
+        let count = char_count(text);
+        if count == 0 {
+            if self.min > 0 {
+                errors.add(field, FieldErrorCode::Required, None);
+            }
+        } else if has_control(text, self.shape) {
+            errors.add(field, FieldErrorCode::InvalidFormat, None);
+        } else if count < self.min {
+            errors.add(field, FieldErrorCode::TooShort, Some(self.min as u64));
+        } else if count > self.max {
+            errors.add(field, FieldErrorCode::TooLong, Some(self.max as u64));
+        }
+    }
+
+    /// A regular expression (ECMA-262, as JSON Schema's `pattern`; Python's and Rust's
+    /// `regex` read it the same way) matching exactly the texts [`TextRule::check`] accepts:
+    /// trimmable spaces, then a first and a last character that are neither space nor
+    /// control with `min`–`max` characters from one to the other, then spaces.
+    pub fn pattern(self) -> String {
+        let (edge_spaces, inner) = match self.shape {
+            Shape::Line => (format!("[{SPACES}]*"), format!("[^{CONTROLS}]")),
+            Shape::Lines => (
+                format!(r"[\t\n\r{SPACES}]*"),
+                r"[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]".to_owned(),
+            ),
+        };
+        let solid = format!("[^{CONTROLS}{SPACES}]");
+        let max_inner = self.max.saturating_sub(2);
+        let body = if self.min <= 1 {
+            let one_or_more = format!("{solid}(?:{inner}{{0,{max_inner}}}{solid})?");
+            if self.min == 0 {
+                format!("(?:{one_or_more})?")
+            } else {
+                one_or_more
+            }
+        } else {
+            format!("{solid}{inner}{{{},{max_inner}}}{solid}", self.min - 2)
+        };
+        format!("^{edge_spaces}{body}{edge_spaces}$")
+    }
+}
+
+/// A regular expression (as [`TextRule::pattern`]) matching exactly what
+/// [`is_mainland_mobile`] accepts: spaces and dashes anywhere, `+86` or `86` before.
+pub fn mobile_pattern() -> String {
+    let trimmed = format!(r"[\t-\r\u0085{SPACES}]*");
+    let gap = "[ -]*";
+    format!(
+        "^{trimmed}{gap}(?:\\+{gap}8{gap}6{gap}|8{gap}6{gap})?1{gap}[3-9](?:{gap}[0-9]){{9}}{gap}{trimmed}$"
+    )
 }
 
 /// The eleven digits of a mainland China mobile number, without spaces, dashes or the
@@ -94,21 +165,15 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, FieldErrors> {
     }
 }
 
-/// A search query, trimmed; `None` when blank. Too long a query is a `too_long` error on `q`.
+/// A search query, trimmed; `None` when blank. Too long a query is a `too_long` error on `q`,
+/// a control character (even among the spaces trimmed) an `invalid_format` one.
 pub fn search_query(q: Option<&str>) -> Result<Option<String>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    crate::limits::QUERY_TEXT.check(&mut errors, "q", q.unwrap_or_default());
+    errors.into_result()?;
     let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
         return Ok(None);
     };
-    if q.chars().count() > QUERY_MAX_CHARS {
-        let mut errors = FieldErrors::new();
-        errors.add("q", FieldErrorCode::TooLong, Some(QUERY_MAX_CHARS as u64));
-        return Err(errors);
-    }
-    if has_control(q, Shape::Line) {
-        let mut errors = FieldErrors::new();
-        errors.add("q", FieldErrorCode::InvalidFormat, None);
-        return Err(errors);
-    }
     Ok(Some(q.to_owned()))
 }
 

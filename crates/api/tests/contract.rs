@@ -995,13 +995,54 @@ fn text_fields_refuse_control_characters_but_multi_line_ones_keep_line_breaks() 
     ] {
         assert!(action.validate().is_err(), "{action:?}");
     }
-    assert_eq!(
-        search_query(Some("噪音\u{0}")).unwrap_err().get("q")[0].code,
-        FieldErrorCode::InvalidFormat
-    );
+    for q in ["噪音\u{0}", "\u{c}噪音", "噪音\u{85}"] {
+        assert_eq!(
+            search_query(Some(q)).unwrap_err().get("q")[0].code,
+            FieldErrorCode::InvalidFormat,
+            "{q:?}"
+        );
+    }
     let similar = SimilarQuery {
         text: "噪音\u{0}".into(),
         limit: None,
     };
     assert!(similar.validate().is_err());
+}
+
+/// A whole number of working days reads as JSON Schema counts integers (`8` and `8.0`);
+/// a fraction is not one, and a number past the range saturates so the range check names it.
+#[test]
+fn working_days_are_whole_numbers_however_written() {
+    use api::StaffAction;
+    let extend = |days: &str| {
+        serde_json::from_str::<StaffAction>(&format!(
+            r#"{{"action": "extend", "working_days": {days}, "reason": "现场勘查"}}"#
+        ))
+    };
+    for (days, expected) in [
+        ("8", Some(8)),
+        ("8.0", Some(8)),
+        ("0", Some(0)),
+        ("-3", Some(0)),
+        ("1e10", Some(u32::MAX)),
+        ("8.5", None),
+        ("\"8\"", None),
+    ] {
+        let parsed = extend(days).ok().map(|action| match action {
+            StaffAction::Extend { working_days, .. } => working_days,
+            other => panic!("{other:?}"),
+        });
+        assert_eq!(parsed, expected, "{days}");
+    }
+}
+
+/// Periods travel as their codes, in queries and in answers alike.
+#[test]
+fn periods_serialize_as_their_codes() {
+    for period in api::Period::ALL {
+        assert_eq!(
+            serde_json::to_value(period).unwrap(),
+            serde_json::Value::from(period.code())
+        );
+    }
 }

@@ -47,25 +47,28 @@ impl utoipa::Modify for StaffTokenScheme {
     }
 }
 
-/// The document for a server whose taxonomy is `meta`: [`ApiDoc`]'s description, tags and
-/// security schemes, with the paths and schemas of the very routers the server runs
-/// (`routes::api_v1`, `routes::operations`), and the taxonomy's codes as enums.
-pub fn document_for(meta: &api::Meta) -> utoipa::openapi::OpenApi {
+/// The document for a server whose taxonomy is `meta`, as pretty JSON: [`ApiDoc`]'s
+/// description, tags and security schemes, with the paths and schemas of the very routers
+/// the server runs (`routes::api_v1`, `routes::operations`), and what the annotations cannot
+/// say added ([`constrain`], [`constrain_bodies`]).
+pub fn document_for(meta: &api::Meta) -> String {
     let (_, api) = routes::api_v1().split_for_parts();
     let (_, operations) = routes::operations().split_for_parts();
     let mut document = ApiDoc::openapi()
         .nest(api::API_PREFIX, api)
         .merge_from(operations);
     constrain(&mut document, meta);
-    document
+    // Through JSON and back, so the document keeps utoipa's order of keys.
+    let mut json = serde_json::to_value(&document).unwrap_or_default();
+    constrain_bodies(&mut json, meta);
+    serde_json::from_value::<utoipa::openapi::OpenApi>(json)
+        .and_then(|document| document.to_pretty_json())
+        .unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// The document with the built-in taxonomy (`taxonomy::chengdu`), as snapshotted.
 pub fn document_json() -> String {
-    let meta = routes::build_meta(&crate::taxonomy::chengdu());
-    document_for(&meta)
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned())
+    document_for(&routes::build_meta(&crate::taxonomy::chengdu()))
 }
 
 /// `GET /api/openapi.json`: the document for this server's taxonomy, written at start-up.
@@ -83,6 +86,10 @@ pub const CASE_NUMBER_PATTERN: &str = "^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]
 /// spaces and O/I/L typed for 0/1).
 pub const TRACKING_CODE_PATTERN: &str =
     "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$";
+
+/// A day, `YYYY-MM-DD`, or nothing (an empty filter is no filter). Whether the day exists
+/// (no 31 February) the server checks.
+pub const DAY_PATTERN: &str = "^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 /// What the annotations cannot say, by parameter name and place wherever the parameter
 /// appears: the formats of `crates/api` (case numbers, tracking codes, idempotency keys,
@@ -156,6 +163,9 @@ fn constrain(document: &mut utoipa::openapi::OpenApi, taxonomy: &api::Meta) {
                     ("id", ParameterIn::Path) => pattern("^[0-9a-f]{32}$"),
                     ("X-Tracking-Code", ParameterIn::Header) => pattern(TRACKING_CODE_PATTERN),
                     ("Idempotency-Key", ParameterIn::Header) => pattern("^[A-Za-z0-9_-]{8,64}$"),
+                    ("q", ParameterIn::Query) => pattern(&api::limits::QUERY_TEXT.pattern()),
+                    ("text", ParameterIn::Query) => pattern(&api::limits::SIMILAR_TEXT.pattern()),
+                    ("from" | "to", ParameterIn::Query) => pattern(DAY_PATTERN),
                     ("cursor", ParameterIn::Query) => Schema::Object(
                         ObjectBuilder::new()
                             .schema_type(Type::String)
@@ -174,5 +184,139 @@ fn constrain(document: &mut utoipa::openapi::OpenApi, taxonomy: &api::Meta) {
                 }
             }
         }
+    }
+}
+
+/// The request bodies' fields as the contract checks them (`NewCase::validate` and its
+/// kin): each text field's [`api::validate::TextRule`] as a pattern, the mobile number's and
+/// the tracking code's formats, photo ids, the taxonomy's codes, and the fields that may be
+/// absent or null in a draft but not in a request.
+fn constrain_bodies(document: &mut serde_json::Value, taxonomy: &api::Meta) {
+    use api::limits::{
+        COMMENT_TEXT, DESCRIPTION_TEXT, EXTENSION_MAX_WORKING_DAYS, FOLLOW_UP_TEXT, NAME_TEXT,
+        PHOTOS_MAX, PLACE_TEXT, REASON_TEXT, REPLY_TEXT, TITLE_TEXT,
+    };
+    use serde_json::{Value, json};
+    let text = |rule: api::validate::TextRule| json!({"type": "string", "pattern": rule.pattern()});
+    let codes = |codes: Vec<&str>| json!({"type": "string", "enum": codes});
+    let tracking_code = json!({"type": "string", "pattern": TRACKING_CODE_PATTERN});
+    let districts = taxonomy.districts.iter().map(|t| t.code.as_str()).collect();
+    let departments = taxonomy
+        .departments
+        .iter()
+        .map(|t| t.code.as_str())
+        .collect();
+    let categories = taxonomy
+        .categories
+        .iter()
+        .filter(|c| c.parent.is_some())
+        .map(|c| c.code.as_str())
+        .collect();
+    let fields: Vec<(&str, &str, Value)> = vec![
+        (
+            "NewCase",
+            "kind",
+            json!({"$ref": "#/components/schemas/CaseKind"}),
+        ),
+        ("NewCase", "category", codes(categories)),
+        ("NewCase", "district", codes(districts)),
+        ("NewCase", "place", text(PLACE_TEXT)),
+        ("NewCase", "title", text(TITLE_TEXT)),
+        ("NewCase", "description", text(DESCRIPTION_TEXT)),
+        (
+            "NewCase",
+            "latitude",
+            json!({"type": "number", "minimum": -90, "maximum": 90}),
+        ),
+        (
+            "NewCase",
+            "longitude",
+            json!({"type": "number", "minimum": -180, "maximum": 180}),
+        ),
+        (
+            "NewCase",
+            "photos",
+            json!({"type": "array", "maxItems": PHOTOS_MAX,
+                   "items": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}),
+        ),
+        (
+            "NewCase",
+            "privacy_accepted",
+            json!({"type": "boolean", "enum": [true]}),
+        ),
+        ("Contact", "name", text(NAME_TEXT)),
+        (
+            "Contact",
+            "phone",
+            json!({"type": "string", "pattern": api::validate::mobile_pattern()}),
+        ),
+        ("NewRating", "tracking_code", tracking_code.clone()),
+        (
+            "NewRating",
+            "rating",
+            json!({"$ref": "#/components/schemas/Rating"}),
+        ),
+        ("NewRating", "comment", text(COMMENT_TEXT)),
+        ("NewFollowUp", "tracking_code", tracking_code),
+        ("NewFollowUp", "text", text(FOLLOW_UP_TEXT)),
+        ("StaffAction", "reason", text(REASON_TEXT)),
+        ("StaffAction", "text", text(REPLY_TEXT)),
+        ("StaffAction", "department", codes(departments)),
+        (
+            "StaffAction",
+            "working_days",
+            json!({"type": "integer", "minimum": 1, "maximum": EXTENSION_MAX_WORKING_DAYS}),
+        ),
+    ];
+    let required = [
+        ("NewCase", "kind"),
+        ("NewCase", "privacy_accepted"),
+        ("NewRating", "rating"),
+    ];
+    let schemas = &mut document["components"]["schemas"];
+    for (schema, field, rule) in fields {
+        for object in objects_with(&mut schemas[schema], field) {
+            let property = &mut object["properties"][field];
+            let description = property.get("description").cloned();
+            *property = rule.clone();
+            if let Some(description) = description {
+                property["description"] = description;
+            }
+        }
+    }
+    for (schema, field) in required {
+        if let Some(list) = schemas[schema]["required"].as_array_mut()
+            && !list.iter().any(|f| f == field)
+        {
+            list.push(field.into());
+        }
+    }
+    // The upload's body is required, and holds one part.
+    if let Some(body) = document.pointer_mut("/paths/~1api~1v1~1uploads/post/requestBody") {
+        body["required"] = json!(true);
+        body["content"]["multipart/form-data"]["schema"] = json!({
+            "type": "object",
+            "required": ["file"],
+            "additionalProperties": false,
+            "properties": {"file": {"type": "string", "contentMediaType": "image/jpeg",
+                "description": "A JPEG, PNG or WebP image"}},
+        });
+    }
+}
+
+/// The object schemas in `schema` (itself, or its `oneOf` variants) with a property `field`.
+fn objects_with<'a>(
+    schema: &'a mut serde_json::Value,
+    field: &str,
+) -> Vec<&'a mut serde_json::Value> {
+    if schema["properties"].get(field).is_some() {
+        return vec![schema];
+    }
+    match schema.get_mut("oneOf").and_then(|v| v.as_array_mut()) {
+        Some(variants) => variants
+            .iter_mut()
+            .filter(|v| v["properties"].get(field).is_some())
+            .collect(),
+        None => Vec::new(),
     }
 }

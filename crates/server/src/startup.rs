@@ -81,9 +81,7 @@ impl Application {
         let listener = TcpListener::bind(settings.addr).await?;
         let (filing_rate, upload_rate) = (settings.filing_rate, settings.upload_rate);
         let photo_decodes = settings.photo_decodes.max(1);
-        let openapi = crate::openapi::document_for(&meta)
-            .to_pretty_json()
-            .map_err(std::io::Error::other)?;
+        let openapi = crate::openapi::document_for(&meta);
         let state = AppState {
             store,
             openapi: openapi.into(),

@@ -40,7 +40,7 @@ fn file_error(code: FieldErrorCode, limit: Option<u64>) -> ApiError {
 #[utoipa::path(post, path = "/uploads", tag = "cases",
     request_body(content_type = "multipart/form-data", description = "One image in the field `file`"),
     responses((status = 201, description = "Stored; list the id in a case's `photos`", body = UploadReceipt),
-              (status = 400, description = "Not a readable multipart body", body = ErrorBody),
+              (status = 400, description = "Not a readable multipart body, or a part other than one `file`", body = ErrorBody),
               (status = 413, description = "Larger than the contract's photo limit", body = ErrorBody),
               (status = 415, description = "Not multipart/form-data with a boundary", body = ErrorBody),
               (status = 422, description = "No file, or not a complete JPEG, PNG or WebP image", body = ErrorBody),
@@ -79,7 +79,12 @@ pub async fn upload(
             }
         })?;
         let Some(field) = field else { break };
-        if field.name() == Some("file") {
+        if field.name() != Some("file") || bytes.is_some() {
+            return Err(ApiError::bad_request(
+                "Send one part, named `file`, holding the image.",
+            ));
+        }
+        {
             let data = field.bytes().await.map_err(|error| {
                 if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::PayloadTooLarge

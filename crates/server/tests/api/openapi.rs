@@ -151,3 +151,155 @@ async fn the_served_document_lists_the_databases_own_codes() {
         );
     }
 }
+
+/// Each text rule's pattern matches exactly the texts the rule accepts: a table of texts
+/// (spaces and controls at the edges and inside, lengths at and past the limits, characters
+/// outside the Basic Multilingual Plane) against every shape and a range of limits.
+#[test]
+fn text_patterns_accept_exactly_what_the_rules_accept() {
+    use api::validate::TextRule;
+    let texts: Vec<String> = [
+        "",
+        " ",
+        "  \u{3000} ",
+        "a",
+        "ab",
+        "abc",
+        "abcd",
+        " abcd ",
+        "\u{3000}噪音扰民\u{3000}",
+        "噪音",
+        "a b",
+        "a\u{a0}b",
+        "a\u{2028}b",
+        "\tabc",
+        "abc\n",
+        "\nabc\n",
+        "ab\ncd",
+        "ab\r\ncd",
+        "ab\tcd",
+        "a\u{0}bc",
+        "abc\u{7f}",
+        "a\u{85}bc",
+        "\u{85}abc",
+        "\u{b}abc",
+        "ab\u{c}cd",
+        "\u{1f}abc",
+        "😀😀😀",
+        " 😀 ",
+        "a\u{200b}b",
+        "\u{200b}",
+        "-",
+        "\\",
+        "$^.*",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain(
+        [3, 4, 5, 9, 10, 11, 19, 20, 21]
+            .into_iter()
+            .flat_map(|n| ["字".repeat(n), format!(" {} ", "x".repeat(n))]),
+    )
+    .collect();
+    for rule in [
+        TextRule::line(0, 10),
+        TextRule::line(1, 10),
+        TextRule::line(2, 20),
+        TextRule::line(4, 10),
+        TextRule::lines(0, 10),
+        TextRule::lines(1, 20),
+        TextRule::lines(10, 20),
+        api::limits::TITLE_TEXT,
+        api::limits::DESCRIPTION_TEXT,
+        api::limits::REPLY_TEXT,
+    ] {
+        let pattern = regex::Regex::new(&rule.pattern()).unwrap();
+        for text in &texts {
+            let mut errors = api::FieldErrors::new();
+            rule.check(&mut errors, "field", text);
+            assert_eq!(
+                pattern.is_match(text),
+                errors.is_empty(),
+                "{rule:?} on {text:?}: {errors:?}"
+            );
+        }
+    }
+}
+
+/// The mobile number's pattern matches exactly what the contract takes for one.
+#[test]
+fn the_mobile_pattern_accepts_exactly_mainland_mobiles() {
+    let pattern = regex::Regex::new(&api::validate::mobile_pattern()).unwrap();
+    for text in [
+        "13800138000",
+        " 13800138000 ",
+        "\t13800138000\n",
+        "138 0013 8000",
+        "138-0013-8000",
+        "-13800138000-",
+        "+8613800138000",
+        "+86 138 0013 8000",
+        "+ 86-138 0013 8000",
+        "8613800138000",
+        "86 138 0013 8000",
+        "\u{3000}13800138000\u{3000}",
+        "19912345678",
+        "12800138000",
+        "23800138000",
+        "1380013800",
+        "138001380001",
+        "+13800138000",
+        "+8713800138000",
+        "871380013800",
+        "861380013800",
+        "+86+8613800138000",
+        "138\u{3000}0013 8000",
+        "138.0013.8000",
+        "138\t0013\t8000",
+        "１３８００１３８０００",
+        "",
+        " ",
+    ] {
+        assert_eq!(
+            pattern.is_match(text),
+            api::validate::is_mainland_mobile(text),
+            "{text:?}"
+        );
+    }
+}
+
+/// No request body's text field is left without a rule: every string property of a schema a
+/// request sends has a pattern, an enum or a const (so schemathesis and client generators
+/// know what the server takes).
+#[test]
+fn every_request_text_field_says_what_it_takes() {
+    let document: serde_json::Value =
+        serde_json::from_str(&civic_server::openapi::document_json()).unwrap();
+    let schemas = &document["components"]["schemas"];
+    let mut checked = 0;
+    for name in [
+        "NewCase",
+        "Contact",
+        "NewRating",
+        "NewFollowUp",
+        "StaffAction",
+    ] {
+        let schema = &schemas[name];
+        let variants = match schema["oneOf"].as_array() {
+            Some(variants) => variants.iter().collect(),
+            None => vec![schema],
+        };
+        for variant in variants {
+            for (field, property) in variant["properties"].as_object().unwrap() {
+                if property["type"] == "string" {
+                    let described = ["pattern", "enum", "const"]
+                        .iter()
+                        .any(|key| property.get(key).is_some());
+                    assert!(described, "{name}.{field}: {property}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 15, "{checked}");
+}

@@ -203,6 +203,16 @@ async fn bad_actions_are_422_and_unknown_cases_404() {
             FieldErrorCode::OutOfRange,
         ),
         (
+            json!({"action": "extend", "working_days": -3, "reason": "太忙"}),
+            "working_days",
+            FieldErrorCode::OutOfRange,
+        ),
+        (
+            json!({"action": "extend", "working_days": 1e10, "reason": "太忙"}),
+            "working_days",
+            FieldErrorCode::OutOfRange,
+        ),
+        (
             json!({"action": "reject", "reason": ""}),
             "reason",
             FieldErrorCode::Required,

@@ -80,14 +80,47 @@ async fn what_is_not_a_photo_is_refused_whatever_its_name() {
     assert_eq!(response.status(), 413);
     let body: ErrorBody = response.json().await.unwrap();
     assert_eq!(body.code, ErrorCode::PayloadTooLarge);
+    // One part, named `file`: nothing else, and not two.
+    let photo = || Part::bytes(jpeg_with_gps()).file_name("a.jpg");
+    for (form, status, what) in [
+        (
+            Form::new().text("note", "no file here"),
+            400,
+            "another part",
+        ),
+        (
+            Form::new().text("note", "hi").part("file", photo()),
+            400,
+            "one more part",
+        ),
+        (
+            Form::new().part("file", photo()).part("file", photo()),
+            400,
+            "two files",
+        ),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/uploads", app.address))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{what}");
+        let body: ErrorBody = response.json().await.unwrap();
+        assert_eq!(body.code, ErrorCode::BadRequest, "{what}");
+    }
     let response = app
         .client
         .post(format!("{}/api/v1/uploads", app.address))
-        .multipart(Form::new().text("note", "no file here"))
+        .header("content-type", "multipart/form-data; boundary=b0undary")
+        .body("--b0undary--\r\n")
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 422);
+    assert_eq!(response.status(), 422, "no part");
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.fields["file"][0].code, FieldErrorCode::Required);
     let response = app
         .client
         .post(format!("{}/api/v1/uploads", app.address))
