@@ -5,7 +5,9 @@
 #
 # Usage: scripts/install-tools.sh [build|test]
 #   build  the Rust wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli and wasm-opt (npm)
-#   test   all of the above, plus Chromium, chromedriver and the CJK fonts
+#   test   all of the above, plus Chromium, chromedriver, the CJK fonts, nginx and schemathesis
+#   schemathesis-path  only schemathesis (PyPI, pinned in tests/schemathesis/requirements.txt,
+#          in a virtualenv under ~/.cache/civic), then print its command
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -13,10 +15,38 @@ WASM_BINDGEN_VERSION=0.2.130
 WASM_SPLIT_VERSION=0.2.4
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 what="${1:-build}"
+SCHEMATHESIS_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/civic/schemathesis-$(sha256sum "$ROOT/tests/schemathesis/requirements.txt" | cut -c1-12)"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+# schemathesis, in its own virtualenv named by the hash of its pinned requirements.
+install_schemathesis() {
+  if [ -f "$SCHEMATHESIS_DIR/.installed" ]; then
+    say "schemathesis: present"
+    return
+  fi
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    say "Installing python3-venv from Debian"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
+  fi
+  say "Installing schemathesis from PyPI into $SCHEMATHESIS_DIR (about a minute)"
+  # (A virtualenv cannot be moved once made: a marker says it is complete.)
+  rm -rf "$SCHEMATHESIS_DIR"
+  python3 -m venv "$SCHEMATHESIS_DIR"
+  "$SCHEMATHESIS_DIR/bin/pip" install -q --disable-pip-version-check \
+    -r "$ROOT/tests/schemathesis/requirements.txt" >&2
+  touch "$SCHEMATHESIS_DIR/.installed"
+}
+if [ "$what" = "schemathesis-path" ]; then
+  install_schemathesis
+  echo "$SCHEMATHESIS_DIR/bin/st"
+  exit 0
+fi
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "Adding the Rust target wasm32-unknown-unknown"
@@ -74,4 +104,5 @@ if [ "$what" = "test" ]; then
   else
     say "Chromium, chromedriver, CJK fonts and nginx: present"
   fi
+  install_schemathesis
 fi

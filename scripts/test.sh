@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test, in order from cheapest to dearest, and stops at the first
 # failure: format, lints, Rust tests (the server's on SQLite, then on a throwaway
-# PostgreSQL, with the chaos test), browser unit tests, the release build with its size
+# PostgreSQL, with the chaos test), API fuzzing, browser unit tests, the release build with its size
 # budget, then the Playwright suite against a fresh server. Prints each step's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +40,8 @@ chaos_test=$(test_binary chaos)
 step "Server integration tests on PostgreSQL, and the chaos test (make chaos, shortened)" \
   env CIVIC_TEST_STORE=postgres CIVIC_CHAOS_SECONDS=9 scripts/with-postgres.sh \
   sh -c 'cd crates/server && "$0" && "$1" --ignored --nocapture' "$api_tests" "$chaos_test"
+step "API fuzzing (schemathesis --checks all, as a resident and as staff, 90 s each)" \
+  scripts/schemathesis.sh 90
 step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web
 step "Release build of the app" trunk build --release --offline
