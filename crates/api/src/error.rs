@@ -46,6 +46,8 @@ pub enum ErrorCode {
     ValidationFailed,
     /// The staff token is missing or wrong (401).
     Unauthorized,
+    /// The staff member's role or department may not do this (403).
+    Forbidden,
     /// Nothing lives at this path, or the resource does not exist or is not public (404).
     NotFound,
     /// The method is not allowed on this path (405).
@@ -71,6 +73,7 @@ impl ErrorCode {
             Self::BadRequest => 400,
             Self::ValidationFailed => 422,
             Self::Unauthorized => 401,
+            Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,

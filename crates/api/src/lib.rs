@@ -21,6 +21,7 @@ pub mod limits;
 mod meta;
 mod page;
 pub mod pii;
+mod staff;
 mod stats;
 mod text;
 pub mod validate;
@@ -31,6 +32,7 @@ pub use error::*;
 pub use lifecycle::*;
 pub use meta::*;
 pub use page::*;
+pub use staff::*;
 pub use stats::*;
 pub use text::*;
 

@@ -53,6 +53,13 @@ pub enum StaffAction {
     },
     /// Close the case (办结).
     Close,
+    /// The holding department asks the 12345 centre to hand the case to another department
+    /// (申请转办); the case stays where it is until a dispatcher transfers it. Kept in the
+    /// audit trail, not on the public timeline.
+    RequestTransfer {
+        /// Why, and which department should have it.
+        reason: String,
+    },
 }
 
 /// A whole number as JSON Schema counts one: `8` or `8.0`. Past `u32`'s range it saturates,
@@ -89,11 +96,13 @@ pub enum ActionKind {
     Reply,
     /// See [`StaffAction::Close`].
     Close,
+    /// See [`StaffAction::RequestTransfer`].
+    RequestTransfer,
 }
 
 impl ActionKind {
     /// Every kind of action.
-    pub const ALL: [ActionKind; 8] = [
+    pub const ALL: [ActionKind; 9] = [
         Self::Accept,
         Self::Reject,
         Self::Assign,
@@ -102,6 +111,7 @@ impl ActionKind {
         Self::Extend,
         Self::Reply,
         Self::Close,
+        Self::RequestTransfer,
     ];
 
     /// The stable code, as on the wire.
@@ -115,7 +125,18 @@ impl ActionKind {
             Self::Extend => "extend",
             Self::Reply => "reply",
             Self::Close => "close",
+            Self::RequestTransfer => "request_transfer",
         }
+    }
+
+    /// The kind with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Whether the public timeline shows this move (a request between staff it does not).
+    pub fn on_public_timeline(self) -> bool {
+        self != Self::RequestTransfer
     }
 }
 
@@ -131,6 +152,7 @@ impl StaffAction {
             Self::Extend { .. } => ActionKind::Extend,
             Self::Reply { .. } => ActionKind::Reply,
             Self::Close => ActionKind::Close,
+            Self::RequestTransfer { .. } => ActionKind::RequestTransfer,
         }
     }
 
@@ -139,7 +161,9 @@ impl StaffAction {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         match self {
-            Self::Reject { reason } | Self::Transfer { reason, .. } => {
+            Self::Reject { reason }
+            | Self::Transfer { reason, .. }
+            | Self::RequestTransfer { reason } => {
                 REASON_TEXT.check(&mut errors, "reason", reason);
             }
             Self::Extend {
@@ -174,8 +198,8 @@ pub fn allowed_actions(status: CaseStatus, extended: bool) -> Vec<ActionKind> {
     let mut allowed = match status {
         CaseStatus::Submitted => vec![Accept, Reject],
         CaseStatus::Accepted => vec![Assign],
-        CaseStatus::Assigned => vec![Transfer, Start, Reply],
-        CaseStatus::InProgress => vec![Transfer, Reply],
+        CaseStatus::Assigned => vec![Transfer, Start, Reply, RequestTransfer],
+        CaseStatus::InProgress => vec![Transfer, Reply, RequestTransfer],
         CaseStatus::Replied => vec![Close],
         CaseStatus::Rejected | CaseStatus::Closed => vec![],
     };
@@ -216,7 +240,7 @@ pub fn next_status(
         ActionKind::Reject => CaseStatus::Rejected,
         ActionKind::Assign | ActionKind::Transfer => CaseStatus::Assigned,
         ActionKind::Start => CaseStatus::InProgress,
-        ActionKind::Extend => status,
+        ActionKind::Extend | ActionKind::RequestTransfer => status,
         ActionKind::Reply => CaseStatus::Replied,
         ActionKind::Close => CaseStatus::Closed,
     })

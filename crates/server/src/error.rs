@@ -50,6 +50,9 @@ pub enum ApiError {
     /// The staff token is missing or wrong (401).
     #[error("unauthorized")]
     Unauthorized,
+    /// The staff member's role or department may not do this (403).
+    #[error("forbidden")]
+    Forbidden,
     /// The method is not allowed here (405).
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -117,7 +120,11 @@ impl ApiError {
             ),
             Self::Unauthorized => ErrorBody::new(
                 ErrorCode::Unauthorized,
-                "Send the staff token as `Authorization: Bearer <token>`.",
+                "Send your tracking code as `X-Tracking-Code`, or a staff token as `Authorization: Bearer <token>`.",
+            ),
+            Self::Forbidden => ErrorBody::new(
+                ErrorCode::Forbidden,
+                "Your role, or your department, may not do this to this case.",
             ),
             Self::MethodNotAllowed => ErrorBody::new(
                 ErrorCode::MethodNotAllowed,

@@ -86,9 +86,13 @@ enum Command {
         #[arg(long)]
         to: String,
     },
-    /// Move a case along its life, as the staff API would (for demos and operators).
+    /// Move a case along its life, as the staff API would (for demos and operators; recorded
+    /// in the audit trail as `civic-server case`).
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Staff accounts: add one (its token is printed once), list them, revoke one.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Back up an SQLite database, photos included (a consistent snapshot while the server
     /// serves), into a new folder, with a manifest of counts and a checksum. PostgreSQL: pg_dump.
     Backup {
@@ -133,6 +137,28 @@ enum HolidaysCommand {
     },
     /// Print the built-in calendar, whose header describes the format.
     Show,
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add an account and print its token, once: only its hash is kept.
+    Add {
+        /// The account's name, as the audit trail shows it (a person, or a desk).
+        name: String,
+        /// `dispatcher` (the 12345 centre) or `department` (a department's staff).
+        #[arg(long)]
+        role: String,
+        /// The department's code, for a department's staff.
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// List the accounts (never their tokens).
+    List,
+    /// Revoke an account: its token stops working at once.
+    Revoke {
+        /// The account's name.
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -248,6 +274,7 @@ async fn main() -> ExitCode {
             .await
         }
         Command::Case(command) => act(&cli.settings, command).await,
+        Command::Staff(command) => staff(&cli.settings, command).await,
         Command::Copy { from, to } => copy(&from, &to, &cli.settings.data_dir).await,
         Command::ImportDocument {
             html,
@@ -365,6 +392,63 @@ async fn import(
     Ok(())
 }
 
+async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), String> {
+    let store = civic_server::storage::open(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    match command {
+        StaffCommand::Add {
+            name,
+            role,
+            department,
+        } => {
+            let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
+            let meta = civic_server::routes::build_meta(&taxonomy);
+            let added = service::add_staff(
+                store.as_ref(),
+                &meta,
+                &name,
+                &role,
+                department.as_deref(),
+                clock::now(),
+            )
+            .await
+            .map_err(|e| e.to_string())??;
+            println!("{added}");
+            eprintln!("The token above is shown once: give it to {name}. Only its hash is kept.");
+            Ok(())
+        }
+        StaffCommand::List => {
+            let accounts = store.list_staff().await.map_err(|e| e.to_string())?;
+            for account in accounts {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    account.name,
+                    account.role.code(),
+                    account.department.as_deref().unwrap_or("-"),
+                    match account.revoked_at {
+                        Some(at) => format!("revoked {}", clock::rfc3339(at)),
+                        None => "active".to_owned(),
+                    }
+                );
+            }
+            Ok(())
+        }
+        StaffCommand::Revoke { name } => {
+            if store
+                .revoke_staff(&name, clock::now())
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!("revoked {name}");
+                Ok(())
+            } else {
+                Err(format!("no active account named {name}"))
+            }
+        }
+    }
+}
+
 async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
     let (number, action) = command.into_action();
     let number = api::CaseNumber::parse(&number).map_err(|e| e.to_string())?;
@@ -374,9 +458,17 @@ async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
     let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
     let meta = civic_server::routes::build_meta(&taxonomy);
     // The same service as the staff API's route, so the same checks and rules.
-    match service::act(store.as_ref(), &meta, &number, &action, clock::now())
-        .await
-        .map_err(|e| e.to_string())?
+    let actor = civic_server::domain::staff::Actor::Operator;
+    match service::act(
+        store.as_ref(),
+        &meta,
+        &number,
+        &action,
+        clock::now(),
+        &actor,
+    )
+    .await
+    .map_err(|e| e.to_string())?
     {
         Applied::Done(result) => {
             let allowed: Vec<_> = result.allowed.iter().map(|a| a.code()).collect();
@@ -397,6 +489,7 @@ async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
             Err(format!("invalid {}", fields.join(", ")))
         }
         Applied::NotFound => Err(format!("no case {number}")),
+        Applied::Forbidden => Err("not allowed".to_owned()),
         Applied::Illegal(illegal) => {
             let allowed: Vec<_> = illegal.allowed.iter().map(|a| a.code()).collect();
             Err(format!(

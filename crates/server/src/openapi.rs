@@ -26,7 +26,7 @@ use crate::state::AppState;
         (name = "documents", description = "Open government information (政府信息公开)"),
         (name = "announcements", description = "Policy announcements (通知公告)"),
         (name = "stats", description = "Public performance statistics"),
-        (name = "staff", description = "Moving a case through its life (needs the staff token)"),
+        (name = "staff", description = "The work queue, a case with its audit trail, and moving a case through its life (a staff account's bearer token; what it may do is its role's)"),
         (name = "health", description = "Liveness and readiness, for operators"),
     ),
     modifiers(&StaffTokenScheme)

@@ -5,7 +5,8 @@
 use api::{CaseDetail, CaseNumber, FieldErrorCode, FieldErrors, Meta, Rating, StaffAction, Taxon};
 use time::Date;
 
-use crate::domain::{Refusal, lifecycle, owner, publication};
+use crate::domain::staff::Actor;
+use crate::domain::{Refusal, lifecycle, owner, publication, staff};
 use crate::rules::ReplyDays;
 use crate::storage::{CaseKey, Store, StoreError};
 
@@ -20,6 +21,8 @@ pub enum Applied {
     NotFound,
     /// The lifecycle does not allow this action now.
     Illegal(api::IllegalMove),
+    /// This member of staff may not take this action on this case.
+    Forbidden,
 }
 
 /// What a resident's rating or follow-up did.
@@ -45,13 +48,14 @@ pub fn validate_action(action: &StaffAction, meta: &Meta) -> Result<(), FieldErr
     errors.into_result()
 }
 
-/// Applies a staff action to case `number` at the instant `at`.
+/// Applies `actor`'s staff action to case `number` at the instant `at`.
 pub async fn act(
     store: &dyn Store,
     meta: &Meta,
     number: &CaseNumber,
     action: &StaffAction,
     at: i64,
+    actor: &Actor,
 ) -> Result<Applied, StoreError> {
     if let Err(errors) = validate_action(action, meta) {
         return Ok(Applied::Invalid(errors));
@@ -61,18 +65,93 @@ pub async fn act(
         owner: None,
     };
     let decided = store
-        .change_case(key, &|state| lifecycle::apply(state, action, at))
+        .change_case(key, &|state| staff::act(actor, state, action, at))
         .await?;
     Ok(match decided {
         None => Applied::NotFound,
-        Some((state, Ok(change))) => Applied::Done(lifecycle::result(number, &state, &change)),
-        Some((_, Err(Refusal::Illegal(illegal)))) => Applied::Illegal(illegal),
+        Some((state, Ok(change))) => {
+            let mut result = lifecycle::result(number, &state, &change);
+            result.allowed = actor.allowed(result.allowed, change.department.as_deref());
+            Applied::Done(result)
+        }
+        Some((state, Err(Refusal::Illegal(mut illegal)))) => {
+            illegal.allowed = actor.allowed(illegal.allowed, state.department.as_deref());
+            Applied::Illegal(illegal)
+        }
+        Some((_, Err(Refusal::Forbidden))) => Applied::Forbidden,
         Some((_, Err(Refusal::NotAllowed))) => {
             return Err(StoreError::Corrupt(
                 "a staff action refused without a move".into(),
             ));
         }
     })
+}
+
+/// Adds a staff account and answers its token (shown once; only its SHA-256 is stored), or
+/// why not, in words for the command line.
+pub async fn add_staff(
+    store: &dyn Store,
+    meta: &Meta,
+    name: &str,
+    role: &str,
+    department: Option<&str>,
+    at: i64,
+) -> Result<Result<String, String>, StoreError> {
+    let account = match staff::new_account(meta, name, role, department, at) {
+        Ok(account) => account,
+        Err(why) => return Ok(Err(why)),
+    };
+    let token = staff::new_token();
+    let hash = crate::hashing::hex_sha256(token.as_bytes());
+    Ok(if store.add_staff(&account, &hash).await? {
+        Ok(token)
+    } else {
+        Err(format!("an account named {} exists", account.name))
+    })
+}
+
+/// A case as `actor` sees it, or why not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaffView {
+    /// The case, its contact, photos, audit trail and what the actor may do.
+    Case(Box<api::StaffCase>),
+    /// No case has this number.
+    NotFound,
+    /// The actor's department does not hold the case.
+    Forbidden,
+}
+
+/// Case `number` as `actor` sees it on `today`.
+pub async fn staff_case(
+    store: &dyn Store,
+    number: &CaseNumber,
+    actor: &Actor,
+    today: Date,
+) -> Result<StaffView, StoreError> {
+    let Some(record) = store.staff_case(number, today).await? else {
+        return Ok(StaffView::NotFound);
+    };
+    let mut case = record.detail;
+    let holder = case.summary.department.clone();
+    if !actor.may_see(holder.as_deref()) {
+        return Ok(StaffView::Forbidden);
+    }
+    let contact = case
+        .owner
+        .take()
+        .map(|owner| owner.contact)
+        .filter(|c| !c.name.is_empty() || !c.phone.is_empty());
+    let allowed = actor.allowed(
+        api::allowed_actions(case.summary.status, record.extended),
+        holder.as_deref(),
+    );
+    Ok(StaffView::Case(Box::new(api::StaffCase {
+        case,
+        contact,
+        photos: record.photos,
+        audit: staff::audit(&record.events),
+        allowed,
+    })))
 }
 
 /// The owner's rating of the reply to case `number`, whose tracking code hashes to

@@ -16,6 +16,23 @@ use crate::rules::ReplyDays;
 use crate::storage::{CaseRecord, EventRecord, Store, StoreError};
 use crate::taxonomy;
 
+/// The account the demo's staff moves are recorded under.
+const DEMO_ACTOR: &str = "demo";
+
+/// The staff action that moves a demo case into `status`.
+fn demo_action(status: CaseStatus) -> Option<api::ActionKind> {
+    use api::ActionKind as A;
+    match status {
+        CaseStatus::Submitted => None,
+        CaseStatus::Accepted => Some(A::Accept),
+        CaseStatus::Rejected => Some(A::Reject),
+        CaseStatus::Assigned => Some(A::Assign),
+        CaseStatus::InProgress => Some(A::Start),
+        CaseStatus::Replied => Some(A::Reply),
+        CaseStatus::Closed => Some(A::Close),
+    }
+}
+
 /// How much demo data to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoSize {
@@ -212,6 +229,8 @@ fn make_case(
         note: None,
         rating: None,
         follow_up: false,
+        action: None,
+        actor: None,
     }];
     let mut status = CaseStatus::Submitted;
     let mut assigned = None;
@@ -230,6 +249,8 @@ fn make_case(
             note,
             rating: None,
             follow_up: false,
+            action: demo_action(status_now),
+            actor: Some(DEMO_ACTOR.to_owned()),
         });
         at
     };

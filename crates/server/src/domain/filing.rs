@@ -136,6 +136,8 @@ impl Filing {
                 note: None,
                 rating: None,
                 follow_up: false,
+                action: None,
+                actor: None,
             }],
             tracking_hash: self.tracking_hash.clone(),
             extras: Default::default(),

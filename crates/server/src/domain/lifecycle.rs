@@ -40,11 +40,15 @@ pub fn apply(state: &CaseState, action: &StaffAction, at: i64) -> Result<Change,
             note: None,
             rating: None,
             follow_up: false,
+            action: Some(action.kind()),
+            actor: None,
         },
     };
     match action {
         A::Accept | A::Start | A::Close => {}
-        A::Reject { reason } => change.event.note = Some(reason.trim().to_owned()),
+        A::Reject { reason } | A::RequestTransfer { reason } => {
+            change.event.note = Some(reason.trim().to_owned());
+        }
         A::Assign { department } => change.department = Some(department.clone()),
         A::Transfer { department, reason } => {
             change.department = Some(department.clone());
@@ -115,6 +119,8 @@ pub fn auto_close(state: &CaseState, replied_before: i64, at: i64) -> Result<Cha
             note: Some(AUTO_CLOSE_NOTE.to_owned()),
             rating: None,
             follow_up: false,
+            action: None,
+            actor: None,
         },
     })
 }

@@ -10,6 +10,7 @@ pub mod filing;
 pub mod lifecycle;
 pub mod owner;
 pub mod publication;
+pub mod staff;
 
 use api::{CaseKind, CaseStatus, IllegalMove, Rating};
 use time::Date;
@@ -73,6 +74,9 @@ pub struct ReplyRecord {
 pub enum Refusal {
     /// The lifecycle does not allow this staff action now; the allowed ones come with it.
     Illegal(IllegalMove),
+    /// This member of staff may not take this action on this case (their role, or a case
+    /// their department does not hold).
+    Forbidden,
     /// The resident may not do this now (rate twice, follow up before a reply, …), or the
     /// housekeeper found the case no longer due.
     NotAllowed,

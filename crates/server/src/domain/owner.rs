@@ -37,6 +37,8 @@ pub fn rate(
             note: None,
             rating: Some(rating),
             follow_up: false,
+            action: None,
+            actor: None,
         },
     })
 }
@@ -67,6 +69,8 @@ pub fn follow_up(
             note: Some(text.trim().to_owned()),
             rating: None,
             follow_up: true,
+            action: None,
+            actor: None,
         },
     })
 }

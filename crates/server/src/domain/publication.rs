@@ -17,6 +17,23 @@ pub fn public_view(detail: CaseDetail) -> CaseDetail {
     }
 }
 
+/// A case's public timeline from its stored moves: what each move did, never who made it,
+/// and without the moves between staff (a request to transfer).
+pub fn timeline(events: &[crate::storage::EventRecord]) -> Vec<api::TimelineEntry> {
+    events
+        .iter()
+        .filter(|e| e.action.is_none_or(api::ActionKind::on_public_timeline))
+        .map(|e| api::TimelineEntry {
+            at: crate::clock::rfc3339(e.at),
+            status: e.status,
+            department: e.department.clone(),
+            note: e.note.clone(),
+            rating: e.rating,
+            follow_up: e.follow_up,
+        })
+        .collect()
+}
+
 /// Whether a case in `status` with `deadline` is overdue on `today`: it still owes a reply
 /// and the deadline's day has passed.
 pub fn is_overdue(status: CaseStatus, deadline: Option<Date>, today: Date) -> bool {

@@ -135,6 +135,7 @@ pub async fn list_cases(
         terms,
         filed_from: from.map(clock::start_of_day),
         filed_before: to.map(|day| clock::start_of_day(day) + 86_400),
+        overdue_on: None,
         sort,
     };
     let today = clock::cst_date(clock::now());

@@ -1,22 +1,36 @@
-//! The staff API: the actions that move a case through its life. Off unless the server has
-//! a staff token; every request carries it as a bearer token, compared in constant time.
+//! The staff API: the work queue, a case with its audit trail, and the actions that move a
+//! case through its life. Every request carries a staff account's token (or the bootstrap
+//! dispatcher's, `--staff-token`) as a bearer token; what it may do is its role's
+//! (`api::StaffRole`, checked by `crate::domain::staff`).
 
-use api::{ErrorBody, StaffAction, StaffActionResult};
+use api::{
+    CaseStatus, CaseSummary, ErrorBody, Page, StaffAction, StaffActionResult, StaffCase,
+    StaffCaseQuery,
+};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use sha2::{Digest, Sha256};
 
+use super::{bad_cursor, check_code, known};
 use crate::clock;
+use crate::domain::staff::Actor;
 use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::service::{self, Applied};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::service::{self, Applied, StaffView};
 use crate::state::AppState;
+use crate::storage::{CaseCursor, CaseFilter, StaffAccount};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// The account whose token is the server's `--staff-token`.
+pub const BOOTSTRAP: &str = "bootstrap";
+
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::default().routes(routes!(act_on_case))
+    OpenApiRouter::default()
+        .routes(routes!(work_queue))
+        .routes(routes!(staff_case))
+        .routes(routes!(act_on_case))
 }
 
 /// Whether `given` equals `expected`, in time that depends on neither: both are hashed
@@ -32,38 +46,150 @@ pub fn token_matches(given: &str, expected: &str) -> bool {
         == 0
 }
 
-/// Whether the request carries the staff token: 404 when the staff API is off, 401 when the
-/// token is missing or wrong.
-pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = state
-        .settings
-        .staff_token
-        .as_deref()
-        .filter(|t| !t.is_empty())
-    else {
-        return Err(ApiError::NotFound);
-    };
+/// The actor a live account is.
+pub fn actor(account: StaffAccount) -> Actor {
+    Actor::Staff {
+        name: account.name,
+        role: account.role,
+        department: account.department,
+    }
+}
+
+/// Who the request's bearer token belongs to: the bootstrap dispatcher when it is the
+/// server's `--staff-token` (unless that account is revoked), else the live account whose
+/// token hashes to it; 401 otherwise.
+pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ApiError> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if token_matches(given.trim(), expected) {
-        Ok(())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)?;
+    let bootstrap = state
+        .settings
+        .staff_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .is_some_and(|expected| token_matches(given, expected));
+    let account = if bootstrap {
+        state
+            .store
+            .staff_named(BOOTSTRAP)
+            .await?
+            .filter(|a| a.revoked_at.is_none())
     } else {
-        Err(ApiError::Unauthorized)
+        let hash = crate::hashing::hex_sha256(given.as_bytes());
+        state.store.staff_by_token(&hash).await?
+    };
+    account.map(actor).ok_or(ApiError::Unauthorized)
+}
+
+/// The work queue: cases newest first, published or not, with filters; a department's staff
+/// see their department's cases only.
+#[utoipa::path(get, path = "/staff/cases", tag = "staff", params(StaffCaseQuery),
+    security(("staff_token" = [])),
+    responses((status = 200, description = "A page of cases", body = Page<CaseSummary>),
+              (status = 400, description = "A filter, the limit or the cursor is not valid", body = ErrorBody),
+              (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 403, description = "Another department's cases", body = ErrorBody)))]
+pub async fn work_queue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<StaffCaseQuery>,
+) -> Result<Json<Page<CaseSummary>>, ApiError> {
+    let actor = authenticate(&state, &headers).await?;
+    let mut errors = api::validate::page_limit(query.limit)
+        .err()
+        .unwrap_or_default();
+    let status = check_code(&mut errors, "status", query.status.as_deref(), |code| {
+        CaseStatus::from_code(code)
+    });
+    let department = check_code(
+        &mut errors,
+        "department",
+        query.department.as_deref(),
+        known(&state.meta, api::Taxon::Department),
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::bad_query(errors));
+    }
+    let department = match &actor {
+        Actor::Staff {
+            role: api::StaffRole::Department,
+            department: own,
+            ..
+        } => {
+            if department.is_some() && department != *own {
+                return Err(ApiError::Forbidden);
+            }
+            own.clone()
+        }
+        _ => department,
+    };
+    let limit = api::validate::page_limit(query.limit).map_err(ApiError::bad_query)?;
+    let cursor = match query.cursor.as_deref() {
+        Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),
+        None => None,
+    };
+    let today = clock::cst_date(clock::now());
+    let filter = CaseFilter {
+        status,
+        department,
+        overdue_on: (query.overdue == Some(true)).then_some(today),
+        ..CaseFilter::default()
+    };
+    let slice = state.store.all_cases(&filter, cursor, limit, today).await?;
+    Ok(Json(Page {
+        items: slice.items,
+        next_cursor: slice.next.map(|c| format!("q{}.{}", c.key, c.id)),
+    }))
+}
+
+fn decode_cursor(text: &str) -> Option<CaseCursor> {
+    let (key, id) = text.strip_prefix('q')?.split_once('.')?;
+    Some(CaseCursor {
+        key: key.parse().ok()?,
+        id: id.parse().ok()?,
+    })
+}
+
+/// A case as staff see it: in full, published or not, with the resident's contact, the
+/// photos, the audit trail (who did what) and what this account may do next.
+#[utoipa::path(get, path = "/staff/cases/{number}", tag = "staff",
+    params(("number" = String, Path, description = "The case number")),
+    security(("staff_token" = [])),
+    responses((status = 200, description = "The case", body = StaffCase),
+              (status = 400, description = "Not a case number", body = ErrorBody),
+              (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 403, description = "Another department holds the case", body = ErrorBody),
+              (status = 404, description = "No such case", body = ErrorBody)))]
+pub async fn staff_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Json<StaffCase>, ApiError> {
+    let actor = authenticate(&state, &headers).await?;
+    let number = super::parse_number(&number)?;
+    let today = clock::cst_date(clock::now());
+    match service::staff_case(state.store.as_ref(), &number, &actor, today).await? {
+        StaffView::Case(case) => Ok(Json(*case)),
+        StaffView::NotFound => Err(ApiError::NotFound),
+        StaffView::Forbidden => Err(ApiError::Forbidden),
     }
 }
 
-/// Applies an action to a case. Illegal moves answer 409 with the allowed ones.
+/// Applies an action to a case. A role's actions only (403 otherwise, and on a case another
+/// department holds); illegal moves answer 409 with the allowed ones.
 #[utoipa::path(post, path = "/staff/cases/{number}/actions", tag = "staff",
     request_body = StaffAction,
     params(("number" = String, Path, description = "The case number")),
     security(("staff_token" = [])),
     responses((status = 200, description = "The case moved", body = StaffActionResult),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
-              (status = 401, description = "Missing or wrong staff token", body = ErrorBody),
-              (status = 404, description = "No such case, or the staff API is off", body = ErrorBody),
+              (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 403, description = "Not this account's role, or another department's case", body = ErrorBody),
+              (status = 404, description = "No such case", body = ErrorBody),
               (status = 409, description = "Not allowed in the case's status; `allowed` lists what is", body = ErrorBody),
               (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
               (status = 415, description = "Not application/json", body = ErrorBody),
@@ -74,7 +200,7 @@ pub async fn act_on_case(
     Path(number): Path<String>,
     ApiJson(action): ApiJson<StaffAction>,
 ) -> Result<Json<StaffActionResult>, ApiError> {
-    authorize(&state, &headers)?;
+    let actor = authenticate(&state, &headers).await?;
     let number = super::parse_number(&number)?;
     match service::act(
         state.store.as_ref(),
@@ -82,6 +208,7 @@ pub async fn act_on_case(
         &number,
         &action,
         clock::now(),
+        &actor,
     )
     .await?
     {
@@ -89,6 +216,7 @@ pub async fn act_on_case(
         Applied::Invalid(errors) => Err(ApiError::Validation(errors)),
         Applied::NotFound => Err(ApiError::NotFound),
         Applied::Illegal(illegal) => Err(ApiError::IllegalMove(illegal)),
+        Applied::Forbidden => Err(ApiError::Forbidden),
     }
 }
 

@@ -180,7 +180,16 @@ pub async fn case_photo(
             .await?
             .ok_or(ApiError::Unauthorized)?;
     } else {
-        super::staff::authorize(&state, &headers)?;
+        let actor = super::staff::authenticate(&state, &headers).await?;
+        let today = clock::cst_date(clock::now());
+        let case = state
+            .store
+            .case_detail(&number, None, today)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        if !actor.may_see(case.summary.department.as_deref()) {
+            return Err(ApiError::Forbidden);
+        }
     }
     if !api::is_valid_upload_id(&id) {
         return Err(ApiError::NotFound);

@@ -92,6 +92,8 @@ pub struct CaseFilter {
     pub filed_from: Option<i64>,
     /// Only cases filed before this instant (Unix seconds).
     pub filed_before: Option<i64>,
+    /// Only cases owing a reply whose deadline passed before this day (overdue on it).
+    pub overdue_on: Option<Date>,
     /// The order, and with it what the cursor means.
     pub sort: CaseSort,
 }
@@ -322,6 +324,10 @@ pub struct EventRecord {
     pub rating: Option<api::Rating>,
     /// Whether this move is the resident's follow-up.
     pub follow_up: bool,
+    /// The staff action this move was; `None` for the resident's and the system's moves.
+    pub action: Option<api::ActionKind>,
+    /// The staff account that made it (its name), for the audit trail only.
+    pub actor: Option<String>,
 }
 
 /// What filing did.
@@ -371,6 +377,7 @@ pub type Decided = Option<(CaseState, Result<Change, Refusal>)>;
 pub trait Store:
     BaseStore
     + CaseStore
+    + StaffStore
     + DocumentStore
     + AnnouncementStore
     + UploadStore
@@ -385,6 +392,7 @@ pub trait Store:
 impl<T> Store for T where
     T: BaseStore
         + CaseStore
+        + StaffStore
         + DocumentStore
         + AnnouncementStore
         + UploadStore
@@ -519,6 +527,24 @@ pub trait CaseStore: Send + Sync {
         today: Date,
     ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError>;
 
+    /// Every case matching `filter`, published or not, newest first, after `cursor`: the
+    /// staff's work queue.
+    async fn all_cases(
+        &self,
+        filter: &CaseFilter,
+        cursor: Option<CaseCursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError>;
+
+    /// A case as staff see it: the whole page with the owner's part (contact, rating),
+    /// every stored move, and the ids of its photos; `None` when no case has this number.
+    async fn staff_case(
+        &self,
+        number: &CaseNumber,
+        today: Date,
+    ) -> Result<Option<StaffCaseRecord>, StoreError>;
+
     /// Recent published cases whose titles share terms with `text`, most shared first.
     async fn similar_cases(
         &self,
@@ -536,6 +562,54 @@ pub trait CaseStore: Send + Sync {
         owner: Option<&str>,
         today: Date,
     ) -> Result<Option<CaseDetail>, StoreError>;
+}
+
+/// A case as staff see it, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffCaseRecord {
+    /// The whole page, with the owner's part (contact, rating).
+    pub detail: CaseDetail,
+    /// Every move, oldest first, with its action and actor.
+    pub events: Vec<EventRecord>,
+    /// The ids of its photos.
+    pub photos: Vec<String>,
+    /// Whether its deadline was extended (which may happen once).
+    pub extended: bool,
+}
+
+/// A staff account as stored; its token is kept only as a hash, and never read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    /// The account's name, unique for ever (accounts are revoked, not deleted).
+    pub name: String,
+    /// Its role.
+    pub role: api::StaffRole,
+    /// Its department, for a department's staff.
+    pub department: Option<String>,
+    /// When it was made, Unix seconds.
+    pub created_at: i64,
+    /// When it was revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// Staff accounts.
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    /// Adds `account` with the SHA-256 of its token; `false` when its name is taken.
+    async fn add_staff(&self, account: &StaffAccount, token_hash: &str)
+    -> Result<bool, StoreError>;
+
+    /// The account named `name`, revoked or not.
+    async fn staff_named(&self, name: &str) -> Result<Option<StaffAccount>, StoreError>;
+
+    /// The account, not revoked, whose token hashes to `token_hash`.
+    async fn staff_by_token(&self, token_hash: &str) -> Result<Option<StaffAccount>, StoreError>;
+
+    /// Every account, by name.
+    async fn list_staff(&self) -> Result<Vec<StaffAccount>, StoreError>;
+
+    /// Revokes the account named `name` at `at`; `false` when no live account has the name.
+    async fn revoke_staff(&self, name: &str, at: i64) -> Result<bool, StoreError>;
 }
 
 /// Open government information: documents and their attachments.

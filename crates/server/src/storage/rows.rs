@@ -234,7 +234,8 @@ pub(super) struct ExportRow {
     extension_reason: Option<String>,
 }
 
-/// A timeline entry as both stores read it: at, status, department, note, rating, follow-up.
+/// A timeline entry as both stores read it: at, status, department, note, rating,
+/// follow-up, action, actor.
 pub(super) type EventRow = (
     i64,
     String,
@@ -242,6 +243,8 @@ pub(super) type EventRow = (
     Option<String>,
     Option<String>,
     bool,
+    Option<String>,
+    Option<String>,
 );
 
 /// What hangs off a case in other tables, as a copy reads it.
@@ -263,6 +266,8 @@ pub(super) type SideEvent = (
     Option<String>,
     Option<String>,
     bool,
+    Option<String>,
+    Option<String>,
 );
 
 /// The side tables of a range of cases, each row led by its case's id: what one query per
@@ -291,10 +296,11 @@ pub(super) fn export_records(
             a.contact = Some((name, phone));
         }
     }
-    for (id, at, status, department, note, rating, follow_up) in side.events {
+    for (id, at, status, department, note, rating, follow_up, action, actor) in side.events {
         if let Some(a) = attached.get_mut(&id) {
-            a.events
-                .push((at, status, department, note, rating, follow_up));
+            a.events.push((
+                at, status, department, note, rating, follow_up, action, actor,
+            ));
         }
     }
     for (id, comment) in side.ratings {
@@ -327,19 +333,7 @@ impl ExportRow {
         let events = attached
             .events
             .into_iter()
-            .map(|(at, status, department, note, rating, follow_up)| {
-                Ok(EventRecord {
-                    at,
-                    status: decode_code(&status, CaseStatus::from_code)?,
-                    department,
-                    note,
-                    rating: rating
-                        .as_deref()
-                        .map(|r| decode_code(r, api::Rating::from_code))
-                        .transpose()?,
-                    follow_up,
-                })
-            })
+            .map(event_record)
             .collect::<Result<_, StoreError>>()?;
         Ok(CaseRecord {
             number: decode_number(&self.number)?,
@@ -373,6 +367,27 @@ impl ExportRow {
     }
 }
 
+/// An event as stored.
+pub(super) fn event_record(row: EventRow) -> Result<EventRecord, StoreError> {
+    let (at, status, department, note, rating, follow_up, action, actor) = row;
+    Ok(EventRecord {
+        at,
+        status: decode_code(&status, CaseStatus::from_code)?,
+        department,
+        note,
+        rating: rating
+            .as_deref()
+            .map(|r| decode_code(r, api::Rating::from_code))
+            .transpose()?,
+        follow_up,
+        action: action
+            .as_deref()
+            .map(|a| decode_code(a, api::ActionKind::from_code))
+            .transpose()?,
+        actor,
+    })
+}
+
 /// `place, description, submitter_mask, replied_at, reply_department, reply_text, published`.
 pub(super) type DetailRow = (
     String,
@@ -403,20 +418,12 @@ pub(super) struct DetailRows {
 pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDetail, StoreError> {
     let (place, description, submitter, replied_at, reply_department, reply_text, published) =
         rows.detail;
-    let timeline = rows
+    let events = rows
         .events
         .into_iter()
-        .map(|(at, status, department, note, rating, follow_up)| {
-            Ok(api::TimelineEntry {
-                at: clock::rfc3339(at),
-                status: decode_code(&status, CaseStatus::from_code)?,
-                department,
-                note,
-                rating: rating.as_deref().and_then(api::Rating::from_code),
-                follow_up,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
+        .map(event_record)
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let timeline = domain::publication::timeline(&events);
     let reply = match (replied_at, reply_department, reply_text) {
         (Some(at), Some(department), Some(text)) => Some(api::Reply {
             at: clock::rfc3339(at),
@@ -503,6 +510,21 @@ pub(super) fn push_case_filter<DB>(
     }
     if let Some(before) = filter.filed_before {
         query.push(" AND submitted_at < ").push_bind(before);
+    }
+    if let Some(today) = filter.overdue_on {
+        let owing: Vec<String> = CaseStatus::ALL
+            .into_iter()
+            .filter(|s| s.awaits_reply())
+            .map(|s| s.code().to_owned())
+            .collect();
+        query.push(" AND status IN (");
+        let mut list = query.separated(", ");
+        for code in owing {
+            list.push_bind(code);
+        }
+        query
+            .push(") AND deadline < ")
+            .push_bind(clock::iso_date(today));
     }
     let key = sort_key(filter.sort);
     if filter.sort == CaseSort::Replied {

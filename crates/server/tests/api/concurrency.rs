@@ -4,6 +4,7 @@
 //! shared by every task. Either way no rule may rely on luck: two cases never get one
 //! number, one idempotency key makes one case, a case is rated and closed once.
 
+use civic_server::domain::staff::Actor;
 use std::sync::Arc;
 
 use api::{CaseKind, CaseNumber, CaseStatus, Contact, NewCase, Rating, StaffAction};
@@ -142,7 +143,7 @@ async fn replied_case(store: &dyn Store) -> (CaseNumber, String) {
             text: "已修复。".into(),
         },
     ] {
-        let applied = service::act(store, &meta, &filed.number, &action, now)
+        let applied = service::act(store, &meta, &filed.number, &action, now, &Actor::Operator)
             .await
             .unwrap();
         assert!(
@@ -209,9 +210,16 @@ async fn two_closings_of_one_case_at_once_close_it_once() {
         {
             let (store, meta, number) = (stores[0].clone(), meta.clone(), number.clone());
             tokio::spawn(async move {
-                service::act(store.as_ref(), &meta, &number, &StaffAction::Close, now + 1)
-                    .await
-                    .unwrap()
+                service::act(
+                    store.as_ref(),
+                    &meta,
+                    &number,
+                    &StaffAction::Close,
+                    now + 1,
+                    &Actor::Operator,
+                )
+                .await
+                .unwrap()
             })
         },
         {

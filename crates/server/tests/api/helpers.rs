@@ -22,6 +22,8 @@ pub struct TestApp {
     pub database_url: String,
     /// `http://127.0.0.1:PORT` of the metrics listener, when the settings asked for one.
     pub metrics_address: Option<String>,
+    /// The bootstrap dispatcher's token (`--staff-token`), when set.
+    pub staff_token: Option<String>,
 }
 
 /// A new, empty database for one test: an SQLite file in `dir`, or, when
@@ -128,6 +130,7 @@ impl TestApp {
         settings.frame_ancestors =
             civic_server::config::parse_origins("https://portal.example").unwrap();
         adjust(&mut settings);
+        let staff_token = settings.staff_token.clone();
         let app = Application::build(settings).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let metrics_address = app
@@ -144,6 +147,7 @@ impl TestApp {
             dir,
             database_url,
             metrics_address,
+            staff_token,
         }
     }
 

@@ -16,6 +16,8 @@ use crate::process::ServerProcess;
 pub(crate) struct Process {
     server: ServerProcess,
     address: String,
+    /// Its database.
+    database: String,
     _dir: tempfile::TempDir,
 }
 
@@ -46,6 +48,7 @@ impl Process {
         Self {
             address: server.address.clone(),
             server,
+            database,
             _dir: dir,
         }
     }
@@ -86,19 +89,42 @@ async fn the_log_has_a_line_per_request_and_nothing_private() {
     let number = receipt.number.to_string();
     let code = receipt.tracking_code.clone();
 
-    let act = |body: Value| {
+    // A department's account, made as an operator makes one: its token is printed once.
+    let added = Command::new(env!("CARGO_BIN_EXE_civic-server"))
+        .args([
+            "staff",
+            "add",
+            "生态局值班",
+            "--role",
+            "department",
+            "--department",
+            "ecology",
+        ])
+        .env("DATABASE_URL", &server.database)
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let department_token = String::from_utf8(added.stdout).unwrap().trim().to_owned();
+    let act = |body: Value, token: &str| {
         client
             .post(format!("{base}/api/v1/staff/cases/{number}/actions"))
             .bearer_auth(token)
             .json(&body)
             .send()
     };
-    for body in [
-        json!({"action": "accept"}),
-        json!({"action": "assign", "department": "ecology"}),
-        json!({"action": "reply", "text": "已责令施工单位停止夜间施工。"}),
+    for (body, token) in [
+        (json!({"action": "accept"}), token),
+        (json!({"action": "assign", "department": "ecology"}), token),
+        (
+            json!({"action": "reply", "text": "已责令施工单位停止夜间施工。"}),
+            department_token.as_str(),
+        ),
     ] {
-        assert_eq!(act(body).await.unwrap().status(), 200);
+        assert_eq!(act(body, token).await.unwrap().status(), 200);
     }
     // A wrong token, and the owner's view with the tracking code.
     let refused = client
@@ -150,6 +176,8 @@ async fn the_log_has_a_line_per_request_and_nothing_private() {
         "PLANTED-DESCRIPTION",
         comment,
         token,
+        &department_token,
+        "生态局值班",
         "planted-wrong-token",
         code.as_str(),
         &code.replace('-', ""),

@@ -76,6 +76,8 @@ pub(crate) fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
         note: None,
         rating: None,
         follow_up: false,
+        action: None,
+        actor: None,
     }];
     if let Some(replied) = story.replied {
         events.push(EventRecord {
@@ -85,6 +87,8 @@ pub(crate) fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
             note: None,
             rating: None,
             follow_up: false,
+            action: None,
+            actor: None,
         });
     }
     if let Some(rating) = story.rating {
@@ -95,6 +99,8 @@ pub(crate) fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
             note: None,
             rating: Some(rating),
             follow_up: false,
+            action: None,
+            actor: None,
         });
     }
     if let Some(follow_up) = story.follow_up {
@@ -105,6 +111,8 @@ pub(crate) fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
             note: Some("请再处理".into()),
             rating: None,
             follow_up: true,
+            action: None,
+            actor: None,
         });
     }
     CaseRecord {

@@ -38,7 +38,7 @@ impl TestApp {
             json!({"action": "assign", "department": "ecology"}),
             json!({"action": "reply", "text": "已责令施工单位停止夜间施工。"}),
         ] {
-            let response = self.act(&number, action, Some(TOKEN)).await;
+            let response = self.act_as_staff(&number, action).await;
             assert_eq!(response.status(), 200);
         }
         receipt

@@ -53,7 +53,7 @@ impl PostgresStore {
         .fetch_one(&self.pool)
         .await?;
         let events = sqlx::query_as(
-            "SELECT at, status, department, note, rating, follow_up FROM case_events \
+            "SELECT at, status, department, note, rating, follow_up, action, actor FROM case_events \
              WHERE case_id = $1 ORDER BY at, id",
         )
         .bind(id)
@@ -126,9 +126,10 @@ async fn insert_records(
     }
     if !events.case_id.is_empty() {
         sqlx::query(
-            "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
+            "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up, \
+             action, actor) \
              SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
-             $5::text[], $6::text[], $7::boolean[])",
+             $5::text[], $6::text[], $7::boolean[], $8::text[], $9::text[])",
         )
         .bind(&events.case_id)
         .bind(&events.at)
@@ -137,6 +138,8 @@ async fn insert_records(
         .bind(&events.note)
         .bind(&events.rating)
         .bind(&events.follow_up)
+        .bind(&events.action)
+        .bind(&events.actor)
         .execute(&mut *tx)
         .await?;
     }
@@ -406,7 +409,8 @@ impl CaseStore for PostgresStore {
                 .fetch_all(&self.pool)
                 .await?,
             events: sqlx::query_as(
-                "SELECT case_id, at, status, department, note, rating, follow_up FROM case_events \
+                "SELECT case_id, at, status, department, note, rating, follow_up, action, actor \
+                 FROM case_events \
                  WHERE case_id > $1 AND case_id <= $2 ORDER BY case_id, at, id",
             )
             .bind(after)
@@ -508,6 +512,59 @@ impl CaseStore for PostgresStore {
             .collect()
     }
 
+    async fn all_cases(
+        &self,
+        filter: &CaseFilter,
+        cursor: Option<CaseCursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+        // The work queue has no text search: `filter.terms` is never set for it.
+        let mut query: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE true"));
+        push_case_filter(&mut query, filter, cursor, limit, |_, _| {});
+        let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        case_slice(rows, filter.sort, limit, today)
+    }
+
+    async fn staff_case(
+        &self,
+        number: &CaseNumber,
+        today: Date,
+    ) -> Result<Option<StaffCaseRecord>, StoreError> {
+        let row: Option<(i64, bool)> =
+            sqlx::query_as("SELECT id, extended_at IS NOT NULL FROM cases WHERE number = $1")
+                .bind(number.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((id, extended)) = row else {
+            return Ok(None);
+        };
+        let detail = self.load_detail(id, today, true).await?;
+        let events: Vec<super::super::rows::EventRow> = sqlx::query_as(
+            "SELECT at, status, department, note, rating, follow_up, action, actor \
+             FROM case_events WHERE case_id = $1 ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let photos: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM uploads WHERE case_id = $1 ORDER BY created_at, id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let events = events
+            .into_iter()
+            .map(super::super::rows::event_record)
+            .collect::<Result<_, _>>()?;
+        Ok(Some(StaffCaseRecord {
+            detail,
+            events,
+            photos,
+            extended,
+        }))
+    }
+
     async fn case_detail(
         &self,
         number: &CaseNumber,
@@ -544,6 +601,8 @@ struct EventColumns<'a> {
     note: Vec<Option<&'a str>>,
     rating: Vec<Option<&'static str>>,
     follow_up: Vec<bool>,
+    action: Vec<Option<&'static str>>,
+    actor: Vec<Option<&'a str>>,
 }
 
 impl<'a> EventColumns<'a> {
@@ -555,6 +614,8 @@ impl<'a> EventColumns<'a> {
         self.note.push(event.note.as_deref());
         self.rating.push(event.rating.map(api::Rating::code));
         self.follow_up.push(event.follow_up);
+        self.action.push(event.action.map(api::ActionKind::code));
+        self.actor.push(event.actor.as_deref());
     }
 }
 
@@ -732,8 +793,8 @@ async fn insert_event(
     event: &EventRecord,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up, \
+         action, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id)
     .bind(event.at)
@@ -742,6 +803,8 @@ async fn insert_event(
     .bind(&event.note)
     .bind(event.rating.map(api::Rating::code))
     .bind(event.follow_up)
+    .bind(event.action.map(api::ActionKind::code))
+    .bind(&event.actor)
     .execute(&mut *tx)
     .await?;
     Ok(())

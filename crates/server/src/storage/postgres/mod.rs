@@ -15,6 +15,7 @@ mod announcements;
 mod cases;
 mod coordination;
 mod documents;
+mod staff;
 mod stats;
 mod uploads;
 

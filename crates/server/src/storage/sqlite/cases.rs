@@ -28,7 +28,7 @@ impl SqliteStore {
         .fetch_one(&self.pool)
         .await?;
         let events = sqlx::query_as(
-            "SELECT at, status, department, note, rating, follow_up FROM case_events \
+            "SELECT at, status, department, note, rating, follow_up, action, actor FROM case_events \
              WHERE case_id = ? ORDER BY at, id",
         )
         .bind(id)
@@ -349,7 +349,8 @@ impl CaseStore for SqliteStore {
                 .fetch_all(&self.pool)
                 .await?,
             events: sqlx::query_as(
-                "SELECT case_id, at, status, department, note, rating, follow_up FROM case_events \
+                "SELECT case_id, at, status, department, note, rating, follow_up, action, actor \
+                 FROM case_events \
                  WHERE case_id > ? AND case_id <= ? ORDER BY case_id, at, id",
             )
             .bind(after)
@@ -434,6 +435,59 @@ impl CaseStore for SqliteStore {
             .collect()
     }
 
+    async fn all_cases(
+        &self,
+        filter: &CaseFilter,
+        cursor: Option<CaseCursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+        // The work queue has no text search: `filter.terms` is never set for it.
+        let mut query: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE true"));
+        push_case_filter(&mut query, filter, cursor, limit, |_, _| {});
+        let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        case_slice(rows, filter.sort, limit, today)
+    }
+
+    async fn staff_case(
+        &self,
+        number: &CaseNumber,
+        today: Date,
+    ) -> Result<Option<StaffCaseRecord>, StoreError> {
+        let row: Option<(i64, bool)> =
+            sqlx::query_as("SELECT id, extended_at IS NOT NULL FROM cases WHERE number = ?")
+                .bind(number.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((id, extended)) = row else {
+            return Ok(None);
+        };
+        let detail = self.load_detail(id, today, true).await?;
+        let events: Vec<super::super::rows::EventRow> = sqlx::query_as(
+            "SELECT at, status, department, note, rating, follow_up, action, actor \
+             FROM case_events WHERE case_id = ? ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let photos: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM uploads WHERE case_id = ? ORDER BY created_at, id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let events = events
+            .into_iter()
+            .map(super::super::rows::event_record)
+            .collect::<Result<_, _>>()?;
+        Ok(Some(StaffCaseRecord {
+            detail,
+            events,
+            photos,
+            extended,
+        }))
+    }
+
     async fn case_detail(
         &self,
         number: &CaseNumber,
@@ -508,8 +562,8 @@ async fn insert_event(
     event: &EventRecord,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up, \
+         action, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(event.at)
@@ -518,6 +572,8 @@ async fn insert_event(
     .bind(&event.note)
     .bind(event.rating.map(api::Rating::code))
     .bind(event.follow_up)
+    .bind(event.action.map(api::ActionKind::code))
+    .bind(&event.actor)
     .execute(&mut *tx)
     .await?;
     Ok(())

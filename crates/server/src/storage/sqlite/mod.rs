@@ -17,6 +17,7 @@ mod announcements;
 mod cases;
 mod coordination;
 mod documents;
+mod staff;
 mod stats;
 mod uploads;
 
