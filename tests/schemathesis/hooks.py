@@ -16,6 +16,7 @@ UNDESCRIBABLE = {
     ("GET /api/v1/cases", "cursor"),
     ("GET /api/v1/documents", "cursor"),
     ("GET /api/v1/announcements", "cursor"),
+    ("GET /api/v1/staff/cases", "cursor"),
     # A query must hold a letter or a digit to search for (what counts is the search
     # index's own word splitting); only such a rejection can meet a query of the right shape.
     ("GET /api/v1/cases", "q"),
