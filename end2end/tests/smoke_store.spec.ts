@@ -1,9 +1,9 @@
 import { test, expect, openApp } from './fixtures/app';
 import { png } from './fixtures/images';
+import { act, publish } from './fixtures/staff';
 
 // The resident's whole path in one test, short enough to run on each store: `make test`
 // runs the suite on SQLite and this spec again on a throwaway PostgreSQL.
-const STAFF = { Authorization: 'Bearer e2e-staff-token' };
 
 test('a case filed with a photo is replied to by staff, then tracked and rated by its owner', async ({ page }) => {
   await openApp(page, '/file');
@@ -28,14 +28,11 @@ test('a case filed with a photo is replied to by staff, then tracked and rated b
   const code = (await page.locator('.c-code').textContent())!.trim();
 
   const meta = await (await page.request.get('/api/v1/meta')).json();
-  for (const action of [
+  await act(page, number, [
     { action: 'accept' },
     { action: 'assign', department: meta.departments[0].code },
     { action: 'reply', text: '已约谈商户，音响已调小并不再外放。' },
-  ]) {
-    const response = await page.request.post(`/api/v1/staff/cases/${number}/actions`, { headers: STAFF, data: action });
-    expect(response.ok()).toBeTruthy();
-  }
+  ]);
 
   await openApp(page, '/track');
   await page.getByLabel('诉求编号').fill(number);
@@ -49,7 +46,10 @@ test('a case filed with a photo is replied to by staff, then tracked and rated b
   await expect(owner).toContainText('满意');
   await expect(page.getByRole('button', { name: '提交评价' })).toHaveCount(0);
 
-  // Published by the resident's choice: the public page shows it closed, with the reply.
+  // Published by the resident's choice once the centre has reviewed it: the public page
+  // shows it closed, with the reply.
+  await expect(owner.locator('[data-publication]')).toHaveAttribute('data-publication', 'awaiting_review');
+  await publish(page, number);
   const detail = await (await page.request.get(`/api/v1/cases/${number}`)).json();
   expect(detail.summary.status).toBe('closed');
   expect(detail.reply.text).toContain('已约谈商户');

@@ -1,11 +1,10 @@
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, publishedCaseNumber } from './fixtures/app';
 import AxeBuilder from '@axe-core/playwright';
-
-const STAFF = { Authorization: 'Bearer e2e-staff-token' };
+import { act, publish } from './fixtures/staff';
 
 /** Files a case through the API (unpublished unless asked) and returns its number and code. */
-async function fileCase(page: Page, title: string, publish = false): Promise<{ number: string; code: string }> {
+async function fileCase(page: Page, title: string, askToPublish = false): Promise<{ number: string; code: string }> {
   const meta = await (await page.request.get('/api/v1/meta')).json();
   const category = meta.categories.find((c: { parent?: string }) => c.parent).code;
   const response = await page.request.post('/api/v1/cases', {
@@ -13,7 +12,7 @@ async function fileCase(page: Page, title: string, publish = false): Promise<{ n
     data: {
       kind: 'complaint', category, district: meta.districts[0].code, place: '人民南路二段',
       title, description: '小区门口的路灯坏了一个多月，晚上很黑，老人出门不安全。',
-      contact: { name: '王小明', phone: '13912345678' }, publish, privacy_accepted: true,
+      contact: { name: '王小明', phone: '13912345678' }, publish: askToPublish, privacy_accepted: true,
     },
   });
   expect(response.status()).toBe(201);
@@ -24,14 +23,11 @@ async function fileCase(page: Page, title: string, publish = false): Promise<{ n
 /** Moves a case from submitted to replied through the staff API. */
 async function replyTo(page: Page, number: string): Promise<void> {
   const meta = await (await page.request.get('/api/v1/meta')).json();
-  for (const action of [
+  await act(page, number, [
     { action: 'accept' },
     { action: 'assign', department: meta.departments[0].code },
     { action: 'reply', text: '已安排维修人员更换路灯，预计三个工作日内完成。' },
-  ]) {
-    const response = await page.request.post(`/api/v1/staff/cases/${number}/actions`, { headers: STAFF, data: action });
-    expect(response.ok()).toBeTruthy();
-  }
+  ]);
 }
 
 test('the owner sees their case with the code, rates the reply and asks for it to be handled again', async ({ page }) => {
@@ -126,4 +122,34 @@ test('in English, the owner rates a replied case satisfied and it is closed', as
   // Satisfied: nothing more to ask.
   await expect(page.getByRole('button', { name: 'Send', exact: true })).toHaveCount(0);
   expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
+});
+
+test('a case its owner agreed to publish awaits the centre\'s review, then shows as published', async ({ page }) => {
+  const { number, code } = await fileCase(page, '人行道井盖松动踩上去会翻', true);
+  const lookUp = async (lang: 'zh' | 'en') => {
+    await openApp(page, lang === 'zh' ? '/track' : '/track?lang=en');
+    await page.getByLabel(lang === 'zh' ? '诉求编号' : 'Case number').fill(number);
+    await page.getByLabel(lang === 'zh' ? '查询码（选填）' : 'Tracking code (optional)').fill(code);
+    await page.getByRole('button', { name: lang === 'zh' ? '查询' : 'Look up' }).click();
+    return page.locator('.c-owner [data-publication]');
+  };
+  let state = await lookUp('zh');
+  await expect(state).toHaveAttribute('data-publication', 'awaiting_review');
+  await expect(state).toContainText('待审核');
+  state = await lookUp('en');
+  await expect(state).toContainText('Awaiting review');
+  expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
+  // Until then the public sees its progress only, and the board does not list it.
+  const before = await (await page.request.get(`/api/v1/cases/${number}`)).json();
+  expect(before.published).toBe(false);
+  expect(before.summary.title).toBe('');
+
+  await publish(page, number);
+  state = await lookUp('zh');
+  await expect(state).toHaveAttribute('data-publication', 'published');
+  await expect(state).toContainText('已公开');
+  state = await lookUp('en');
+  await expect(state).toContainText('Published (reviewed by the 12345 centre)');
+  const after = await (await page.request.get(`/api/v1/cases/${number}`)).json();
+  expect(after.summary.title).toBe('人行道井盖松动踩上去会翻');
 });

@@ -9,7 +9,7 @@
 use api::limits::COMMENT_MAX_CHARS;
 use api::{
     CaseDetail, CaseNumber, FieldErrorCode, FieldErrors, Meta, NewFollowUp, NewRating, OwnerView,
-    Rating, tracking_code,
+    PublicationState, Rating, tracking_code,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -281,10 +281,12 @@ fn OwnerPanel(
 ) -> impl IntoView {
     let OwnerView {
         contact,
-        published,
+        publication,
+        withheld_reason,
         rating,
         can_rate,
         can_follow_up,
+        ..
     } = owner;
     let rated = rating.map(|record| {
         let at = record.at.clone();
@@ -306,14 +308,24 @@ fn OwnerPanel(
             <dl class="c-facts">
                 <div class="c-facts__row"><dt>{t!(i18n, field_name)}</dt><dd>{contact.name}</dd></div>
                 <div class="c-facts__row"><dt>{t!(i18n, field_phone)}</dt><dd>{contact.phone}</dd></div>
-                <div class="c-facts__row"><dt>{t!(i18n, owner_published)}</dt><dd>
-                    {move || if published { i18n.t().yes } else { i18n.t().no }}
+                <div class="c-facts__row"><dt>{t!(i18n, owner_published)}</dt><dd data-publication=publication.code()>
+                    {move || publication_name(i18n.t(), publication)}
+                    {withheld_reason.map(|reason| view! { <br/> {reason} })}
                 </dd></div>
                 {rated}
             </dl>
         </div>
         {can_rate.then(|| view! { <RatingForm number=rate_number code=rate_code i18n on_change/> })}
         {can_follow_up.then(|| view! { <FollowUpForm number code i18n on_change/> })}
+    }
+}
+
+fn publication_name(t: &'static Strings, publication: PublicationState) -> &'static str {
+    match publication {
+        PublicationState::Private => t.publication_private,
+        PublicationState::AwaitingReview => t.publication_awaiting_review,
+        PublicationState::Published => t.publication_published,
+        PublicationState::Withheld => t.publication_withheld,
     }
 }
 

@@ -187,8 +187,15 @@ impl CaseDetail {
 pub struct OwnerView {
     /// The contact details they gave.
     pub contact: Contact,
-    /// Whether they agreed to publish the case.
+    /// Whether the case is public now (published after review).
     pub published: bool,
+    /// Where publication stands: not asked for, awaiting the centre's review, published,
+    /// or withheld (with the reason).
+    #[serde(default)]
+    pub publication: PublicationState,
+    /// Why the centre did not publish the case, when it withheld it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld_reason: Option<String>,
     /// Their rating, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<RatingRecord>,
@@ -196,6 +203,126 @@ pub struct OwnerView {
     pub can_rate: bool,
     /// Whether they may ask for it to be handled again (追问).
     pub can_follow_up: bool,
+}
+
+/// Where a case's publication stands. A resident who agrees to publish asks for it; the
+/// 12345 centre reviews the case before it is public (审核后公开), with personal details
+/// masked where the resident typed some.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationState {
+    /// The resident did not agree to publish: the case stays private.
+    #[default]
+    Private,
+    /// The resident agreed; the centre has not reviewed it yet. Not public.
+    AwaitingReview,
+    /// Reviewed and public (perhaps with its title, description and place redacted).
+    Published,
+    /// Reviewed and kept private, with a reason the resident sees.
+    Withheld,
+}
+
+impl PublicationState {
+    /// Every state.
+    pub const ALL: [PublicationState; 4] = [
+        Self::Private,
+        Self::AwaitingReview,
+        Self::Published,
+        Self::Withheld,
+    ];
+
+    /// The stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Private => "private",
+            Self::AwaitingReview => "awaiting_review",
+            Self::Published => "published",
+            Self::Withheld => "withheld",
+        }
+    }
+
+    /// The state with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Where a new case starts: awaiting review when its resident agreed to publish.
+    pub fn on_filing(publish: bool) -> Self {
+        if publish {
+            Self::AwaitingReview
+        } else {
+            Self::Private
+        }
+    }
+}
+
+/// The public text of a case the centre publishes with personal details masked: it replaces
+/// the title, description and place in every public answer, feed and search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicText {
+    /// The public title.
+    pub title: String,
+    /// The public description.
+    pub description: String,
+    /// The public place.
+    pub place: String,
+}
+
+/// The centre's review of a case awaiting publication,
+/// `POST /api/v1/staff/cases/{number}/review` (a dispatcher's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// Publish the case as the resident wrote it.
+    Publish,
+    /// Publish it with this title, description and place (personal details masked).
+    PublishRedacted {
+        /// The public title.
+        title: String,
+        /// The public description.
+        description: String,
+        /// The public place.
+        place: String,
+    },
+    /// Keep it private, with a reason the resident sees.
+    Withhold {
+        /// Why, in words the resident understands.
+        reason: String,
+    },
+}
+
+impl ReviewDecision {
+    /// Checks the decision's texts by the rules of the fields they stand for.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        match self {
+            Self::Publish => {}
+            Self::PublishRedacted {
+                title,
+                description,
+                place,
+            } => {
+                crate::limits::TITLE_TEXT.check(&mut errors, "title", title);
+                crate::limits::DESCRIPTION_TEXT.check(&mut errors, "description", description);
+                crate::limits::PLACE_TEXT.check(&mut errors, "place", place);
+            }
+            Self::Withhold { reason } => {
+                crate::limits::REASON_TEXT.check(&mut errors, "reason", reason);
+            }
+        }
+        errors.into_result()
+    }
+
+    /// The state a case awaiting review moves to.
+    pub fn outcome(&self) -> PublicationState {
+        match self {
+            Self::Publish | Self::PublishRedacted { .. } => PublicationState::Published,
+            Self::Withhold { .. } => PublicationState::Withheld,
+        }
+    }
 }
 
 /// How satisfied a resident is with the reply (满意度).

@@ -98,11 +98,14 @@ pub enum ActionKind {
     Close,
     /// See [`StaffAction::RequestTransfer`].
     RequestTransfer,
+    /// The centre's review of a case awaiting publication (`crate::ReviewDecision`); not a
+    /// move of the lifecycle.
+    Review,
 }
 
 impl ActionKind {
     /// Every kind of action.
-    pub const ALL: [ActionKind; 9] = [
+    pub const ALL: [ActionKind; 10] = [
         Self::Accept,
         Self::Reject,
         Self::Assign,
@@ -112,6 +115,7 @@ impl ActionKind {
         Self::Reply,
         Self::Close,
         Self::RequestTransfer,
+        Self::Review,
     ];
 
     /// The stable code, as on the wire.
@@ -126,6 +130,7 @@ impl ActionKind {
             Self::Reply => "reply",
             Self::Close => "close",
             Self::RequestTransfer => "request_transfer",
+            Self::Review => "review",
         }
     }
 
@@ -134,9 +139,10 @@ impl ActionKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// Whether the public timeline shows this move (a request between staff it does not).
+    /// Whether the public timeline shows this move (a request between staff, or a review,
+    /// it does not).
     pub fn on_public_timeline(self) -> bool {
-        self != Self::RequestTransfer
+        !matches!(self, Self::RequestTransfer | Self::Review)
     }
 }
 
@@ -240,7 +246,7 @@ pub fn next_status(
         ActionKind::Reject => CaseStatus::Rejected,
         ActionKind::Assign | ActionKind::Transfer => CaseStatus::Assigned,
         ActionKind::Start => CaseStatus::InProgress,
-        ActionKind::Extend | ActionKind::RequestTransfer => status,
+        ActionKind::Extend | ActionKind::RequestTransfer | ActionKind::Review => status,
         ActionKind::Reply => CaseStatus::Replied,
         ActionKind::Close => CaseStatus::Closed,
     })

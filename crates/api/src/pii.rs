@@ -5,7 +5,8 @@
 //! filing form runs it as the resident types; the server can run the same on what awaits review.
 
 /// Which kinds of personal detail a text seems to hold.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonalDetails {
     /// A mainland mobile number or a landline with its area code.
     pub phone: bool,

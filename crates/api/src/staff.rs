@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ActionKind, CaseDetail, CaseStatus, CaseSummary, Contact, Rating};
+use crate::{
+    ActionKind, CaseDetail, CaseStatus, CaseSummary, Contact, PublicText, PublicationState, Rating,
+};
 
 /// What a member of staff is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,7 +43,9 @@ impl StaffRole {
     pub fn may(self, action: ActionKind) -> bool {
         use ActionKind::*;
         match self {
-            Self::Dispatcher => matches!(action, Accept | Reject | Assign | Transfer | Close),
+            Self::Dispatcher => {
+                matches!(action, Accept | Reject | Assign | Transfer | Close | Review)
+            }
             Self::Department => matches!(action, Start | Reply | Extend | RequestTransfer),
         }
     }
@@ -113,8 +117,32 @@ pub struct StaffCase {
     pub photos: Vec<String>,
     /// Every move, oldest first, with who made it.
     pub audit: Vec<AuditEntry>,
-    /// The actions this member of staff may take now (the lifecycle's and the role's).
+    /// The actions this member of staff may take now (the lifecycle's and the role's;
+    /// `review` while the case awaits review).
     pub allowed: Vec<ActionKind>,
+    /// Where publication stands.
+    pub publication: PublicationState,
+    /// Why it was withheld, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld_reason: Option<String>,
+    /// What the public sees in place of the title, description and place, when the case was
+    /// published redacted (`case` holds what the resident wrote).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_text: Option<PublicText>,
+    /// The fields of what the resident wrote that seem to hold personal details (phone,
+    /// ID-card or email numbers: `crate::pii`), for the reviewer.
+    #[serde(default)]
+    pub personal_details: Vec<FlaggedField>,
+}
+
+/// A field of a case that seems to hold personal details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlaggedField {
+    /// `title`, `description` or `place`.
+    pub field: String,
+    /// What it seems to hold.
+    pub found: crate::pii::PersonalDetails,
 }
 
 /// The filters of the staff work queue, `GET /api/v1/staff/cases`. A department's staff see
@@ -133,6 +161,9 @@ pub struct StaffCaseQuery {
     /// `true`: only cases past their reply deadline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
+    /// `true`: only cases awaiting the centre's review before publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awaiting_review: Option<bool>,
     /// Items per page (1 to 50, default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 50))]

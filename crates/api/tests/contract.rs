@@ -592,10 +592,18 @@ fn every_status_allows_exactly_its_moves() {
         (Submitted, false, &[Accept, Reject]),
         (Accepted, false, &[Assign, Extend]),
         (Accepted, true, &[Assign]),
-        (Assigned, false, &[Transfer, Start, Extend, Reply]),
-        (Assigned, true, &[Transfer, Start, Reply]),
-        (InProgress, false, &[Transfer, Extend, Reply]),
-        (InProgress, true, &[Transfer, Reply]),
+        (
+            Assigned,
+            false,
+            &[Transfer, Start, Extend, Reply, RequestTransfer],
+        ),
+        (Assigned, true, &[Transfer, Start, Reply, RequestTransfer]),
+        (
+            InProgress,
+            false,
+            &[Transfer, Extend, Reply, RequestTransfer],
+        ),
+        (InProgress, true, &[Transfer, Reply, RequestTransfer]),
         (Replied, false, &[Close]),
         (Rejected, false, &[]),
         (Closed, false, &[]),
@@ -826,6 +834,8 @@ fn detail() -> CaseDetail {
                 phone: "13800138000".into(),
             },
             published: true,
+            publication: api::PublicationState::Published,
+            withheld_reason: None,
             rating: Some(RatingRecord {
                 rating: Rating::Dissatisfied,
                 comment: Some("没解决".into()),
@@ -1043,6 +1053,134 @@ fn periods_serialize_as_their_codes() {
         assert_eq!(
             serde_json::to_value(period).unwrap(),
             serde_json::Value::from(period.code())
+        );
+    }
+}
+
+/// A review's texts follow the rules of the fields they stand for, and each decision leads
+/// to its state; a new case awaits review only when its resident agreed to publish.
+#[test]
+fn review_decisions_are_checked_like_the_fields_they_stand_for() {
+    use api::{PublicationState, ReviewDecision};
+    assert_eq!(
+        PublicationState::on_filing(true),
+        PublicationState::AwaitingReview
+    );
+    assert_eq!(
+        PublicationState::on_filing(false),
+        PublicationState::Private
+    );
+    let redacted = |title: &str, description: &str, place: &str| ReviewDecision::PublishRedacted {
+        title: title.into(),
+        description: description.into(),
+        place: place.into(),
+    };
+    // (decision, fields in error, outcome)
+    let table: Vec<(ReviewDecision, Vec<&str>, PublicationState)> = vec![
+        (ReviewDecision::Publish, vec![], PublicationState::Published),
+        (
+            redacted(
+                "某小区楼下漏水",
+                "某小区居民反映楼下水管漏水三天。",
+                "锦江区某小区",
+            ),
+            vec![],
+            PublicationState::Published,
+        ),
+        (
+            redacted("漏水", "太短", ""),
+            vec!["description", "place", "title"],
+            PublicationState::Published,
+        ),
+        (
+            redacted(
+                "某小区楼下\u{0}漏水",
+                "某小区居民反映楼下水管漏水三天。",
+                "某小区",
+            ),
+            vec!["title"],
+            PublicationState::Published,
+        ),
+        (
+            ReviewDecision::Withhold {
+                reason: "涉及个人隐私".into(),
+            },
+            vec![],
+            PublicationState::Withheld,
+        ),
+        (
+            ReviewDecision::Withhold { reason: " ".into() },
+            vec!["reason"],
+            PublicationState::Withheld,
+        ),
+    ];
+    for (decision, fields, outcome) in table {
+        let errors: Vec<String> = decision
+            .validate()
+            .err()
+            .map(|e| e.fields().map(str::to_owned).collect())
+            .unwrap_or_default();
+        assert_eq!(errors, fields, "{decision:?}");
+        assert_eq!(decision.outcome(), outcome);
+        for state in PublicationState::ALL {
+            assert_eq!(PublicationState::from_code(state.code()), Some(state));
+            assert_eq!(
+                serde_json::to_value(state).unwrap(),
+                serde_json::Value::from(state.code())
+            );
+        }
+    }
+}
+
+/// Who may do what: the role table, and a department's staff only on their own cases.
+#[test]
+fn each_role_may_take_its_own_actions_only() {
+    use api::{ActionKind as A, StaffRole, may_act, may_see};
+    let dispatcher = [
+        A::Accept,
+        A::Reject,
+        A::Assign,
+        A::Transfer,
+        A::Close,
+        A::Review,
+    ];
+    let department = [A::Start, A::Reply, A::Extend, A::RequestTransfer];
+    for action in A::ALL {
+        assert_eq!(
+            StaffRole::Dispatcher.may(action),
+            dispatcher.contains(&action),
+            "{action:?}"
+        );
+        assert_eq!(
+            StaffRole::Department.may(action),
+            department.contains(&action),
+            "{action:?}"
+        );
+        assert_eq!(A::from_code(action.code()), Some(action));
+    }
+    // (role, own department, holder, may see)
+    let table = [
+        (StaffRole::Dispatcher, None, Some("ecology"), true),
+        (StaffRole::Dispatcher, None, None, true),
+        (
+            StaffRole::Department,
+            Some("ecology"),
+            Some("ecology"),
+            true,
+        ),
+        (StaffRole::Department, Some("ecology"), Some("urban"), false),
+        (StaffRole::Department, Some("ecology"), None, false),
+        (StaffRole::Department, None, None, false),
+    ];
+    for (role, own, holder, sees) in table {
+        assert_eq!(
+            may_see(role, own, holder),
+            sees,
+            "{role:?} {own:?} {holder:?}"
+        );
+        assert_eq!(
+            may_act(role, own, A::Reply, holder),
+            sees && role == StaffRole::Department
         );
     }
 }

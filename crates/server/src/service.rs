@@ -136,22 +136,78 @@ pub async fn staff_case(
     if !actor.may_see(holder.as_deref()) {
         return Ok(StaffView::Forbidden);
     }
-    let contact = case
-        .owner
-        .take()
+    let owner = case.owner.take();
+    let publication = owner.as_ref().map(|o| o.publication).unwrap_or_default();
+    let withheld_reason = owner.as_ref().and_then(|o| o.withheld_reason.clone());
+    let contact = owner
         .map(|owner| owner.contact)
         .filter(|c| !c.name.is_empty() || !c.phone.is_empty());
-    let allowed = actor.allowed(
-        api::allowed_actions(case.summary.status, record.extended),
-        holder.as_deref(),
-    );
+    let mut allowed = api::allowed_actions(case.summary.status, record.extended);
+    if publication == api::PublicationState::AwaitingReview {
+        allowed.push(api::ActionKind::Review);
+    }
+    let allowed = actor.allowed(allowed, holder.as_deref());
+    let personal_details = publication::personal_details(&case);
     Ok(StaffView::Case(Box::new(api::StaffCase {
         case,
         contact,
         photos: record.photos,
         audit: staff::audit(&record.events),
         allowed,
+        publication,
+        withheld_reason,
+        public_text: record.public_text,
+        personal_details,
     })))
+}
+
+/// What a review did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reviewed {
+    /// Done; the case as the reviewer now sees it.
+    Done(Box<api::StaffCase>),
+    /// The decision's texts are not valid.
+    Invalid(FieldErrors),
+    /// No case has this number.
+    NotFound,
+    /// Only a dispatcher reviews.
+    Forbidden,
+    /// The case is not awaiting review.
+    NotAwaiting,
+}
+
+/// `actor`'s review of case `number` at `at`.
+pub async fn review(
+    store: &dyn Store,
+    number: &CaseNumber,
+    decision: &api::ReviewDecision,
+    at: i64,
+    actor: &Actor,
+) -> Result<Reviewed, StoreError> {
+    if let Err(errors) = decision.validate() {
+        return Ok(Reviewed::Invalid(errors));
+    }
+    let key = CaseKey {
+        number,
+        owner: None,
+    };
+    let decided = store
+        .change_case(key, &|state| {
+            publication::review(actor, state, decision, at)
+        })
+        .await?;
+    Ok(match decided {
+        None => Reviewed::NotFound,
+        Some((_, Err(Refusal::Forbidden))) => Reviewed::Forbidden,
+        Some((_, Err(_))) => Reviewed::NotAwaiting,
+        Some((_, Ok(_))) => {
+            match staff_case(store, number, actor, crate::clock::cst_date(at)).await? {
+                StaffView::Case(case) => Reviewed::Done(case),
+                StaffView::NotFound => Reviewed::NotFound,
+                StaffView::Forbidden => Reviewed::Forbidden,
+            }
+        }
+    })
 }
 
 /// The owner's rating of the reply to case `number`, whose tracking code hashes to

@@ -23,13 +23,14 @@ const DEMO_ACTOR: &str = "demo";
 fn demo_action(status: CaseStatus) -> Option<api::ActionKind> {
     use api::ActionKind as A;
     match status {
-        CaseStatus::Submitted => None,
         CaseStatus::Accepted => Some(A::Accept),
         CaseStatus::Rejected => Some(A::Reject),
         CaseStatus::Assigned => Some(A::Assign),
         CaseStatus::InProgress => Some(A::Start),
         CaseStatus::Replied => Some(A::Reply),
-        CaseStatus::Closed => Some(A::Close),
+        // A demo case closes by its rating or when the rating period ends: the resident's
+        // move or the system's, not staff's.
+        CaseStatus::Submitted | CaseStatus::Closed => None,
     }
 }
 
@@ -250,7 +251,7 @@ fn make_case(
             rating: None,
             follow_up: false,
             action: demo_action(status_now),
-            actor: Some(DEMO_ACTOR.to_owned()),
+            actor: demo_action(status_now).map(|_| DEMO_ACTOR.to_owned()),
         });
         at
     };
@@ -371,7 +372,13 @@ fn make_case(
         description,
         status,
         department: assigned,
-        published: from_end < 2 || rng.chance(75),
+        // Three in four residents agree to publish; the centre has reviewed (and published)
+        // all but a few of the newest cases a little way from the end.
+        publication: match (from_end < 2 || rng.chance(75), from_end) {
+            (false, _) => api::PublicationState::Private,
+            (true, 2..=7) => api::PublicationState::AwaitingReview,
+            (true, _) => api::PublicationState::Published,
+        },
         contact,
         submitted_at,
         deadline: (stage >= 1 && !rejected).then_some(deadline),

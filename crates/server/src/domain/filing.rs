@@ -124,7 +124,7 @@ impl Filing {
             description: case.description.clone(),
             status: CaseStatus::Submitted,
             department: None,
-            published: case.publish,
+            publication: api::PublicationState::on_filing(case.publish),
             contact: Some((case.name.clone(), case.phone.clone())),
             submitted_at: self.submitted_at,
             deadline: Some(self.deadline),

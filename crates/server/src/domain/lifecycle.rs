@@ -33,6 +33,7 @@ pub fn apply(state: &CaseState, action: &StaffAction, at: i64) -> Result<Change,
         reply: None,
         extension: None,
         rating: None,
+        publication: None,
         event: EventRecord {
             at,
             status,
@@ -112,6 +113,7 @@ pub fn auto_close(state: &CaseState, replied_before: i64, at: i64) -> Result<Cha
         reply: None,
         extension: None,
         rating: None,
+        publication: None,
         event: EventRecord {
             at,
             status: CaseStatus::Closed,
@@ -144,6 +146,7 @@ mod tests {
             extended: false,
             replied_at: None,
             rating: None,
+            publication: api::PublicationState::Private,
         }
     }
 
@@ -374,6 +377,7 @@ mod tests {
             |status: CaseStatus, at: Option<i64>, rating: Option<api::Rating>| CaseState {
                 replied_at: at,
                 rating,
+                publication: api::PublicationState::Private,
                 ..state(status)
             };
         // (state, closes)

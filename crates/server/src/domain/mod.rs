@@ -34,6 +34,8 @@ pub struct CaseState {
     pub replied_at: Option<i64>,
     /// The resident's rating, once given.
     pub rating: Option<Rating>,
+    /// Where its publication stands.
+    pub publication: api::PublicationState,
 }
 
 /// How a case changes: its new status, department and deadline, what else is recorded with
@@ -52,8 +54,22 @@ pub struct Change {
     pub extension: Option<String>,
     /// The resident's rating and comment, when this move is the rating.
     pub rating: Option<(Rating, Option<String>)>,
+    /// The centre's review, when this move is one.
+    pub publication: Option<PublicationChange>,
     /// The timeline entry.
     pub event: EventRecord,
+}
+
+/// What a review decides: the new state, the reason of a withholding, and the public text
+/// of a case published redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationChange {
+    /// Published or withheld.
+    pub state: api::PublicationState,
+    /// Why it was withheld.
+    pub withheld_reason: Option<String>,
+    /// The public title, description and place, when published redacted.
+    pub public_text: Option<api::PublicText>,
 }
 
 /// An official reply as stored.

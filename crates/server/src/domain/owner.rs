@@ -30,6 +30,7 @@ pub fn rate(
         reply: None,
         extension: None,
         rating: Some((rating, comment)),
+        publication: None,
         event: EventRecord {
             at,
             status: CaseStatus::Closed,
@@ -62,6 +63,7 @@ pub fn follow_up(
         reply: None,
         extension: None,
         rating: None,
+        publication: None,
         event: EventRecord {
             at,
             status: CaseStatus::InProgress,
@@ -93,6 +95,7 @@ mod tests {
             extended: false,
             replied_at: Some(THURSDAY - 86_400),
             rating,
+            publication: api::PublicationState::Private,
         }
     }
 

@@ -1,6 +1,6 @@
 //! What the public, and the case's owner, see of a case.
 
-use api::{CaseDetail, CaseStatus, Contact, OwnerView, RatingRecord};
+use api::{CaseDetail, CaseStatus, Contact, OwnerView, PublicationState, RatingRecord};
 use time::Date;
 
 /// A case's public page: a published case in full; an unpublished one only its progress
@@ -34,6 +34,87 @@ pub fn timeline(events: &[crate::storage::EventRecord]) -> Vec<api::TimelineEntr
         .collect()
 }
 
+/// What `actor`'s review `decision`, at `at`, does to a case in `state`: only a dispatcher
+/// reviews (`Forbidden`), and only a case awaiting review (`NotAllowed`). The case's status
+/// stays; the audit trail records the review, the public timeline does not.
+pub fn review(
+    actor: &super::staff::Actor,
+    state: &super::CaseState,
+    decision: &api::ReviewDecision,
+    at: i64,
+) -> Result<super::Change, super::Refusal> {
+    use api::ReviewDecision as D;
+    if !actor.may_act(api::ActionKind::Review, state.department.as_deref()) {
+        return Err(super::Refusal::Forbidden);
+    }
+    if state.publication != PublicationState::AwaitingReview {
+        return Err(super::Refusal::NotAllowed);
+    }
+    let (withheld_reason, public_text, note) = match decision {
+        D::Publish => (None, None, "公开".to_owned()),
+        D::PublishRedacted {
+            title,
+            description,
+            place,
+        } => (
+            None,
+            Some(api::PublicText {
+                title: title.trim().to_owned(),
+                description: description.trim().to_owned(),
+                place: place.trim().to_owned(),
+            }),
+            "隐去个人信息后公开".to_owned(),
+        ),
+        D::Withhold { reason } => (
+            Some(reason.trim().to_owned()),
+            None,
+            format!("不予公开：{}", reason.trim()),
+        ),
+    };
+    Ok(super::Change {
+        status: state.status,
+        department: state.department.clone(),
+        deadline: state.deadline,
+        reply: None,
+        extension: None,
+        rating: None,
+        publication: Some(super::PublicationChange {
+            state: decision.outcome(),
+            withheld_reason,
+            public_text,
+        }),
+        event: crate::storage::EventRecord {
+            at,
+            status: state.status,
+            department: state.department.clone(),
+            note: Some(note),
+            rating: None,
+            follow_up: false,
+            action: Some(api::ActionKind::Review),
+            actor: Some(actor.name().to_owned()),
+        },
+    })
+}
+
+/// The fields of what a resident wrote that seem to hold personal details (`api::pii`),
+/// for the reviewer.
+pub fn personal_details(case: &CaseDetail) -> Vec<api::FlaggedField> {
+    [
+        ("title", &case.summary.title),
+        ("description", &case.description),
+        ("place", &case.place),
+    ]
+    .into_iter()
+    .filter_map(|(field, text)| {
+        let found = api::pii::find(text);
+        (!found.is_none()).then(|| api::FlaggedField {
+            field: field.to_owned(),
+            found,
+        })
+    })
+    .collect()
+}
+
 /// Whether a case in `status` with `deadline` is overdue on `today`: it still owes a reply
 /// and the deadline's day has passed.
 pub fn is_overdue(status: CaseStatus, deadline: Option<Date>, today: Date) -> bool {
@@ -44,12 +125,14 @@ pub fn is_overdue(status: CaseStatus, deadline: Option<Date>, today: Date) -> bo
 pub fn owner_view(
     status: CaseStatus,
     contact: Contact,
-    published: bool,
+    (publication, withheld_reason): (PublicationState, Option<String>),
     rating: Option<RatingRecord>,
 ) -> OwnerView {
     OwnerView {
         contact,
-        published,
+        published: publication == PublicationState::Published,
+        publication,
+        withheld_reason,
         can_rate: api::can_rate(status, rating.is_some()),
         can_follow_up: api::can_follow_up(status, rating.as_ref().map(|r| r.rating)),
         rating,
@@ -97,7 +180,14 @@ mod tests {
             owner: Some(owner_view(
                 CaseStatus::Replied,
                 Contact::default(),
-                published,
+                (
+                    if published {
+                        PublicationState::Published
+                    } else {
+                        PublicationState::Private
+                    },
+                    None,
+                ),
                 None,
             )),
         }
@@ -167,7 +257,12 @@ mod tests {
             (CaseStatus::InProgress, None, false, false),
         ];
         for (status, rating, can_rate, can_follow_up) in table {
-            let view = owner_view(status, Contact::default(), true, rating);
+            let view = owner_view(
+                status,
+                Contact::default(),
+                (PublicationState::Published, None),
+                rating,
+            );
             assert_eq!(
                 (view.can_rate, view.can_follow_up),
                 (can_rate, can_follow_up),

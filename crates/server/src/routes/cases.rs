@@ -136,6 +136,7 @@ pub async fn list_cases(
         filed_from: from.map(clock::start_of_day),
         filed_before: to.map(|day| clock::start_of_day(day) + 86_400),
         overdue_on: None,
+        awaiting_review: false,
         sort,
     };
     let today = clock::cst_date(clock::now());

@@ -4,8 +4,8 @@
 //! (`api::StaffRole`, checked by `crate::domain::staff`).
 
 use api::{
-    CaseStatus, CaseSummary, ErrorBody, Page, StaffAction, StaffActionResult, StaffCase,
-    StaffCaseQuery,
+    CaseStatus, CaseSummary, ErrorBody, Page, ReviewDecision, StaffAction, StaffActionResult,
+    StaffCase, StaffCaseQuery,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -17,7 +17,7 @@ use crate::clock;
 use crate::domain::staff::Actor;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::service::{self, Applied, StaffView};
+use crate::service::{self, Applied, Reviewed, StaffView};
 use crate::state::AppState;
 use crate::storage::{CaseCursor, CaseFilter, StaffAccount};
 use utoipa_axum::router::OpenApiRouter;
@@ -31,6 +31,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work_queue))
         .routes(routes!(staff_case))
         .routes(routes!(act_on_case))
+        .routes(routes!(review_case))
 }
 
 /// Whether `given` equals `expected`, in time that depends on neither: both are hashed
@@ -137,6 +138,7 @@ pub async fn work_queue(
         status,
         department,
         overdue_on: (query.overdue == Some(true)).then_some(today),
+        awaiting_review: query.awaiting_review == Some(true),
         ..CaseFilter::default()
     };
     let slice = state.store.all_cases(&filter, cursor, limit, today).await?;
@@ -176,6 +178,47 @@ pub async fn staff_case(
         StaffView::Case(case) => Ok(Json(*case)),
         StaffView::NotFound => Err(ApiError::NotFound),
         StaffView::Forbidden => Err(ApiError::Forbidden),
+    }
+}
+
+/// The centre's review of a case awaiting publication (a dispatcher's): publish it as
+/// written, publish it with a redacted title, description and place, or withhold it with a
+/// reason its resident sees. Answers the case as staff now see it.
+#[utoipa::path(post, path = "/staff/cases/{number}/review", tag = "staff",
+    request_body = ReviewDecision,
+    params(("number" = String, Path, description = "The case number")),
+    security(("staff_token" = [])),
+    responses((status = 200, description = "Reviewed", body = StaffCase),
+              (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
+              (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 403, description = "Not a dispatcher", body = ErrorBody),
+              (status = 404, description = "No such case", body = ErrorBody),
+              (status = 409, description = "The case is not awaiting review", body = ErrorBody),
+              (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+              (status = 415, description = "Not application/json", body = ErrorBody),
+              (status = 422, description = "The redacted texts or the reason are not valid", body = ErrorBody)))]
+pub async fn review_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    ApiJson(decision): ApiJson<ReviewDecision>,
+) -> Result<Json<StaffCase>, ApiError> {
+    let actor = authenticate(&state, &headers).await?;
+    let number = super::parse_number(&number)?;
+    match service::review(
+        state.store.as_ref(),
+        &number,
+        &decision,
+        clock::now(),
+        &actor,
+    )
+    .await?
+    {
+        Reviewed::Done(case) => Ok(Json(*case)),
+        Reviewed::Invalid(errors) => Err(ApiError::Validation(errors)),
+        Reviewed::NotFound => Err(ApiError::NotFound),
+        Reviewed::Forbidden => Err(ApiError::Forbidden),
+        Reviewed::NotAwaiting => Err(ApiError::Conflict("The case is not awaiting review.")),
     }
 }
 

@@ -94,6 +94,8 @@ pub struct CaseFilter {
     pub filed_before: Option<i64>,
     /// Only cases owing a reply whose deadline passed before this day (overdue on it).
     pub overdue_on: Option<Date>,
+    /// Only cases awaiting the centre's review before publication.
+    pub awaiting_review: bool,
     /// The order, and with it what the cursor means.
     pub sort: CaseSort,
 }
@@ -274,8 +276,8 @@ pub struct CaseRecord {
     pub status: CaseStatus,
     /// The department handling it, once assigned.
     pub department: Option<String>,
-    /// Whether the submitter agreed to publish it.
-    pub published: bool,
+    /// Where its publication stands (public only when `Published`).
+    pub publication: api::PublicationState,
     /// The submitter's name and phone; `None` for an anonymous hotline case.
     pub contact: Option<(String, String)>,
     /// When it was filed, Unix seconds.
@@ -307,6 +309,11 @@ pub struct CaseExtras {
     pub photos: Vec<String>,
     /// The idempotency key it was filed with, its request's hash, and when.
     pub idempotency: Option<(String, String, i64)>,
+    /// Why the centre withheld it from publication.
+    pub withheld_reason: Option<String>,
+    /// What its resident wrote, when it was published redacted (the record's title,
+    /// description and place are then the public text).
+    pub original: Option<api::PublicText>,
 }
 
 /// One move of a case.
@@ -575,6 +582,9 @@ pub struct StaffCaseRecord {
     pub photos: Vec<String>,
     /// Whether its deadline was extended (which may happen once).
     pub extended: bool,
+    /// What the public sees instead of what the resident wrote, when it was published
+    /// redacted.
+    pub public_text: Option<api::PublicText>,
 }
 
 /// A staff account as stored; its token is kept only as a hash, and never read back.

@@ -74,6 +74,25 @@ impl CaseRow {
 pub(super) const CASE_COLUMNS: &str = "id, number, kind, category, district, title, status, department, \
      submitted_at, deadline, replied_at";
 
+/// [`CASE_COLUMNS`] with the title its resident wrote, for the owner's and the staff's views
+/// (a case published redacted has its public title in `title`).
+pub(super) const OWN_CASE_COLUMNS: &str = "id, number, kind, category, district, \
+     COALESCE(original_title, title) AS title, status, department, submitted_at, deadline, \
+     replied_at";
+
+/// The columns of [`DetailRow`]: the public place and description, or with `own` what the
+/// resident wrote.
+pub(super) fn detail_columns(own: bool) -> &'static str {
+    if own {
+        "COALESCE(original_place, place), COALESCE(original_description, description), \
+         submitter_mask, replied_at, reply_department, reply_text, published, publication, \
+         withheld_reason"
+    } else {
+        "place, description, submitter_mask, replied_at, reply_department, reply_text, \
+         published, publication, withheld_reason"
+    }
+}
+
 /// How many of the newest published cases "similar cases" compares a title with.
 pub(super) const SIMILAR_WINDOW: i64 = 2_000;
 
@@ -203,9 +222,10 @@ pub(super) fn encode_body(body: &[Block]) -> Result<String, StoreError> {
 
 /// The columns of a case as a copy reads it (see [`ExportRow`]).
 pub(super) const EXPORT_COLUMNS: &str = "id, number, kind, category, district, place, latitude, \
-     longitude, title, description, status, department, published, submitted_at, deadline, \
+     longitude, title, description, status, department, submitted_at, deadline, \
      replied_at, reply_department, reply_text, replied_on_time, tracking_hash, extended_at, \
-     extension_reason";
+     extension_reason, publication, withheld_reason, original_title, original_description, \
+     original_place";
 
 /// A case row as a copy reads it: everything but what hangs off it in other tables.
 #[derive(FromRow)]
@@ -222,7 +242,6 @@ pub(super) struct ExportRow {
     description: String,
     status: String,
     department: Option<String>,
-    published: bool,
     submitted_at: i64,
     deadline: Option<String>,
     replied_at: Option<i64>,
@@ -232,6 +251,11 @@ pub(super) struct ExportRow {
     tracking_hash: String,
     extended_at: Option<i64>,
     extension_reason: Option<String>,
+    publication: String,
+    withheld_reason: Option<String>,
+    original_title: Option<String>,
+    original_description: Option<String>,
+    original_place: Option<String>,
 }
 
 /// A timeline entry as both stores read it: at, status, department, note, rating,
@@ -346,7 +370,7 @@ impl ExportRow {
             description: self.description,
             status: decode_code(&self.status, CaseStatus::from_code)?,
             department: self.department,
-            published: self.published,
+            publication: decode_code(&self.publication, api::PublicationState::from_code)?,
             contact: attached.contact,
             submitted_at: self.submitted_at,
             deadline: self.deadline.as_deref().and_then(clock::parse_iso_date),
@@ -362,6 +386,19 @@ impl ExportRow {
                 rating_comment: attached.rating_comment,
                 photos: attached.photos,
                 idempotency: attached.idempotency,
+                withheld_reason: self.withheld_reason,
+                original: match (
+                    self.original_title,
+                    self.original_description,
+                    self.original_place,
+                ) {
+                    (Some(title), Some(description), Some(place)) => Some(api::PublicText {
+                        title,
+                        description,
+                        place,
+                    }),
+                    _ => None,
+                },
             },
         })
     }
@@ -388,7 +425,8 @@ pub(super) fn event_record(row: EventRow) -> Result<EventRecord, StoreError> {
     })
 }
 
-/// `place, description, submitter_mask, replied_at, reply_department, reply_text, published`.
+/// `place, description, submitter_mask, replied_at, reply_department, reply_text, published,
+/// publication, withheld_reason` ([`detail_columns`]).
 pub(super) type DetailRow = (
     String,
     String,
@@ -397,6 +435,8 @@ pub(super) type DetailRow = (
     Option<String>,
     Option<String>,
     bool,
+    String,
+    Option<String>,
 );
 
 /// The contact (`name, phone`) and the rating (`rating, comment, at`) of the owner's view.
@@ -416,8 +456,18 @@ pub(super) struct DetailRows {
 
 /// A case's page from its rows; the owner's part only when [`DetailRows::owner`] is read.
 pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDetail, StoreError> {
-    let (place, description, submitter, replied_at, reply_department, reply_text, published) =
-        rows.detail;
+    let (
+        place,
+        description,
+        submitter,
+        replied_at,
+        reply_department,
+        reply_text,
+        published,
+        publication,
+        withheld_reason,
+    ) = rows.detail;
+    let publication = decode_code(&publication, api::PublicationState::from_code)?;
     let events = rows
         .events
         .into_iter()
@@ -445,7 +495,7 @@ pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDeta
         domain::publication::owner_view(
             summary.status,
             api::Contact { name, phone },
-            published,
+            (publication, withheld_reason),
             rating,
         )
     });
@@ -510,6 +560,9 @@ pub(super) fn push_case_filter<DB>(
     }
     if let Some(before) = filter.filed_before {
         query.push(" AND submitted_at < ").push_bind(before);
+    }
+    if filter.awaiting_review {
+        query.push(" AND publication = 'awaiting_review'");
     }
     if let Some(today) = filter.overdue_on {
         let owing: Vec<String> = CaseStatus::ALL

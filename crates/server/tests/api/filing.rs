@@ -73,7 +73,13 @@ async fn a_valid_case_is_filed_numbered_and_given_a_tracking_code() {
     assert!(second.number.as_str().ends_with("-0002"));
     assert_ne!(second.tracking_code, receipt.tracking_code);
 
-    // It was published by choice: the public page shows it with the name masked.
+    // Its resident chose to publish it: until the centre has reviewed it, the public page
+    // shows its progress only; then the whole case, with the name masked.
+    let page: CaseDetail = app
+        .get_json(&format!("/api/v1/cases/{}", receipt.number))
+        .await;
+    assert!(!page.published && page.summary.title.is_empty());
+    app.publish(receipt.number.as_str()).await;
     let page: CaseDetail = app
         .get_json(&format!("/api/v1/cases/{}", receipt.number))
         .await;
@@ -394,5 +400,38 @@ async fn the_reply_deadline_follows_the_citys_rule_for_the_kind() {
             clock::iso_date(clock::add_working_days(filed_on, days)),
             "{kind}"
         );
+    }
+}
+
+impl TestApp {
+    /// The centre's review publishing case `number` as its resident wrote it (through the
+    /// service, as the command line's operator would).
+    pub async fn publish(&self, number: &str) {
+        let store = self.store().await;
+        let number = api::CaseNumber::parse(number).unwrap();
+        let reviewed = civic_server::service::review(
+            store.as_ref(),
+            &number,
+            &api::ReviewDecision::Publish,
+            civic_server::clock::now(),
+            &civic_server::domain::staff::Actor::Operator,
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(reviewed, civic_server::service::Reviewed::Done(_)),
+            "{reviewed:?}"
+        );
+    }
+
+    /// Files `case` and, when it asks to be published, publishes it as the centre would.
+    pub async fn file_reviewed(&self, case: &Value) -> CaseReceipt {
+        let response = self.post_case(case, None).await;
+        assert_eq!(response.status(), 201);
+        let receipt: CaseReceipt = response.json().await.unwrap();
+        if case["publish"] == true {
+            self.publish(receipt.number.as_str()).await;
+        }
+        receipt
     }
 }

@@ -340,7 +340,7 @@ async fn two_character_chinese_terms_and_english_words_find_the_cases_that_hold_
     english["title"] = serde_json::json!("Loud noise from the bar downstairs");
     english["description"] =
         serde_json::json!("Music until 2am every night in the bar below our flat.");
-    assert_eq!(app.post_case(&english, None).await.status(), 201);
+    app.file_reviewed(&english).await;
     for (query, needle) in [
         ("噪音", "噪音"),
         ("停车", "停车"),
@@ -377,7 +377,7 @@ async fn two_character_chinese_terms_and_english_words_find_the_cases_that_hold_
 }
 
 #[tokio::test]
-async fn a_filed_case_is_found_by_search_at_once() {
+async fn a_filed_case_is_found_by_search_once_published() {
     let app = TestApp::spawn_with(false).await;
     let receipt: api::CaseReceipt = app
         .post_case(&crate::filing::valid_case(), None)
@@ -385,6 +385,9 @@ async fn a_filed_case_is_found_by_search_at_once() {
         .json()
         .await
         .unwrap();
+    let found: Page<CaseSummary> = app.get_json("/api/v1/cases?q=扰民").await;
+    assert!(found.items.is_empty(), "not before the centre's review");
+    app.publish(receipt.number.as_str()).await;
     let found: Page<CaseSummary> = app.get_json("/api/v1/cases?q=扰民").await;
     assert_eq!(
         found
@@ -423,7 +426,7 @@ async fn similar_cases_share_words_with_a_title_best_match_first_and_only_publis
         case["description"] = serde_json::json!(description);
         case["place"] = serde_json::json!("某街道");
         case["publish"] = serde_json::json!(publish);
-        let receipt: api::CaseReceipt = app.post_case(&case, None).await.json().await.unwrap();
+        let receipt = app.file_reviewed(&case).await;
         numbers.push(receipt.number);
     }
     let similar: Vec<CaseSummary> = app

@@ -21,6 +21,7 @@ mod meta;
 mod openapi;
 mod operations;
 mod processes;
+mod review;
 mod search;
 mod staff;
 mod static_files;

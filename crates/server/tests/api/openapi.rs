@@ -283,6 +283,7 @@ fn every_request_text_field_says_what_it_takes() {
         "NewRating",
         "NewFollowUp",
         "StaffAction",
+        "ReviewDecision",
     ] {
         let schema = &schemas[name];
         let variants = match schema["oneOf"].as_array() {

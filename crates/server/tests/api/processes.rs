@@ -35,6 +35,19 @@ async fn a_case_filed_through_one_process_is_read_and_moved_through_the_other() 
         .await
         .unwrap();
     let number = receipt.number.to_string();
+    // Reviewed and published through the one, public through the other.
+    let published = one
+        .client
+        .post(format!(
+            "{}/api/v1/staff/cases/{number}/review",
+            one.address
+        ))
+        .bearer_auth(TOKEN)
+        .json(&json!({"decision": "publish"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
     let public: CaseDetail = other.get_json(&format!("/api/v1/cases/{number}")).await;
     assert_eq!(
         public.summary.title,

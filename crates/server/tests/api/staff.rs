@@ -91,15 +91,10 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    /// Files a published case and returns its number.
+    /// Files a case its resident asked to publish, publishes it as the centre would, and
+    /// returns its number.
     pub async fn file(&self) -> String {
-        let receipt: CaseReceipt = self
-            .post_case(&valid_case(), None)
-            .await
-            .json()
-            .await
-            .unwrap();
-        receipt.number.to_string()
+        self.file_reviewed(&valid_case()).await.number.to_string()
     }
 }
 
@@ -442,6 +437,7 @@ async fn the_audit_trail_names_who_did_what_and_only_staff_see_it() {
         trail,
         [
             (None, None),
+            (Some(ActionKind::Review), Some("civic-server case")),
             (Some(ActionKind::Accept), Some("bootstrap")),
             (Some(ActionKind::Assign), Some("bootstrap")),
             (Some(ActionKind::Start), Some("陈静")),

@@ -126,7 +126,11 @@ pub(crate) fn record(codes: &Codes, n: u32, story: &Story) -> CaseRecord {
         description: "一段足够长的描述文字，说明情况。".into(),
         status: story.status,
         department: department.clone(),
-        published: story.published,
+        publication: if story.published {
+            api::PublicationState::Published
+        } else {
+            api::PublicationState::Private
+        },
         contact: None,
         submitted_at: story.filed,
         deadline: story.deadline,

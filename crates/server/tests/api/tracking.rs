@@ -31,7 +31,7 @@ impl TestApp {
     pub async fn replied_case(&self, publish: bool) -> CaseReceipt {
         let mut case = valid_case();
         case["publish"] = json!(publish);
-        let receipt: CaseReceipt = self.post_case(&case, None).await.json().await.unwrap();
+        let receipt = self.file_reviewed(&case).await;
         let number = receipt.number.to_string();
         for action in [
             json!({"action": "accept"}),
@@ -271,19 +271,18 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
         let mut case = valid_case();
         case["contact"] = json!({"name": name, "phone": phone});
         case["publish"] = json!(index != 2);
-        if index == 2 {
-            // What an unpublished case says is as private as who said it.
-            case["title"] = json!("隐私测试未公开的标题");
-            case["description"] = json!("隐私测试未公开的描述，不应出现在任何公开回答中。");
-            case["place"] = json!("隐私测试未公开的地点");
-            secrets.extend(
-                [
-                    "隐私测试未公开的标题",
-                    "隐私测试未公开的描述",
-                    "隐私测试未公开的地点",
-                ]
-                .map(String::from),
-            );
+        if index >= 1 {
+            // What an unpublished case says is as private as who said it; so is what a case
+            // awaiting the centre's review says (the second: its resident agreed to
+            // publish, and nobody has reviewed it).
+            let state = if index == 1 { "待审核" } else { "未公开" };
+            let title = format!("隐私测试{state}的标题");
+            let description = format!("隐私测试{state}的描述，不应出现在任何公开回答中。");
+            let place = format!("隐私测试{state}的地点");
+            case["title"] = json!(title);
+            case["description"] = json!(description);
+            case["place"] = json!(place);
+            secrets.extend([title, format!("隐私测试{state}的描述"), place]);
         }
         let receipt: CaseReceipt = app
             .post_case(&case, Some(&format!("privacy-test-key-{index}")))
@@ -307,7 +306,8 @@ async fn no_public_answer_ever_holds_a_name_a_phone_or_a_tracking_code() {
             .unwrap();
         secrets.push(hash.0);
     }
-    // Move one along so the timeline and reply are part of the walk.
+    // Publish the first and move it along, so the timeline and reply are part of the walk.
+    app.publish(&numbers[0]).await;
     for action in [
         json!({"action": "accept"}),
         json!({"action": "assign", "department": "ecology"}),

@@ -39,15 +39,20 @@ impl PostgresStore {
         today: Date,
         owner: bool,
     ) -> Result<CaseDetail, StoreError> {
-        let detail: DetailRow = sqlx::query_as(
-            "SELECT place, description, submitter_mask, replied_at, reply_department, reply_text, \
-             published FROM cases WHERE id = $1",
-        )
+        let detail: DetailRow = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {} FROM cases WHERE id = $1",
+            detail_columns(owner)
+        )))
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
+        let columns = if owner {
+            OWN_CASE_COLUMNS
+        } else {
+            CASE_COLUMNS
+        };
         let summary: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"
+            "SELECT {columns} FROM cases WHERE id = $1"
         )))
         .bind(id)
         .fetch_one(&self.pool)
@@ -309,12 +314,13 @@ impl CaseStore for PostgresStore {
             bool,
             Option<i64>,
             Option<String>,
+            String,
         );
-        let (kind, status, department, deadline, extended, replied_at, rating): StateRow =
+        let (kind, status, department, deadline, extended, replied_at, rating, publication): StateRow =
             sqlx::query_as(
                 "SELECT c.kind, c.status, c.department, c.deadline, c.extended_at IS NOT NULL, \
-                 c.replied_at, r.rating FROM cases c LEFT JOIN ratings r ON r.case_id = c.id \
-                 WHERE c.id = $1",
+                 c.replied_at, r.rating, c.publication FROM cases c \
+                 LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = $1",
             )
             .bind(id)
             .fetch_one(&mut *tx)
@@ -330,6 +336,7 @@ impl CaseStore for PostgresStore {
                 .as_deref()
                 .map(|r| decode_code(r, api::Rating::from_code))
                 .transpose()?,
+            publication: decode_code(&publication, api::PublicationState::from_code)?,
         };
         let decision = decide(&state);
         if let Ok(change) = &decision {
@@ -532,14 +539,22 @@ impl CaseStore for PostgresStore {
         number: &CaseNumber,
         today: Date,
     ) -> Result<Option<StaffCaseRecord>, StoreError> {
-        let row: Option<(i64, bool)> =
-            sqlx::query_as("SELECT id, extended_at IS NOT NULL FROM cases WHERE number = $1")
-                .bind(number.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some((id, extended)) = row else {
+        type Row = (i64, bool, bool, String, String, String);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT id, extended_at IS NOT NULL, original_title IS NOT NULL, title, description, \
+             place FROM cases WHERE number = $1",
+        )
+        .bind(number.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, extended, redacted, title, description, place)) = row else {
             return Ok(None);
         };
+        let public_text = redacted.then_some(api::PublicText {
+            title,
+            description,
+            place,
+        });
         let detail = self.load_detail(id, today, true).await?;
         let events: Vec<super::super::rows::EventRow> = sqlx::query_as(
             "SELECT at, status, department, note, rating, follow_up, action, actor \
@@ -562,6 +577,7 @@ impl CaseStore for PostgresStore {
             events,
             photos,
             extended,
+            public_text,
         }))
     }
 
@@ -631,15 +647,17 @@ async fn insert_case_rows(
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
          description, status, department, published, submitter_mask, submitted_at, deadline, \
-         replied_at, reply_department, reply_text, replied_on_time, tracking_hash, search_terms) \
+         replied_at, reply_department, reply_text, replied_on_time, tracking_hash, search_terms, \
+         publication, withheld_reason, original_title, original_description, original_place) \
          SELECT n, k, cat, dis, pl, lat, lon, ti, de, st, dep, pub, sm, sa, dl, ra, rd, rt, rot, th, \
-                string_to_array(terms, ' ') \
+                string_to_array(terms, ' '), pn, wr, ot, od, op \
          FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
               $6::float8[], $7::float8[], $8::text[], $9::text[], $10::text[], $11::text[], \
               $12::boolean[], $13::text[], $14::bigint[], $15::text[], $16::bigint[], \
-              $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[]) \
+              $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[], \
+              $22::text[], $23::text[], $24::text[], $25::text[], $26::text[]) \
               AS u(n, k, cat, dis, pl, lat, lon, ti, de, st, dep, pub, sm, sa, dl, ra, rd, rt, \
-                   rot, th, terms) \
+                   rot, th, terms, pn, wr, ot, od, op) \
          RETURNING id, number",
     )
     .bind(&c.number)
@@ -663,6 +681,11 @@ async fn insert_case_rows(
     .bind(&c.replied_on_time)
     .bind(&c.tracking_hash)
     .bind(&c.terms)
+    .bind(&c.publication)
+    .bind(&c.withheld_reason)
+    .bind(&c.original_title)
+    .bind(&c.original_description)
+    .bind(&c.original_place)
     .fetch_all(&mut *tx)
     .await?;
     // RETURNING need not keep the input's order: match by the unique number.
@@ -703,6 +726,11 @@ struct CaseColumns {
     replied_on_time: Vec<Option<bool>>,
     tracking_hash: Vec<String>,
     terms: Vec<String>,
+    publication: Vec<&'static str>,
+    withheld_reason: Vec<Option<String>>,
+    original_title: Vec<Option<String>>,
+    original_description: Vec<Option<String>>,
+    original_place: Vec<Option<String>>,
 }
 
 impl CaseColumns {
@@ -719,7 +747,16 @@ impl CaseColumns {
         self.description.push(case.description.clone());
         self.status.push(case.status.code());
         self.department.push(case.department.clone());
-        self.published.push(case.published);
+        self.published
+            .push(case.publication == api::PublicationState::Published);
+        self.publication.push(case.publication.code());
+        self.withheld_reason
+            .push(case.extras.withheld_reason.clone());
+        let original = case.extras.original.as_ref();
+        self.original_title.push(original.map(|o| o.title.clone()));
+        self.original_description
+            .push(original.map(|o| o.description.clone()));
+        self.original_place.push(original.map(|o| o.place.clone()));
         self.submitter_mask
             .push(domain::filing::submitter_mask(case.contact.as_ref()));
         self.submitted_at.push(case.submitted_at);
@@ -784,7 +821,46 @@ async fn save_change(tx: &mut PgConnection, id: i64, change: &Change) -> Result<
             .execute(&mut *tx)
             .await?;
     }
+    if let Some(publication) = &change.publication {
+        save_publication(tx, id, publication).await?;
+    }
     insert_event(tx, id, &change.event).await
+}
+
+/// Writes a review: the state, and for a case published redacted its public text in place of
+/// what the resident wrote (kept in the `original_` columns), with the search terms of the
+/// public text only.
+async fn save_publication(
+    tx: &mut PgConnection,
+    id: i64,
+    publication: &domain::PublicationChange,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE cases SET publication = $1, published = $2, withheld_reason = $3 WHERE id = $4",
+    )
+    .bind(publication.state.code())
+    .bind(publication.state == api::PublicationState::Published)
+    .bind(&publication.withheld_reason)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let Some(text) = &publication.public_text else {
+        return Ok(());
+    };
+    sqlx::query(
+        "UPDATE cases SET original_title = COALESCE(original_title, title), \
+         original_description = COALESCE(original_description, description), \
+         original_place = COALESCE(original_place, place), title = $1, description = $2, \
+         place = $3, search_terms = $4 WHERE id = $5",
+    )
+    .bind(&text.title)
+    .bind(&text.description)
+    .bind(&text.place)
+    .bind(term_array(&[&text.title, &text.description, &text.place]))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 async fn insert_event(

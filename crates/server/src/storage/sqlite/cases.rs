@@ -14,15 +14,20 @@ impl SqliteStore {
         today: Date,
         owner: bool,
     ) -> Result<CaseDetail, StoreError> {
-        let detail: DetailRow = sqlx::query_as(
-            "SELECT place, description, submitter_mask, replied_at, reply_department, reply_text, \
-             published FROM cases WHERE id = ?",
-        )
+        let detail: DetailRow = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {} FROM cases WHERE id = ?",
+            detail_columns(owner)
+        )))
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
+        let columns = if owner {
+            OWN_CASE_COLUMNS
+        } else {
+            CASE_COLUMNS
+        };
         let summary: CaseRow = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
+            "SELECT {columns} FROM cases WHERE id = ?"
         )))
         .bind(id)
         .fetch_one(&self.pool)
@@ -69,8 +74,10 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (number, kind, category, district, place, latitude, longitude, title, \
          description, status, department, published, submitter_mask, submitted_at, deadline, \
-         replied_at, reply_department, reply_text, replied_on_time, tracking_hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         replied_at, reply_department, reply_text, replied_on_time, tracking_hash, \
+         publication, withheld_reason, original_title, original_description, original_place) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         RETURNING id",
     )
     .bind(case.number.as_str())
     .bind(case.kind.code())
@@ -83,7 +90,7 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     .bind(&case.description)
     .bind(case.status.code())
     .bind(&case.department)
-    .bind(case.published)
+    .bind(case.publication == api::PublicationState::Published)
     .bind(mask)
     .bind(case.submitted_at)
     .bind(case.deadline.map(clock::iso_date))
@@ -97,6 +104,11 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
             .or_else(|| reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline))),
     )
     .bind(&case.tracking_hash)
+    .bind(case.publication.code())
+    .bind(&case.extras.withheld_reason)
+    .bind(case.extras.original.as_ref().map(|o| &o.title))
+    .bind(case.extras.original.as_ref().map(|o| &o.description))
+    .bind(case.extras.original.as_ref().map(|o| &o.place))
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
@@ -260,10 +272,12 @@ impl CaseStore for SqliteStore {
             bool,
             Option<i64>,
             Option<String>,
+            String,
         );
         let row: Option<StateRow> = sqlx::query_as(
             "SELECT c.id, c.kind, c.status, c.department, c.deadline, c.extended_at IS NOT NULL, \
-             c.replied_at, r.rating FROM cases c LEFT JOIN ratings r ON r.case_id = c.id \
+             c.replied_at, r.rating, c.publication FROM cases c \
+             LEFT JOIN ratings r ON r.case_id = c.id \
              WHERE c.number = ? AND (? IS NULL OR c.tracking_hash = ?)",
         )
         .bind(key.number.as_str())
@@ -271,7 +285,17 @@ impl CaseStore for SqliteStore {
         .bind(key.owner)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((id, kind, status, department, deadline, extended, replied_at, rating)) = row
+        let Some((
+            id,
+            kind,
+            status,
+            department,
+            deadline,
+            extended,
+            replied_at,
+            rating,
+            publication,
+        )) = row
         else {
             return Ok(None);
         };
@@ -286,6 +310,7 @@ impl CaseStore for SqliteStore {
                 .as_deref()
                 .map(|r| decode_code(r, api::Rating::from_code))
                 .transpose()?,
+            publication: decode_code(&publication, api::PublicationState::from_code)?,
         };
         let decision = decide(&state);
         if let Ok(change) = &decision {
@@ -455,14 +480,22 @@ impl CaseStore for SqliteStore {
         number: &CaseNumber,
         today: Date,
     ) -> Result<Option<StaffCaseRecord>, StoreError> {
-        let row: Option<(i64, bool)> =
-            sqlx::query_as("SELECT id, extended_at IS NOT NULL FROM cases WHERE number = ?")
-                .bind(number.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some((id, extended)) = row else {
+        type Row = (i64, bool, bool, String, String, String);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT id, extended_at IS NOT NULL, original_title IS NOT NULL, title, description, \
+             place FROM cases WHERE number = ?",
+        )
+        .bind(number.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, extended, redacted, title, description, place)) = row else {
             return Ok(None);
         };
+        let public_text = redacted.then_some(api::PublicText {
+            title,
+            description,
+            place,
+        });
         let detail = self.load_detail(id, today, true).await?;
         let events: Vec<super::super::rows::EventRow> = sqlx::query_as(
             "SELECT at, status, department, note, rating, follow_up, action, actor \
@@ -485,6 +518,7 @@ impl CaseStore for SqliteStore {
             events,
             photos,
             extended,
+            public_text,
         }))
     }
 
@@ -553,7 +587,65 @@ async fn save_change(
             .execute(&mut *tx)
             .await?;
     }
+    if let Some(publication) = &change.publication {
+        save_publication(tx, id, publication).await?;
+    }
     insert_event(tx, id, &change.event).await
+}
+
+/// Writes a review: the state, and for a case published redacted its public text in place of
+/// what the resident wrote (kept in the `original_` columns), with the search index's terms
+/// of the old text taken out and those of the public text put in.
+async fn save_publication(
+    tx: &mut sqlx::SqliteConnection,
+    id: i64,
+    publication: &domain::PublicationChange,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE cases SET publication = ?, published = ?, withheld_reason = ? WHERE id = ?",
+    )
+    .bind(publication.state.code())
+    .bind(publication.state == api::PublicationState::Published)
+    .bind(&publication.withheld_reason)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let Some(text) = &publication.public_text else {
+        return Ok(());
+    };
+    let (title, description, place): (String, String, String) =
+        sqlx::query_as("SELECT title, description, place FROM cases WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    // A contentless index forgets a row only when told its terms.
+    sqlx::query("INSERT INTO cases_search (cases_search, rowid, terms) VALUES ('delete', ?, ?)")
+        .bind(id)
+        .bind(crate::search::index_text(&[&title, &description, &place]))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE cases SET original_title = COALESCE(original_title, title), \
+         original_description = COALESCE(original_description, description), \
+         original_place = COALESCE(original_place, place), title = ?, description = ?, \
+         place = ? WHERE id = ?",
+    )
+    .bind(&text.title)
+    .bind(&text.description)
+    .bind(&text.place)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
+        .bind(id)
+        .bind(crate::search::index_text(&[
+            &text.title,
+            &text.description,
+            &text.place,
+        ]))
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 async fn insert_event(
