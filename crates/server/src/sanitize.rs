@@ -4,8 +4,10 @@
 //! tag or attribute, no style, script, frame, form or image, so whatever was sent, nothing
 //! stored can run script or load a resource; and the app renders blocks as text, never as HTML.
 //!
-//! The reading is deliberately simple (a tokenizer, not a browser's tree builder): what it
-//! cannot place becomes text or is dropped, and text is only ever text.
+//! The HTML is parsed as a browser parses it (html5ever, through `scraper`): every named
+//! character reference (`&ldquo;`, `&mdash;`, `&emsp;` …), implied end tags (`<p>一<p>二`,
+//! `<li>`, `<td>`), misnested and unclosed elements; then the tree is read into blocks by a
+//! builder that keeps only what the blocks can hold. Text is only ever text.
 
 use api::{Block, Link};
 
@@ -140,7 +142,7 @@ impl Builder {
 
     /// The start or end of a link: only a link to an address `safe_href` accepts is kept,
     /// and only in a paragraph; its text stays either way.
-    fn link(&mut self, closing: bool, attributes: &str) {
+    fn link(&mut self, closing: bool, href: Option<&str>) {
         if closing {
             if let Some((start, href)) = self.open_link.take() {
                 let end = self.chars();
@@ -149,16 +151,16 @@ impl Builder {
                 }
             }
         } else {
-            self.open_link = attribute(attributes, "href")
-                .and_then(|href| api::safe_href(&href).map(str::to_owned))
+            self.open_link = href
+                .and_then(|href| api::safe_href(href).map(str::to_owned))
                 .filter(|_| !self.heading && self.list.is_none() && self.table.is_none())
                 .map(|href| (self.chars(), href));
         }
     }
 
-    fn tag(&mut self, name: &str, closing: bool, attributes: &str) {
+    fn tag(&mut self, name: &str, closing: bool, href: Option<&str>) {
         match name {
-            "a" => self.link(closing, attributes),
+            "a" => self.link(closing, href),
             "table" if !closing => {
                 if self.table.is_none() {
                     self.flush();
@@ -234,151 +236,43 @@ impl Builder {
 
 /// The blocks of an HTML body, sanitised.
 pub fn html_to_blocks(html: &str) -> Vec<Block> {
+    use ego_tree::iter::Edge;
+    use scraper::Node;
+    let document = scraper::Html::parse_document(html);
     let mut out = Builder::default();
-    let lower = html.to_ascii_lowercase();
-    let bytes = html.as_bytes();
-    let mut at = 0;
-    let mut text_start = 0;
-    while at < bytes.len() {
-        if bytes[at] != b'<' {
-            at += 1;
-            continue;
-        }
-        out.push_text(&decode_entities(&html[text_start..at]));
-        let rest = &lower[at..];
-        let end = if rest.starts_with("<!--") {
-            rest.find("-->").map_or(bytes.len(), |e| at + e + 3)
-        } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            rest.find('>').map_or(bytes.len(), |e| at + e + 1)
-        } else {
-            let closing = rest.starts_with("</");
-            let name_start = at + if closing { 2 } else { 1 };
-            let name_len = lower[name_start..]
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count();
-            if name_len == 0 {
-                // A lone `<` (as in `a < b`) is text.
-                out.push_text("<");
-                at += 1;
-                text_start = at;
-                continue;
-            }
-            let name = &lower[name_start..name_start + name_len];
-            let after = tag_end(bytes, name_start + name_len);
-            if !closing && DROPPED.contains(&name) {
-                // Skip to the matching end tag, or drop the rest when there is none.
-                let close = format!("</{name}");
-                match lower[after..].find(&close) {
-                    Some(c) => tag_end(bytes, after + c + close.len()),
-                    None => bytes.len(),
+    // Inside a dropped element, how deep: nothing in it is read.
+    let mut dropped = 0usize;
+    for edge in document.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(element) => {
+                    let name = element.name();
+                    if dropped > 0 || DROPPED.contains(&name) {
+                        dropped += 1;
+                    } else {
+                        out.tag(name, false, element.attr("href"));
+                    }
                 }
-            } else {
-                let attributes = &html[(name_start + name_len).min(after)..after];
-                out.tag(name, closing, attributes);
-                after
+                Node::Text(text) if dropped == 0 => out.push_text(text),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(element) = node.value() {
+                    if dropped > 0 {
+                        dropped -= 1;
+                    } else {
+                        out.tag(element.name(), true, None);
+                    }
+                }
             }
-        };
-        at = end;
-        text_start = end;
+        }
     }
-    out.push_text(&decode_entities(&html[text_start.min(html.len())..]));
     if out.table.is_some() {
-        out.tag("table", true, "");
+        out.tag("table", true, None);
     }
     out.end_list();
     out.flush();
     out.blocks
-}
-
-/// The value of the attribute `name` in a tag's attribute text (quoted or bare), with its
-/// character references decoded.
-fn attribute(attributes: &str, name: &str) -> Option<String> {
-    let lower = attributes.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(name) {
-        let at = from + found;
-        from = at + name.len();
-        let before_ok = at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace();
-        let rest = lower[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let value_at = attributes.len() - rest.len() + 1;
-        let value = attributes[value_at..].trim_start();
-        let raw = match value.chars().next() {
-            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or_default(),
-            _ => value
-                .split(|c: char| c.is_whitespace() || c == '>')
-                .next()
-                .unwrap_or_default(),
-        };
-        return Some(decode_entities(raw));
-    }
-    None
-}
-
-/// Where a tag that began before `from` ends: after its `>`, skipping quoted attribute values.
-fn tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut quote: Option<u8> = None;
-    let mut at = from;
-    while at < bytes.len() {
-        let b = bytes[at];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return at + 1,
-            None => {}
-        }
-        at += 1;
-    }
-    bytes.len()
-}
-
-/// Decodes the character references people use (`&amp;`, `&nbsp;`, `&#20320;`, `&#x4F60;`);
-/// anything else stays as written.
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        // Bytes, not a `str` slice: the twelfth byte may fall inside a character (`R&D中心`).
-        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..semi];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => name
-                .strip_prefix("#x")
-                .or_else(|| name.strip_prefix("#X"))
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                .and_then(char::from_u32)
-                .filter(|c| *c != '\0'),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -454,6 +348,48 @@ mod tests {
             html_to_blocks("<table><tr><td>甲").as_slice(),
             [Block::Table { rows, .. }] if rows == &vec![vec!["甲".to_owned()]]
         ));
+    }
+
+    /// Every named character reference HTML knows, as editors paste them; a reference that
+    /// is not one stays as written.
+    #[test]
+    fn named_character_references_are_the_characters_they_name() {
+        let table = [
+            ("<p>&ldquo;通知&rdquo;</p>", "“通知”"),
+            ("<p>2023&mdash;2025年</p>", "2023—2025年"),
+            ("<p>等等&hellip;</p>", "等等…"),
+            ("<p>&lsquo;a&rsquo; &middot; b &times; c</p>", "‘a’ · b × c"),
+            ("<p>&emsp;&emsp;第一条</p>", "第一条"),
+            ("<p>甲&ensp;乙&thinsp;丙</p>", "甲 乙 丙"),
+            ("<p>&copy; 2026 &yen;100 &deg;C</p>", "© 2026 ¥100 °C"),
+            ("<p>&#20320;&#x597D; &#X4E16;</p>", "你好 世"),
+            ("<p>&zzz; &amp</p>", "&zzz; &"),
+        ];
+        for (html, text) in table {
+            assert_eq!(text_of(&html_to_blocks(html)), [text], "{html}");
+        }
+    }
+
+    /// End tags that HTML lets an editor leave out are where a browser puts them.
+    #[test]
+    fn implied_end_tags_close_where_a_browser_closes_them() {
+        let table: [(&str, &[&str]); 6] = [
+            ("<p>第一段<p>第二段", &["第一段", "第二段"]),
+            (
+                "<ul><li>一<li>二<li>三</ul><p>完",
+                &["- 一", "- 二", "- 三", "完"],
+            ),
+            ("<p>段落<ul><li>项</ul>", &["段落", "- 项"]),
+            (
+                "<table><tr><th>事项<th>时限<tr><td>咨询<td>5日</table>",
+                &["事项 时限", "咨询 5日"],
+            ),
+            ("<dl><dt>术语<dd>释义</dl>", &["术语", "释义"]),
+            ("<p>加<b>粗<i>斜</b>体</i>字</p>", &["加粗斜体字"]),
+        ];
+        for (html, texts) in table {
+            assert_eq!(text_of(&html_to_blocks(html)), texts, "{html}");
+        }
     }
 
     #[test]
@@ -565,8 +501,9 @@ mod tests {
             ("<noscript><img src=x onerror=alert(1)></noscript>n", &["n"]),
             ("<template><script>alert(1)</script></template>t", &["t"]),
             ("<!--<script>alert(1)</script>-->c", &["c"]),
-            // Quotes are read as a browser would not; the whole rest is one tag, and gone.
-            ("<img \"\"\"><script>alert(1)</script>\">", &[]),
+            // Read as a browser reads it: a tag with an odd attribute name, a script (gone),
+            // and the text `">`.
+            ("<img \"\"\"><script>alert(1)</script>\">", &["\">"]),
             ("<p title=\"a>b\" onclick='x>y'>quoted</p>", &["quoted"]),
             (
                 "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -584,7 +521,8 @@ mod tests {
             ),
             (
                 "a < b &amp;&amp; c > d &bogus; &#0; &#x4F60;",
-                &["a < b && c > d &bogus; &#0; 你"],
+                // A reference to U+0000 is the replacement character, as in a browser.
+                &["a < b && c > d &bogus; \u{FFFD} 你"],
             ),
         ];
         assert!(cases.len() >= 30);
