@@ -5,6 +5,8 @@
 //! plain Rust values, never SQL, and a store holds no rule: how a case may change is
 //! decided by `crate::domain`, inside the store's transaction (see [`CaseStore::change_case`]).
 
+#[macro_use]
+mod shared;
 mod counting;
 mod postgres;
 mod rows;

@@ -404,6 +404,25 @@ impl ExportRow {
     }
 }
 
+/// A staff account's row: `name, role, department, created_at, revoked_at`.
+pub(super) type AccountRow = (String, String, Option<String>, i64, Option<i64>);
+
+/// The start of a query for [`AccountRow`]s.
+pub(super) const ACCOUNT_COLUMNS: &str =
+    "SELECT name, role, department, created_at, revoked_at FROM staff";
+
+/// A staff account from its row.
+pub(super) fn staff_account(row: AccountRow) -> Result<super::StaffAccount, StoreError> {
+    let (name, role, department, created_at, revoked_at) = row;
+    Ok(super::StaffAccount {
+        name,
+        role: decode_code(&role, api::StaffRole::from_code)?,
+        department,
+        created_at,
+        revoked_at,
+    })
+}
+
 /// An event as stored.
 pub(super) fn event_record(row: EventRow) -> Result<EventRecord, StoreError> {
     let (at, status, department, note, rating, follow_up, action, actor) = row;

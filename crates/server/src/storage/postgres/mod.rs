@@ -15,7 +15,6 @@ mod announcements;
 mod cases;
 mod coordination;
 mod documents;
-mod staff;
 mod stats;
 mod uploads;
 
@@ -193,3 +192,5 @@ impl BaseStore for PostgresStore {
         Ok(!any)
     }
 }
+
+shared_queries!(PostgresStore, Postgres);

@@ -8,7 +8,7 @@ use crate::domain::{self, CaseState, Change};
 
 impl SqliteStore {
     /// A case's page; `owner` adds what only its submitter may see.
-    async fn load_detail(
+    pub(super) async fn load_detail(
         &self,
         id: i64,
         today: Date,
@@ -467,12 +467,7 @@ impl CaseStore for SqliteStore {
         limit: u32,
         today: Date,
     ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
-        // The work queue has no text search: `filter.terms` is never set for it.
-        let mut query: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE true"));
-        push_case_filter(&mut query, filter, cursor, limit, |_, _| {});
-        let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
-        case_slice(rows, filter.sort, limit, today)
+        self.queue_cases(filter, cursor, limit, today).await
     }
 
     async fn staff_case(
@@ -480,46 +475,7 @@ impl CaseStore for SqliteStore {
         number: &CaseNumber,
         today: Date,
     ) -> Result<Option<StaffCaseRecord>, StoreError> {
-        type Row = (i64, bool, bool, String, String, String);
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT id, extended_at IS NOT NULL, original_title IS NOT NULL, title, description, \
-             place FROM cases WHERE number = ?",
-        )
-        .bind(number.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some((id, extended, redacted, title, description, place)) = row else {
-            return Ok(None);
-        };
-        let public_text = redacted.then_some(api::PublicText {
-            title,
-            description,
-            place,
-        });
-        let detail = self.load_detail(id, today, true).await?;
-        let events: Vec<super::super::rows::EventRow> = sqlx::query_as(
-            "SELECT at, status, department, note, rating, follow_up, action, actor \
-             FROM case_events WHERE case_id = ? ORDER BY at, id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        let photos: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM uploads WHERE case_id = ? ORDER BY created_at, id")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-        let events = events
-            .into_iter()
-            .map(super::super::rows::event_record)
-            .collect::<Result<_, _>>()?;
-        Ok(Some(StaffCaseRecord {
-            detail,
-            events,
-            photos,
-            extended,
-            public_text,
-        }))
+        self.staff_case_record(number, today).await
     }
 
     async fn case_detail(

@@ -17,7 +17,6 @@ mod announcements;
 mod cases;
 mod coordination;
 mod documents;
-mod staff;
 mod stats;
 mod uploads;
 
@@ -281,3 +280,5 @@ impl BaseStore for SqliteStore {
         Ok(count == 0)
     }
 }
+
+shared_queries!(SqliteStore, Sqlite);
