@@ -111,15 +111,7 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     .bind(case.extras.original.as_ref().map(|o| &o.place))
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
-        .bind(id)
-        .bind(crate::search::index_text(&[
-            &case.title,
-            &case.description,
-            &case.place,
-        ]))
-        .execute(&mut *tx)
-        .await?;
+    index_case(tx, id, [&case.title, &case.description, &case.place], true).await?;
     if let Some((name, phone)) = &case.contact {
         sqlx::query("INSERT INTO case_contacts (case_id, name, phone) VALUES (?, ?, ?)")
             .bind(id)
@@ -574,12 +566,7 @@ async fn save_publication(
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-    // A contentless index forgets a row only when told its terms.
-    sqlx::query("INSERT INTO cases_search (cases_search, rowid, terms) VALUES ('delete', ?, ?)")
-        .bind(id)
-        .bind(crate::search::index_text(&[&title, &description, &place]))
-        .execute(&mut *tx)
-        .await?;
+    index_case(tx, id, [&title, &description, &place], false).await?;
     sqlx::query(
         "UPDATE cases SET original_title = COALESCE(original_title, title), \
          original_description = COALESCE(original_description, description), \
@@ -592,13 +579,25 @@ async fn save_publication(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO cases_search (rowid, terms) VALUES (?, ?)")
+    index_case(tx, id, [&text.title, &text.description, &text.place], true).await
+}
+
+/// Adds case `id`'s title, description and place to the search index, or with `add` false
+/// takes them out (a contentless index forgets a row only when told its terms).
+async fn index_case(
+    tx: &mut sqlx::SqliteConnection,
+    id: i64,
+    texts: [&str; 3],
+    add: bool,
+) -> Result<(), StoreError> {
+    let sql = if add {
+        "INSERT INTO cases_search (rowid, terms) VALUES (?, ?)"
+    } else {
+        "INSERT INTO cases_search (cases_search, rowid, terms) VALUES ('delete', ?, ?)"
+    };
+    sqlx::query(sql)
         .bind(id)
-        .bind(crate::search::index_text(&[
-            &text.title,
-            &text.description,
-            &text.place,
-        ]))
+        .bind(crate::search::index_text(&texts))
         .execute(&mut *tx)
         .await?;
     Ok(())
