@@ -112,9 +112,9 @@ test('errors are summarised, focused, linked to their fields, and nothing typed 
   const summary = page.getByRole('alert');
   await expect(summary).toBeFocused();
   await expect(page).toHaveTitle(/^错误：提交诉求 - /);
-  await expect(summary).toContainText('诉求类型：请选择一项');
-  await expect(summary).toContainText('标题：至少需要 4 个字');
-  await expect(summary).toContainText('手机号码：请输入11位手机号码');
+  await expect(summary).toContainText('请选择诉求类型');
+  await expect(summary).toContainText('标题至少需要 4 个字');
+  await expect(summary).toContainText('请输入11位手机号码');
   await expect(summary).toContainText('隐私声明');
   // Each entry leads to its field.
   await summary.getByRole('link', { name: /标题/ }).click();
@@ -124,6 +124,20 @@ test('errors are summarised, focused, linked to their fields, and nothing typed 
   await expect(page.locator('#field-title-error')).toContainText('至少需要 4 个字');
   await expect(page.getByLabel('手机号码')).toHaveValue('028-85551234');
   await expectNoAxeViolations(page);
+});
+
+test('in English, each error says what to do for its own field', async ({ page }) => {
+  await openApp(page, '/file?lang=en');
+  await page.getByRole('button', { name: 'Start now' }).click();
+  await page.getByLabel('Title').fill('Hum');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const entries = page.getByRole('alert').getByRole('listitem');
+  await expect(entries.first()).toHaveText('Choose what you would like to do');
+  const texts = await entries.allTextContents();
+  expect(texts).toContain('Title must be at least 4 characters');
+  expect(texts).toContain('Enter your mobile number');
+  // No entry is a label and a generic word joined by a colon of either width.
+  for (const text of texts) expect(text).not.toMatch(/[:：]/);
 });
 
 test('the form can be completed with the keyboard alone', async ({ page }) => {

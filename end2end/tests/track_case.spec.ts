@@ -89,7 +89,7 @@ test('a malformed number is explained beside the field and in the summary', asyn
   await page.getByRole('button', { name: 'Look up' }).click();
   const summary = page.locator('#error-summary');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('link')).toContainText('Case number');
+  await expect(summary.getByRole('link')).toHaveText('Enter a case number like 20261126-0042');
   await expect(page).toHaveTitle(/^Error: /);
   await expect(page.getByLabel('Case number')).toHaveAttribute('aria-invalid', 'true');
 });

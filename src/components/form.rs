@@ -1,10 +1,10 @@
 //! Form parts in the GOV.UK pattern: a label, an optional hint, the error beside the field,
 //! the field itself; errors are tied to the field with `aria-describedby`.
 
-use api::{FieldError, FieldErrorCode};
+use api::{FieldError, FieldErrorCode, FieldErrors};
 use leptos::prelude::*;
 
-use crate::i18n::{Strings, use_i18n};
+use crate::i18n::{I18n, Strings, use_i18n};
 use crate::model::draft::{chars_left, field_id};
 
 /// Replaces `{n}` in a localised sentence.
@@ -139,25 +139,72 @@ pub fn TextField(
     }
 }
 
-/// The sentence for one field error, in the reader's language.
+/// What a field is called in an error's sentence, and the sentence that asks for it when it
+/// is missing ("Title" and "Enter a title"), in the reader's language.
+fn field_words(t: &'static Strings, field: &str) -> (&'static str, &'static str) {
+    match field {
+        "kind" => (t.name_kind, t.err_required_kind),
+        "category" => (t.name_category, t.err_required_category),
+        "district" => (t.name_district, t.err_required_district),
+        "place" => (t.name_place, t.err_required_place),
+        "title" => (t.name_title, t.err_required_title),
+        "description" => (t.name_description, t.err_required_description),
+        "contact.name" => (t.name_name, t.err_required_name),
+        "contact.phone" => (t.name_phone, t.err_required_phone),
+        "number" => (t.name_number, t.err_required_number),
+        "tracking_code" => (t.name_code, t.err_required_code),
+        "rating" => (t.name_rating, t.err_required_rating),
+        "comment" => (t.name_comment, t.err_required_comment),
+        "text" => (t.name_follow_up, t.err_required_follow_up),
+        "photos" => (t.name_photos, t.err_required),
+        _ => (t.name_answer, t.err_required),
+    }
+}
+
+/// The sentence for one field error, in the reader's language: it names the field and says
+/// what to do ("Enter a title", "Title must be at least 4 characters"), so that it reads on
+/// its own in the error summary.
 pub fn field_error_text(t: &'static Strings, field: &str, error: &FieldError) -> String {
     let limit = error.limit.unwrap_or_default();
+    let (name, required) = field_words(t, field);
+    let about = |template: &str| fill(&template.replace("{field}", name), limit);
     match error.code {
-        FieldErrorCode::Required if matches!(field, "kind" | "category" | "district") => {
-            t.err_required_choice.into()
-        }
-        FieldErrorCode::Required => t.err_required.into(),
-        FieldErrorCode::TooShort => fill(t.err_too_short, limit),
-        FieldErrorCode::TooLong => fill(t.err_too_long, limit),
-        FieldErrorCode::TooMany => fill(t.err_too_many, limit),
+        FieldErrorCode::Required => required.into(),
+        FieldErrorCode::TooShort => about(t.err_too_short),
+        FieldErrorCode::TooLong => about(t.err_too_long),
+        FieldErrorCode::TooMany => about(t.err_too_many),
         FieldErrorCode::InvalidFormat if field == "contact.phone" => t.err_invalid_phone.into(),
+        FieldErrorCode::InvalidFormat if field == "number" => t.track_err_number.into(),
+        FieldErrorCode::InvalidFormat if field == "tracking_code" => t.track_err_code.into(),
         FieldErrorCode::InvalidFormat if field == "photos" => t.err_photos_pending.into(),
         FieldErrorCode::UnknownCode if field == "photos" => t.err_photo_expired.into(),
-        FieldErrorCode::InvalidFormat => t.err_invalid_format.into(),
-        FieldErrorCode::UnknownCode => t.err_unknown_code.into(),
+        FieldErrorCode::InvalidFormat => about(t.err_invalid_format),
+        FieldErrorCode::UnknownCode => about(t.err_unknown_code),
         FieldErrorCode::MustAccept => t.err_must_accept.into(),
-        FieldErrorCode::OutOfRange => t.err_out_of_range.into(),
+        FieldErrorCode::OutOfRange => about(t.err_out_of_range),
     }
+}
+
+/// The error summary's entries for `errors`: each field with an error, in `order` (a form's
+/// fields, top to bottom), its input's id and its sentence.
+pub fn error_entries(
+    i18n: I18n,
+    errors: RwSignal<FieldErrors>,
+    order: &'static [&'static str],
+) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        let t = i18n.t();
+        errors.with(|e| {
+            crate::model::draft::ordered_fields(e, order)
+                .into_iter()
+                .filter_map(|field| {
+                    e.get(&field)
+                        .first()
+                        .map(|fe| (field_id(&field), field_error_text(t, &field, fe)))
+                })
+                .collect()
+        })
+    })
 }
 
 /// One option of a select, or a group of options.

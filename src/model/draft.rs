@@ -84,15 +84,13 @@ pub fn field_id(field: &str) -> String {
     format!("field-{}", field.replace(['.', '_'], "-"))
 }
 
-/// The fields with errors, in form order (unknown fields last, in name order).
-pub fn ordered_fields(errors: &FieldErrors) -> Vec<String> {
+/// The fields with errors, in `order` (a form's fields, top to bottom; others last, in name
+/// order).
+pub fn ordered_fields(errors: &FieldErrors, order: &[&str]) -> Vec<String> {
     let mut fields: Vec<String> = errors.fields().map(str::to_owned).collect();
     fields.sort_by_key(|f| {
         (
-            FIELD_ORDER
-                .iter()
-                .position(|o| o == f)
-                .unwrap_or(usize::MAX),
+            order.iter().position(|o| o == f).unwrap_or(usize::MAX),
             f.clone(),
         )
     });
@@ -157,7 +155,7 @@ mod tests {
         errors.add("kind", FieldErrorCode::Required, None);
         errors.add("zzz", FieldErrorCode::Required, None);
         assert_eq!(
-            ordered_fields(&errors),
+            ordered_fields(&errors, &FIELD_ORDER),
             ["kind", "contact.phone", "privacy_accepted", "zzz"]
         );
         assert_eq!(field_id("contact.phone"), "field-contact-phone");

@@ -12,13 +12,14 @@ use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
 use crate::browser::{self, NoPosition};
 use crate::components::form::{
-    CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, field_error_text, fill,
+    CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, error_entries,
+    field_error_text, fill,
 };
 use crate::components::layout::use_page_title;
 use crate::components::{kind_name, taxon_name};
 use crate::i18n::{Strings, use_i18n};
 use crate::model::draft::{
-    DRAFT_KEY, Draft, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, ordered_fields, remember,
+    DRAFT_KEY, Draft, FIELD_ORDER, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, remember,
 };
 use crate::pages::file_photos::{PhotoField, all_uploaded, photos_from};
 use crate::remote::Remote;
@@ -198,26 +199,7 @@ pub fn FileCasePage() -> impl IntoView {
     };
     let value_of =
         move |read: fn(&NewCase) -> String| Signal::derive(move || draft.with(|d| read(&d.case)));
-    let summary = Signal::derive(move || {
-        let t = i18n.t();
-        errors.with(|e| {
-            ordered_fields(e)
-                .into_iter()
-                .filter_map(|field| {
-                    e.get(&field).first().map(|fe| {
-                        (
-                            field_id(&field),
-                            format!(
-                                "{}：{}",
-                                field_label(t, &field),
-                                field_error_text(t, &field, fe)
-                            ),
-                        )
-                    })
-                })
-                .collect::<Vec<_>>()
-        })
-    });
+    let summary = error_entries(i18n, errors, &FIELD_ORDER);
     let kinds = Signal::derive(move || {
         CaseKind::ALL
             .iter()

@@ -19,7 +19,9 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
 use crate::browser;
-use crate::components::form::{ErrorSummary, RadioField, TextField, field_error_text};
+use crate::components::form::{
+    ErrorSummary, RadioField, TextField, error_entries, field_error_text,
+};
 use crate::components::layout::use_page_title;
 use crate::components::state::{LoadError, Loading};
 use crate::i18n::{I18n, Strings, use_i18n};
@@ -47,33 +49,6 @@ fn error_of(
             e.get(field)
                 .first()
                 .map(|fe| field_error_text(i18n.t(), field, fe))
-        })
-    })
-}
-
-/// A form field's name and its label.
-type Labelled = (&'static str, fn(&'static Strings) -> &'static str);
-
-/// The form's fields with an error, for the error summary, in the form's order.
-fn summary_of(
-    i18n: I18n,
-    errors: RwSignal<FieldErrors>,
-    fields: &'static [Labelled],
-) -> Signal<Vec<(String, String)>> {
-    Signal::derive(move || {
-        let t = i18n.t();
-        errors.with(|e| {
-            fields
-                .iter()
-                .filter_map(|(field, label)| {
-                    e.get(field).first().map(|fe| {
-                        (
-                            field_id(field),
-                            format!("{}：{}", label(t), field_error_text(t, field, fe)),
-                        )
-                    })
-                })
-                .collect()
         })
     })
 }
@@ -161,14 +136,7 @@ pub fn TrackCasePage() -> impl IntoView {
             _ => request_animation_frame(|| browser::focus_id("error-summary")),
         }
     };
-    let summary = summary_of(
-        i18n,
-        errors,
-        &[
-            ("number", |t| t.track_number_label),
-            ("tracking_code", |t| t.track_code_label),
-        ],
-    );
+    let summary = error_entries(i18n, errors, &["number", "tracking_code"]);
     let meta = use_meta().0;
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
 
