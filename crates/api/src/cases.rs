@@ -247,6 +247,11 @@ impl PublicationState {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// Whether a case in this state is public.
+    pub fn is_public(self) -> bool {
+        self == Self::Published
+    }
+
     /// Where a new case starts: awaiting review when its resident agreed to publish.
     pub fn on_filing(publish: bool) -> Self {
         if publish {
@@ -410,7 +415,8 @@ impl NewRating {
 pub struct NewFollowUp {
     /// The case's tracking code.
     pub tracking_code: String,
-    /// What is still wrong; published with the case when the case is published.
+    /// What is still wrong; the owner and staff read it, the public sees only that a
+    /// follow-up was made (it is never reviewed for publication).
     pub text: String,
 }
 

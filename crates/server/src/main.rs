@@ -402,6 +402,11 @@ async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), String>
             role,
             department,
         } => {
+            // On a database no server has opened yet, the taxonomy the server would install.
+            store
+                .install_taxonomy(&civic_server::taxonomy::chengdu())
+                .await
+                .map_err(|e| e.to_string())?;
             let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
             let meta = civic_server::routes::build_meta(&taxonomy);
             let added = service::add_staff(

@@ -226,12 +226,12 @@ fn constrain_bodies(document: &mut serde_json::Value, taxonomy: &api::Meta) {
         (
             "NewCase",
             "latitude",
-            json!({"type": "number", "minimum": -90, "maximum": 90}),
+            json!({"type": ["number", "null"], "minimum": -90, "maximum": 90}),
         ),
         (
             "NewCase",
             "longitude",
-            json!({"type": "number", "minimum": -180, "maximum": 180}),
+            json!({"type": ["number", "null"], "minimum": -180, "maximum": 180}),
         ),
         (
             "NewCase",
@@ -244,11 +244,14 @@ fn constrain_bodies(document: &mut serde_json::Value, taxonomy: &api::Meta) {
             "privacy_accepted",
             json!({"type": "boolean", "enum": [true]}),
         ),
-        ("Contact", "name", text(NAME_TEXT)),
+        // Inline: `Contact` is also what the owner's and the staff's views answer.
         (
-            "Contact",
-            "phone",
-            json!({"type": "string", "pattern": api::validate::mobile_pattern()}),
+            "NewCase",
+            "contact",
+            json!({"type": "object", "required": ["name", "phone"], "properties": {
+                "name": text(NAME_TEXT),
+                "phone": {"type": "string", "pattern": api::validate::mobile_pattern()},
+            }}),
         ),
         ("NewRating", "tracking_code", tracking_code.clone()),
         (

@@ -143,8 +143,9 @@ pub async fn staff_case(
         .map(|owner| owner.contact)
         .filter(|c| !c.name.is_empty() || !c.phone.is_empty());
     let mut allowed = api::allowed_actions(case.summary.status, record.extended);
-    if publication == api::PublicationState::AwaitingReview {
+    if publication::reviewable(publication) {
         allowed.push(api::ActionKind::Review);
+        allowed.sort();
     }
     let allowed = actor.allowed(allowed, holder.as_deref());
     let personal_details = publication::personal_details(&case);
@@ -184,6 +185,10 @@ pub async fn review(
     at: i64,
     actor: &Actor,
 ) -> Result<Reviewed, StoreError> {
+    // Only a dispatcher reviews, whatever the body says.
+    if !actor.may_act(api::ActionKind::Review, None) {
+        return Ok(Reviewed::Forbidden);
+    }
     if let Err(errors) = decision.validate() {
         return Ok(Reviewed::Invalid(errors));
     }

@@ -11,7 +11,19 @@ pub fn public_view(detail: CaseDetail) -> CaseDetail {
         ..detail
     };
     if detail.published {
-        detail
+        // A follow-up is the resident's own words, written after the centre's review: the
+        // public sees that one was made, not what it says.
+        CaseDetail {
+            timeline: detail
+                .timeline
+                .into_iter()
+                .map(|entry| api::TimelineEntry {
+                    note: if entry.follow_up { None } else { entry.note },
+                    ..entry
+                })
+                .collect(),
+            ..detail
+        }
     } else {
         detail.progress_only()
     }
@@ -34,6 +46,11 @@ pub fn timeline(events: &[crate::storage::EventRecord]) -> Vec<api::TimelineEntr
         .collect()
 }
 
+/// Whether a case whose publication is in `state` may be reviewed now.
+pub fn reviewable(state: PublicationState) -> bool {
+    state == PublicationState::AwaitingReview
+}
+
 /// What `actor`'s review `decision`, at `at`, does to a case in `state`: only a dispatcher
 /// reviews (`Forbidden`), and only a case awaiting review (`NotAllowed`). The case's status
 /// stays; the audit trail records the review, the public timeline does not.
@@ -47,7 +64,7 @@ pub fn review(
     if !actor.may_act(api::ActionKind::Review, state.department.as_deref()) {
         return Err(super::Refusal::Forbidden);
     }
-    if state.publication != PublicationState::AwaitingReview {
+    if !reviewable(state.publication) {
         return Err(super::Refusal::NotAllowed);
     }
     let (withheld_reason, public_text, note) = match decision {
@@ -130,7 +147,7 @@ pub fn owner_view(
 ) -> OwnerView {
     OwnerView {
         contact,
-        published: publication == PublicationState::Published,
+        published: publication.is_public(),
         publication,
         withheld_reason,
         can_rate: api::can_rate(status, rating.is_some()),

@@ -52,6 +52,23 @@ impl Actor {
         }
     }
 
+    /// The department whose cases this actor's work queue lists when it asks for
+    /// `requested` (`None`: every department): a department's staff get their own, and
+    /// asking for another's is refused, as is a department's account without a department.
+    pub fn queue_department(&self, requested: Option<String>) -> Result<Option<String>, Refusal> {
+        match self {
+            Self::Staff {
+                role: StaffRole::Department,
+                department,
+                ..
+            } => match department {
+                Some(own) if requested.as_ref().is_none_or(|r| r == own) => Ok(Some(own.clone())),
+                _ => Err(Refusal::Forbidden),
+            },
+            _ => Ok(requested),
+        }
+    }
+
     /// Of the lifecycle's `allowed` actions, those this actor may take on a case held by
     /// `holder`.
     pub fn allowed(&self, allowed: Vec<ActionKind>, holder: Option<&str>) -> Vec<ActionKind> {
@@ -98,6 +115,11 @@ pub fn new_account(
     if !errors.is_empty() {
         return Err(format!(
             "a name is 1 to {NAME_MAX_CHARS} characters on one line"
+        ));
+    }
+    if ["bootstrap", "demo", Actor::Operator.name()].contains(&name) {
+        return Err(format!(
+            "{name} is a name the audit trail uses for something else"
         ));
     }
     let role = StaffRole::from_code(role)
@@ -148,4 +170,61 @@ pub fn audit(events: &[EventRecord]) -> Vec<AuditEntry> {
             follow_up: e.follow_up,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn department(own: Option<&str>) -> Actor {
+        Actor::Staff {
+            name: "李娜".into(),
+            role: StaffRole::Department,
+            department: own.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_work_queue_is_the_departments_own_and_fails_closed() {
+        let dispatcher = Actor::Staff {
+            name: "王芳".into(),
+            role: StaffRole::Dispatcher,
+            department: None,
+        };
+        let ecology = || Some("ecology".to_owned());
+        let urban = || Some("urban".to_owned());
+        // (actor, asked for, answer)
+        let table = [
+            (dispatcher.clone(), None, Ok(None)),
+            (dispatcher, urban(), Ok(urban())),
+            (department(Some("ecology")), None, Ok(ecology())),
+            (department(Some("ecology")), ecology(), Ok(ecology())),
+            (
+                department(Some("ecology")),
+                urban(),
+                Err(Refusal::Forbidden),
+            ),
+            (department(None), None, Err(Refusal::Forbidden)),
+            (Actor::Operator, urban(), Ok(urban())),
+        ];
+        for (actor, asked, answer) in table {
+            assert_eq!(
+                actor.queue_department(asked.clone()),
+                answer,
+                "{actor:?} {asked:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_the_audit_trail_uses_are_not_for_accounts() {
+        let meta = crate::routes::build_meta(&crate::taxonomy::chengdu());
+        for name in ["bootstrap", "demo", "civic-server case"] {
+            assert!(
+                new_account(&meta, name, "dispatcher", None, 1).is_err(),
+                "{name}"
+            );
+        }
+        assert!(new_account(&meta, "调度员", "dispatcher", None, 1).is_ok());
+    }
 }

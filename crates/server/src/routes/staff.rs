@@ -115,19 +115,9 @@ pub async fn work_queue(
     if !errors.is_empty() {
         return Err(ApiError::bad_query(errors));
     }
-    let department = match &actor {
-        Actor::Staff {
-            role: api::StaffRole::Department,
-            department: own,
-            ..
-        } => {
-            if department.is_some() && department != *own {
-                return Err(ApiError::Forbidden);
-            }
-            own.clone()
-        }
-        _ => department,
-    };
+    let department = actor
+        .queue_department(department)
+        .map_err(|_| ApiError::Forbidden)?;
     let limit = api::validate::page_limit(query.limit).map_err(ApiError::bad_query)?;
     let cursor = match query.cursor.as_deref() {
         Some(text) => Some(decode_cursor(text).ok_or_else(bad_cursor)?),

@@ -7,8 +7,8 @@
 macro_rules! shared_queries {
     ($store:ty, $db:ty) => {
         impl $store {
-            /// Every case matching `filter`, published or not (the work queue; no text
-            /// search: `filter.terms` is never set for it).
+            /// Every case matching `filter`, published or not, with the titles residents
+            /// wrote (the work queue; no text search: `filter.terms` is never set for it).
             async fn queue_cases(
                 &self,
                 filter: &CaseFilter,
@@ -17,7 +17,7 @@ macro_rules! shared_queries {
                 today: Date,
             ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
                 let mut query: QueryBuilder<$db> =
-                    QueryBuilder::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE true"));
+                    QueryBuilder::new(format!("SELECT {OWN_CASE_COLUMNS} FROM cases WHERE true"));
                 push_case_filter(&mut query, filter, cursor, limit, |_, _| {});
                 let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
                 case_slice(rows, filter.sort, limit, today)

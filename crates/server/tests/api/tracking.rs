@@ -246,6 +246,11 @@ async fn a_dissatisfied_owner_reopens_the_case_with_a_follow_up() {
     assert_eq!(last.note.as_deref(), Some(text));
     assert_eq!(page.summary.department.as_deref(), Some("ecology"));
     assert!(!page.owner.unwrap().can_follow_up);
+    // The public sees that the resident followed up, not what they wrote (never reviewed).
+    let public: CaseDetail = app.get_json(&format!("/api/v1/cases/{number}")).await;
+    assert!(public.published);
+    let last = public.timeline.last().unwrap();
+    assert!(last.follow_up && last.note.is_none());
     // The department replies again; the case can no longer be rated (once), staff close it.
     app.act_ok(
         &number,

@@ -703,8 +703,7 @@ impl CaseColumns {
         self.description.push(case.description.clone());
         self.status.push(case.status.code());
         self.department.push(case.department.clone());
-        self.published
-            .push(case.publication == api::PublicationState::Published);
+        self.published.push(case.publication.is_public());
         self.publication.push(case.publication.code());
         self.withheld_reason
             .push(case.extras.withheld_reason.clone());
@@ -795,7 +794,7 @@ async fn save_publication(
         "UPDATE cases SET publication = $1, published = $2, withheld_reason = $3 WHERE id = $4",
     )
     .bind(publication.state.code())
-    .bind(publication.state == api::PublicationState::Published)
+    .bind(publication.state.is_public())
     .bind(&publication.withheld_reason)
     .bind(id)
     .execute(&mut *tx)

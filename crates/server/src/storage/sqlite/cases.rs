@@ -90,7 +90,7 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     .bind(&case.description)
     .bind(case.status.code())
     .bind(&case.department)
-    .bind(case.publication == api::PublicationState::Published)
+    .bind(case.publication.is_public())
     .bind(mask)
     .bind(case.submitted_at)
     .bind(case.deadline.map(clock::iso_date))
@@ -553,7 +553,7 @@ async fn save_publication(
         "UPDATE cases SET publication = ?, published = ?, withheld_reason = ? WHERE id = ?",
     )
     .bind(publication.state.code())
-    .bind(publication.state == api::PublicationState::Published)
+    .bind(publication.state.is_public())
     .bind(&publication.withheld_reason)
     .bind(id)
     .execute(&mut *tx)
