@@ -118,7 +118,7 @@ impl StatsQuery {
     pub fn validate(&self) -> Result<Period, FieldErrors> {
         let mut errors = FieldErrors::new();
         let period = match self.period.as_deref() {
-            None | Some("") => Some(Period::default()),
+            None => Some(Period::default()),
             Some(code) => {
                 let period = Period::from_code(code);
                 if period.is_none() {
@@ -313,6 +313,9 @@ mod tests {
             district: None,
         };
         assert_eq!(q(None, None, None).validate(), Ok(Period::ThisMonth));
+        // An empty period is not one of the codes (the app leaves the parameter out instead).
+        let empty = q(Some(""), None, None).validate().unwrap_err();
+        assert_eq!(empty.get("period")[0].code, FieldErrorCode::UnknownCode);
         assert_eq!(
             q(Some("last_12_months"), None, None).validate(),
             Ok(Period::Last12Months)
