@@ -74,6 +74,11 @@ export default defineConfig({
       CIVIC_FRAME_ANCESTORS: `http://localhost:${port}`,
       // The staff API moves cases along in the tracking tests.
       CIVIC_STAFF_TOKEN: 'e2e-staff-token',
+      // Texts are offered (the form asks, the owner can stop them); the gateway is a port
+      // nothing listens on, so messages wait in the outbox and are retried.
+      CIVIC_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      CIVIC_SMS_WEBHOOK: 'http://127.0.0.1:9/sms',
+      CIVIC_SMS_SECRET: 'e2e-sms-secret-0123456789',
       RUST_LOG: 'warn',
     },
   },

@@ -217,6 +217,15 @@ pub async fn follow_up(
     parse(&post_json(&format!("/cases/{number}/follow-ups"), body).await?)
 }
 
+/// `POST /cases/{number}/texts`: the owner stops (or restarts) the texts about the case.
+pub async fn choose_texts(
+    number: &CaseNumber,
+    choice: &api::TextsChoice,
+) -> Result<CaseDetail, ApiFailure> {
+    let body = serde_json::to_string(choice).map_err(|_| ApiFailure::Unreadable)?;
+    parse(&post_json(&format!("/cases/{number}/texts"), body).await?)
+}
+
 /// Posts a JSON body and reads a successful answer as text (not generic).
 async fn post_json(path: &str, body: String) -> Result<String, ApiFailure> {
     let request = Request::post(&url(path))

@@ -36,6 +36,11 @@ impl I18n {
         strings(self.locale.get())
     }
 
+    /// The current locale, outside any reactive scope.
+    pub fn locale_untracked(&self) -> Locale {
+        self.locale.get_untracked()
+    }
+
     /// The strings of the current locale, outside any reactive scope.
     pub fn t_untracked(&self) -> &'static Strings {
         strings(self.locale.get_untracked())

@@ -51,6 +51,8 @@ test('a resident files a case in Chinese and gets a number and a tracking code',
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('填写诉求');
   const title = uniqueTitle('夜间施工噪音');
   await fillValidCase(page, title);
+  // Texts about the case are offered, ticked by default (the phone is required anyway).
+  await expect(page.getByLabel('诉求有进展时给我发短信')).toBeChecked();
   await expect(page.getByText(/还可输入 \d+ 个字/).first()).toBeVisible();
   await expectNoAxeViolations(page);
   await expectNoSidewaysScroll(page);
@@ -58,6 +60,7 @@ test('a resident files a case in Chinese and gets a number and a tracking code',
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('请核对您的诉求');
   await expect(page.locator('.c-summary')).toContainText(title);
   await expect(page.locator('.c-summary')).toContainText('武侯区');
+  await expect(page.locator('.c-summary')).toContainText('诉求有进展时给我发短信');
   await expectNoAxeViolations(page);
   await expectNoSidewaysScroll(page);
   await page.getByRole('button', { name: '提交诉求' }).click();
@@ -71,6 +74,10 @@ test('a resident files a case in Chinese and gets a number and a tracking code',
   // Remembered on this device; the draft is gone.
   const stored = await page.evaluate(() => [localStorage.getItem('civic.my_cases'), localStorage.getItem('civic.draft')]);
   expect(JSON.parse(stored[0]!)[0].number).toBe(number);
+  // Filed asking for texts, in the language it was written in.
+  const mine = JSON.parse(stored[0]!)[0];
+  const owner = await (await page.request.get(`/api/v1/cases/${number}`, { headers: { 'X-Tracking-Code': mine.tracking_code } })).json();
+  expect(owner.owner.texts).toBe(true);
   expect(stored[1] === null || JSON.parse(stored[1]).case.title === '').toBeTruthy();
   // Published by choice once the 12345 centre has reviewed it: until then the public page
   // shows its progress only; then the case.
@@ -174,6 +181,9 @@ test('the form can be completed with the keyboard alone', async ({ page }) => {
   await page.keyboard.type('李华');
   await page.keyboard.press('Tab');
   await page.keyboard.type('13800138000');
+  // Texts are ticked already; the keyboard passes them by.
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('诉求有进展时给我发短信')).toBeFocused();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Space');
   await page.keyboard.press('Tab');

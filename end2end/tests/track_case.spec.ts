@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { act, publish } from './fixtures/staff';
 
 /** Files a case through the API (unpublished unless asked) and returns its number and code. */
-async function fileCase(page: Page, title: string, askToPublish = false): Promise<{ number: string; code: string }> {
+async function fileCase(page: Page, title: string, askToPublish = false, texts = false): Promise<{ number: string; code: string }> {
   const meta = await (await page.request.get('/api/v1/meta')).json();
   const category = meta.categories.find((c: { parent?: string }) => c.parent).code;
   const response = await page.request.post('/api/v1/cases', {
@@ -13,6 +13,7 @@ async function fileCase(page: Page, title: string, askToPublish = false): Promis
       kind: 'complaint', category, district: meta.districts[0].code, place: '人民南路二段',
       title, description: '小区门口的路灯坏了一个多月，晚上很黑，老人出门不安全。',
       contact: { name: '王小明', phone: '13912345678' }, publish: askToPublish, privacy_accepted: true,
+      texts,
     },
   });
   expect(response.status()).toBe(201);
@@ -152,4 +153,31 @@ test('a case its owner agreed to publish awaits the centre\'s review, then shows
   await expect(state).toContainText('Published (reviewed by the 12345 centre)');
   const after = await (await page.request.get(`/api/v1/cases/${number}`)).json();
   expect(after.summary.title).toBe('人行道井盖松动踩上去会翻');
+});
+
+test('the owner stops the texts about their case, and can start them again, in both languages', async ({ page }) => {
+  const words = {
+    zh: { number: '诉求编号', code: '查询码（选填）', look: '查询', on: '已开启', off: '已关闭', stop: '停止接收短信', start: '重新接收短信' },
+    en: { number: 'Case number', code: 'Tracking code (optional)', look: 'Look up', on: 'On: we text you', off: 'Off', stop: 'Stop text messages', start: 'Text me again' },
+  };
+  for (const lang of ['zh', 'en'] as const) {
+    const w = words[lang];
+    const { number, code } = await fileCase(page, lang === 'zh' ? '路口信号灯不亮' : 'Traffic light out at the crossing', false, true);
+    await openApp(page, lang === 'zh' ? '/track' : '/track?lang=en');
+    await page.getByLabel(w.number).fill(number);
+    await page.getByLabel(w.code).fill(code);
+    await page.getByRole('button', { name: w.look }).click();
+    const texts = page.locator('.c-owner [data-texts]');
+    await expect(texts).toHaveAttribute('data-texts', 'true');
+    await expect(texts).toContainText(w.on);
+    await page.getByRole('button', { name: w.stop }).click();
+    await expect(texts).toHaveAttribute('data-texts', 'false');
+    await expect(texts).toContainText(w.off);
+    // The server says so too, with the owner's code.
+    const owner = await (await page.request.get(`/api/v1/cases/${number}`, { headers: { 'X-Tracking-Code': code } })).json();
+    expect(owner.owner.texts).toBe(false);
+    expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
+    await page.getByRole('button', { name: w.start }).click();
+    await expect(texts).toHaveAttribute('data-texts', 'true');
+  }
 });

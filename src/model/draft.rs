@@ -20,10 +20,14 @@ pub struct Draft {
 }
 
 impl Draft {
-    /// An empty draft with a fresh key.
+    /// An empty draft with a fresh key. Texts are asked for by default: the phone is
+    /// required anyway (the form offers them only where the server sends them).
     pub fn new(idempotency_key: String) -> Self {
         Self {
-            case: NewCase::default(),
+            case: NewCase {
+                texts: true,
+                ..NewCase::default()
+            },
             idempotency_key,
         }
     }
@@ -65,7 +69,7 @@ pub fn chars_left(text: &str, max: usize) -> i64 {
 }
 
 /// The form's fields in the order they appear, so the error summary lists them the same way.
-pub const FIELD_ORDER: [&str; 11] = [
+pub const FIELD_ORDER: [&str; 12] = [
     "kind",
     "category",
     "district",
@@ -75,6 +79,7 @@ pub const FIELD_ORDER: [&str; 11] = [
     "photos",
     "contact.name",
     "contact.phone",
+    "texts",
     "publish",
     "privacy_accepted",
 ];

@@ -67,6 +67,7 @@ fn field_label(t: &'static Strings, field: &str) -> &'static str {
         "contact.name" => t.field_name,
         "contact.phone" => t.field_phone,
         "publish" => t.field_publish,
+        "texts" => t.field_texts,
         "privacy_accepted" => t.field_privacy,
         "photos" => t.field_photos,
         "location" => t.field_location,
@@ -143,6 +144,9 @@ pub fn FileCasePage() -> impl IntoView {
         }
         sending.set(true);
         failure.set(None);
+        // Texts about the case are written in the language it was sent in.
+        let language = api::ContentLanguage::from_tag(i18n.locale_untracked().tag());
+        draft.update(|d| d.case.language = language.unwrap_or_default());
         let current = draft.get_untracked();
         spawn_local(async move {
             let result = client::file_case(&current.case, &current.idempotency_key).await;
@@ -420,6 +424,13 @@ pub fn FileCasePage() -> impl IntoView {
                         hint=t!(i18n, field_phone_hint) input_type="tel"
                         value=value_of(|c| c.contact.phone.clone()) on_input=update(|c, v| c.contact.phone = v)
                         autocomplete="tel" error=error_for("contact.phone")/>
+                    {move || meta.with(|m| m.as_ref().is_some_and(|m| m.texts)).then(|| view! {
+                        <CheckboxField field="texts" label=t!(i18n, field_texts)
+                            hint=t!(i18n, field_texts_hint)
+                            checked=Signal::derive(move || draft.with(|d| d.case.texts))
+                            on_change=Callback::new(move |on: bool| draft.update(|d| d.case.texts = on))
+                            error=error_for("texts")/>
+                    })}
                 </fieldset>
                 <CheckboxField field="publish" label=t!(i18n, field_publish)
                     hint=t!(i18n, field_publish_hint)
@@ -442,7 +453,7 @@ pub fn FileCasePage() -> impl IntoView {
         let tag = i18n.locale().tag();
         let case = draft.with(|d| d.case.clone());
         let m = meta.get();
-        let rows = vec![
+        let mut rows = vec![
             (
                 "kind",
                 case.kind
@@ -467,11 +478,14 @@ pub fn FileCasePage() -> impl IntoView {
             ("photos", fill(t.check_photos, case.photos.len())),
             ("contact.name", case.contact.name.trim().to_owned()),
             ("contact.phone", case.contact.phone.trim().to_owned()),
-            (
-                "publish",
-                if case.publish { t.yes } else { t.no }.to_owned(),
-            ),
         ];
+        if m.as_ref().is_some_and(|m| m.texts) {
+            rows.push(("texts", if case.texts { t.yes } else { t.no }.to_owned()));
+        }
+        rows.extend([(
+            "publish",
+            if case.publish { t.yes } else { t.no }.to_owned(),
+        )]);
         view! {
             <h1 class="c-page-heading">{t.check_heading}</h1>
             <dl class="c-summary">

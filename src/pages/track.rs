@@ -230,8 +230,9 @@ fn TrackedCase(
             <h2 class="c-section__heading" id="tracked-heading">
                 {move || format!("{} {}", i18n.t().title_case, heading)}
             </h2>
-            {owner.zip(asked.code).map(|(owner, code)| view! {
-                <OwnerPanel owner number=asked.number code i18n on_change/>
+            {owner.zip(asked.code).map(|(owner, code)| {
+                let texts_offered = Signal::derive(move || meta.with(|m| m.as_ref().is_some_and(|m| m.texts)));
+                view! { <OwnerPanel owner number=asked.number code texts_offered i18n on_change/> }
             })}
             <CaseView detail meta i18n/>
         </section>
@@ -244,6 +245,7 @@ fn OwnerPanel(
     owner: OwnerView,
     number: CaseNumber,
     code: String,
+    texts_offered: Signal<bool>,
     i18n: I18n,
     on_change: Callback<()>,
 ) -> impl IntoView {
@@ -254,8 +256,21 @@ fn OwnerPanel(
         rating,
         can_rate,
         can_follow_up,
+        texts,
         ..
     } = owner;
+    let texts_number = number.clone();
+    let texts_code = code.clone();
+    let texts_row = move || {
+        (texts || texts_offered.get()).then(|| {
+            view! {
+                <div class="c-facts__row"><dt>{t!(i18n, owner_texts)}</dt><dd data-texts=texts.to_string()>
+                    {move || if texts { i18n.t().owner_texts_on } else { i18n.t().owner_texts_off }}
+                    <TextsButton texts number=texts_number.clone() code=texts_code.clone() i18n on_change/>
+                </dd></div>
+            }
+        })
+    };
     let rated = rating.map(|record| {
         let at = record.at.clone();
         view! {
@@ -280,6 +295,7 @@ fn OwnerPanel(
                     {move || publication_name(i18n.t(), publication)}
                     {withheld_reason.map(|reason| view! { <br/> {reason} })}
                 </dd></div>
+                {texts_row}
                 {rated}
             </dl>
         </div>
@@ -356,6 +372,45 @@ fn SentState(sent: RwSignal<Sent>, i18n: I18n) -> impl IntoView {
         Sent::Failed => Some(view! { <p class="c-state c-state--error" role="alert">{t!(i18n, error_load)}</p> }.into_any()),
         _ => None,
     }
+    }
+}
+
+/// Stops the texts about the case, or starts them again.
+#[component]
+fn TextsButton(
+    texts: bool,
+    number: CaseNumber,
+    code: String,
+    i18n: I18n,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let sent = RwSignal::new(Sent::Idle);
+    let errors = RwSignal::new(FieldErrors::new());
+    let on_click = move |_| {
+        let choice = api::TextsChoice {
+            tracking_code: code.clone(),
+            texts: !texts,
+        };
+        let number = number.clone();
+        let t = i18n.t_untracked();
+        send_owner_action(
+            async move { client::choose_texts(&number, &choice).await },
+            errors,
+            sent,
+            if texts {
+                t.texts_stopped
+            } else {
+                t.texts_started
+            },
+            on_change,
+        );
+    };
+    view! {
+        <br/>
+        <button type="button" class="c-link-button" on:click=on_click disabled=move || sent.get() == Sent::Sending>
+            {move || if texts { i18n.t().texts_stop } else { i18n.t().texts_start }}
+        </button>
+        <SentState sent i18n/>
     }
 }
 

@@ -203,6 +203,9 @@ pub struct OwnerView {
     pub can_rate: bool,
     /// Whether they may ask for it to be handled again (追问).
     pub can_follow_up: bool,
+    /// Whether they get a text message when the case moves (see [`NewCase::texts`]).
+    #[serde(default)]
+    pub texts: bool,
 }
 
 /// Where a case's publication stands. A resident who agrees to publish asks for it; the
@@ -405,6 +408,26 @@ impl NewRating {
             errors.add("rating", FieldErrorCode::Required, None);
         }
         crate::limits::COMMENT_TEXT.check(&mut errors, "comment", &self.comment);
+        errors.into_result()
+    }
+}
+
+/// The owner's choice about text messages, `POST /api/v1/cases/{number}/texts`: `false`
+/// stops them (messages not yet sent are dropped), `true` starts them again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TextsChoice {
+    /// The case's tracking code.
+    pub tracking_code: String,
+    /// Whether to send texts about this case.
+    pub texts: bool,
+}
+
+impl TextsChoice {
+    /// Checks the choice's fields.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        check_tracking_code(&mut errors, &self.tracking_code);
         errors.into_result()
     }
 }
@@ -616,6 +639,14 @@ pub struct NewCase {
     /// Whether the resident accepted the privacy notice.
     #[serde(default)]
     pub privacy_accepted: bool,
+    /// Whether the resident wants a text message (SMS) to their phone when the case moves
+    /// (accepted or not, assigned, transferred, extended, answered, closed, reviewed). Only
+    /// taken when the server sends texts ([`crate::Meta::texts`]); the owner can stop them.
+    #[serde(default)]
+    pub texts: bool,
+    /// The language the resident filed in: texts about the case are written in it.
+    #[serde(default)]
+    pub language: crate::ContentLanguage,
 }
 
 impl NewCase {

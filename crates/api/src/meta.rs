@@ -21,6 +21,10 @@ pub struct Meta {
     pub statuses: Vec<StatusTerm>,
     /// The hotline residents can call instead, for example `12345`.
     pub hotline: String,
+    /// Whether this server sends residents text messages about their cases (an SMS gateway
+    /// is configured): the filing form then asks whether they want them.
+    #[serde(default)]
+    pub texts: bool,
 }
 
 /// The lists of [`Meta`] whose entries have a code and a name.

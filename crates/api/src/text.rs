@@ -51,4 +51,13 @@ impl ContentLanguage {
             Self::En => "en",
         }
     }
+
+    /// The language whose tag is `tag`, if it is one of these.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        match tag {
+            "zh-CN" => Some(Self::ZhCn),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
 }

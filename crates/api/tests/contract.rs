@@ -46,6 +46,7 @@ fn valid_case() -> NewCase {
         },
         publish: true,
         privacy_accepted: true,
+        ..Default::default()
     }
 }
 
@@ -89,6 +90,7 @@ fn every_wire_type_survives_a_json_round_trip() {
             })
             .collect(),
         hotline: "12345".into(),
+        texts: false,
     });
     round_trip(summary());
     round_trip(detail());
@@ -464,6 +466,7 @@ fn codes_must_name_entries_of_the_taxonomy() {
         kinds: vec![],
         statuses: vec![],
         hotline: "12345".into(),
+        texts: false,
     };
     let mut errors = FieldErrors::new();
     valid_case().validate_codes(&meta, &mut errors);
@@ -836,6 +839,7 @@ fn detail() -> CaseDetail {
             published: true,
             publication: api::PublicationState::Published,
             withheld_reason: None,
+            texts: false,
             rating: Some(RatingRecord {
                 rating: Rating::Dissatisfied,
                 comment: Some("没解决".into()),

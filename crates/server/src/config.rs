@@ -73,6 +73,46 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_AUTO_CLOSE_DAYS", default_value_t = 7)]
     pub auto_close_days: u32,
 
+    /// The app's public address, without a final `/` (`https://12345.example.gov.cn`):
+    /// texts link to its track page. Needed with `--sms-webhook`.
+    #[arg(long, env = "CIVIC_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
+    /// The city's SMS gateway: each text is a signed JSON POST to this `http://` address
+    /// (see the README). When unset, no text is queued and the filing form does not offer them.
+    #[arg(long, env = "CIVIC_SMS_WEBHOOK", value_parser = parse_webhook)]
+    pub sms_webhook: Option<String>,
+
+    /// The secret the SMS gateway's bodies are signed with (`X-Civic-Signature`).
+    #[arg(long, env = "CIVIC_SMS_SECRET", hide_env_values = true)]
+    pub sms_secret: Option<String>,
+
+    /// The city's systems (work orders, the hotline): each event is a signed JSON POST to
+    /// this `http://` address (see the README).
+    #[arg(long, env = "CIVIC_EVENTS_WEBHOOK", value_parser = parse_webhook)]
+    pub events_webhook: Option<String>,
+
+    /// The secret the events' bodies are signed with.
+    #[arg(long, env = "CIVIC_EVENTS_SECRET", hide_env_values = true)]
+    pub events_secret: Option<String>,
+
+    /// Trust the events receiver with the resident's name and phone (the hotline's
+    /// work-order system needs them); without it, events never carry them.
+    #[arg(long, env = "CIVIC_EVENTS_INCLUDE_CONTACT", default_value_t = false, action = clap::ArgAction::Set,
+          num_args = 0..=1, default_missing_value = "true",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub events_include_contact: bool,
+
+    /// Seconds before a failed message's first retry; each next wait doubles (up to an
+    /// hour), with jitter. Fractions are allowed.
+    #[arg(long, env = "CIVIC_OUTBOX_RETRY_BASE", default_value_t = 5.0, value_parser = parse_seconds)]
+    pub outbox_retry_base: f64,
+
+    /// Tries in all before a message becomes a dead letter (`civic-server outbox retry`).
+    #[arg(long, env = "CIVIC_OUTBOX_TRIES", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub outbox_tries: u32,
+
     /// Seed demo data into an empty database (`1`, `true`, `yes` or `on` to enable).
     #[arg(long, env = "CIVIC_DEMO", default_value_t = false, action = clap::ArgAction::Set,
           num_args = 0..=1, default_missing_value = "true",
@@ -105,7 +145,100 @@ pub fn parse_origins(text: &str) -> Result<Origins, String> {
     Ok(Origins(origins))
 }
 
+/// A webhook's address: `http://host[:port][/path]`. Plain HTTP only: this build has no
+/// TLS client, so a gateway outside the machine's network is reached through a local
+/// TLS-terminating proxy (see the README).
+pub fn parse_webhook(text: &str) -> Result<String, String> {
+    let rest = text.strip_prefix("http://").ok_or_else(|| {
+        format!("{text:?} must start with http:// (for https, point it at a local TLS proxy)")
+    })?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("{text:?} is not an http:// address"));
+    }
+    Ok(text.to_owned())
+}
+
+/// The app's public address: `http(s)://host[:port]` with an optional path, no final `/`.
+pub fn parse_public_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| format!("{text:?} must start with https:// or http://"))?;
+    if rest.is_empty() || rest.contains(['?', '#']) || trimmed.chars().any(char::is_whitespace) {
+        return Err(format!("{text:?} is not a web address"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A number of seconds, positive, fractions allowed.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds from 0 to 3600"
+        )),
+    }
+}
+
 impl Settings {
+    /// The outbox's receivers, each with its secret, or why the settings do not fit
+    /// together (a webhook without its secret, texts without the public address).
+    pub fn endpoints(&self) -> Result<Vec<crate::outbox::Endpoint>, String> {
+        use crate::domain::notify::Receiver;
+        let mut endpoints = Vec::new();
+        for (receiver, url, secret, flag) in [
+            (
+                Receiver::Sms,
+                &self.sms_webhook,
+                &self.sms_secret,
+                "--sms-secret",
+            ),
+            (
+                Receiver::Events,
+                &self.events_webhook,
+                &self.events_secret,
+                "--events-secret",
+            ),
+        ] {
+            let Some(url) = url else { continue };
+            let secret = secret.as_ref().filter(|s| s.len() >= 16).ok_or_else(|| {
+                format!("{flag} (16 characters or more) must be set with its webhook")
+            })?;
+            endpoints.push(crate::outbox::Endpoint {
+                receiver,
+                url: url.clone(),
+                secret: secret.clone(),
+            });
+        }
+        if self.sms_webhook.is_some() && self.public_url.is_none() {
+            return Err(
+                "--public-url must be set with --sms-webhook: texts link to the track page".into(),
+            );
+        }
+        Ok(endpoints)
+    }
+
+    /// Who the outbox tells, and how texts are written, for the taxonomy in `meta`.
+    pub fn notices(&self, meta: &api::Meta) -> crate::domain::notify::Notices {
+        crate::domain::notify::Notices {
+            texts: self.sms_webhook.is_some(),
+            events: self.events_webhook.is_some(),
+            events_contact: self.events_include_contact,
+            site: self.public_url.clone().unwrap_or_default(),
+            departments: meta.departments.clone(),
+        }
+    }
+
+    /// How failed messages are retried.
+    pub fn retry_rule(&self) -> crate::domain::notify::RetryRule {
+        crate::domain::notify::RetryRule {
+            base_ms: (self.outbox_retry_base * 1000.0).round() as u64,
+            tries: self.outbox_tries,
+        }
+    }
+
     /// Settings for a test: a free port on loopback, the given database, no demo data.
     pub fn for_tests(database_url: String, static_dir: PathBuf, data_dir: PathBuf) -> Self {
         Self {
@@ -130,6 +263,14 @@ impl Settings {
             trusted_proxies: crate::client::TrustedProxies::default(),
             holidays: None,
             metrics_addr: None,
+            public_url: None,
+            sms_webhook: None,
+            sms_secret: None,
+            events_webhook: None,
+            events_secret: None,
+            events_include_contact: false,
+            outbox_retry_base: 5.0,
+            outbox_tries: 10,
             demo: false,
         }
     }
@@ -138,6 +279,61 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhooks_and_the_public_address_are_checked() {
+        // (text, webhook accepted, public address accepted)
+        let table = [
+            ("http://127.0.0.1:9000/sms", true, true),
+            ("http://gateway.internal", true, true),
+            ("https://gateway.example/sms", false, true),
+            ("https://12345.example.gov.cn/", false, true),
+            ("ftp://gateway", false, false),
+            ("http://", false, false),
+            ("http:// spaced", false, false),
+            ("https://a.example/?x=1", false, false),
+        ];
+        for (text, webhook, public) in table {
+            assert_eq!(parse_webhook(text).is_ok(), webhook, "webhook {text}");
+            assert_eq!(parse_public_url(text).is_ok(), public, "public {text}");
+        }
+        assert_eq!(
+            parse_public_url("https://12345.example.gov.cn/").unwrap(),
+            "https://12345.example.gov.cn"
+        );
+        for (text, ok) in [
+            ("5", true),
+            ("0.2", true),
+            ("0", false),
+            ("-1", false),
+            ("NaN", false),
+            ("3601", false),
+        ] {
+            assert_eq!(parse_seconds(text).is_ok(), ok, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_webhook_needs_its_secret_and_texts_need_the_public_address() {
+        let mut settings =
+            Settings::for_tests("sqlite::memory:".into(), "dist".into(), "data".into());
+        assert_eq!(settings.endpoints(), Ok(Vec::new()));
+        settings.events_webhook = Some("http://127.0.0.1:1/events".into());
+        assert!(settings.endpoints().is_err(), "no secret");
+        settings.events_secret = Some("short".into());
+        assert!(settings.endpoints().is_err(), "a short secret");
+        settings.events_secret = Some("0123456789abcdef".into());
+        assert_eq!(settings.endpoints().unwrap().len(), 1);
+        settings.sms_webhook = Some("http://127.0.0.1:1/sms".into());
+        settings.sms_secret = Some("0123456789abcdef".into());
+        assert!(
+            settings.endpoints().is_err(),
+            "texts without the public address"
+        );
+        settings.public_url = Some("https://12345.example.gov.cn".into());
+        assert_eq!(settings.endpoints().unwrap().len(), 2);
+        assert_eq!(settings.retry_rule().base_ms, 5_000);
+    }
 
     #[test]
     fn origins_are_split_and_checked() {

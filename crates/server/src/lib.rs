@@ -17,6 +17,7 @@ pub mod hashing;
 pub mod import;
 pub mod monitoring;
 pub mod openapi;
+pub mod outbox;
 pub mod photos;
 pub mod ratelimit;
 pub mod routes;

@@ -93,6 +93,10 @@ enum Command {
     /// Staff accounts: add one (its token is printed once), list them, revoke one.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// The outbox of texts and events: how many messages stand where, and sending the dead
+    /// letters again.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Back up an SQLite database, photos included (a consistent snapshot while the server
     /// serves), into a new folder, with a manifest of counts and a checksum. PostgreSQL: pg_dump.
     Backup {
@@ -158,6 +162,18 @@ enum StaffCommand {
     Revoke {
         /// The account's name.
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// How many messages each receiver has pending, delivered and dead.
+    Status,
+    /// Send the dead letters again (their tries start afresh), of one receiver or all.
+    Retry {
+        /// `sms` or `events`; all when left out.
+        #[arg(long)]
+        receiver: Option<String>,
     },
 }
 
@@ -275,6 +291,7 @@ async fn main() -> ExitCode {
         }
         Command::Case(command) => act(&cli.settings, command).await,
         Command::Staff(command) => staff(&cli.settings, command).await,
+        Command::Outbox(command) => outbox(&cli.settings, command).await,
         Command::Copy { from, to } => copy(&from, &to, &cli.settings.data_dir).await,
         Command::ImportDocument {
             html,
@@ -454,6 +471,39 @@ async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), String>
     }
 }
 
+async fn outbox(settings: &Settings, command: OutboxCommand) -> Result<(), String> {
+    use civic_server::domain::notify::Receiver;
+    let store = civic_server::storage::open(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    match command {
+        OutboxCommand::Status => {
+            let counts = store.outbox_counts().await.map_err(|e| e.to_string())?;
+            if counts.is_empty() {
+                println!("the outbox is empty");
+            }
+            for count in counts {
+                println!("{:<8} {:<10} {}", count.receiver, count.state, count.count);
+            }
+            Ok(())
+        }
+        OutboxCommand::Retry { receiver } => {
+            let receiver = receiver
+                .map(|code| {
+                    Receiver::from_code(&code)
+                        .ok_or_else(|| format!("{code:?} is not a receiver (sms or events)"))
+                })
+                .transpose()?;
+            let retried = store
+                .retry_dead_letters(receiver, clock::now_millis())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{retried} dead letters will be sent again");
+            Ok(())
+        }
+    }
+}
+
 async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
     let (number, action) = command.into_action();
     let number = api::CaseNumber::parse(&number).map_err(|e| e.to_string())?;
@@ -462,11 +512,14 @@ async fn act(settings: &Settings, command: CaseCommand) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let taxonomy = store.taxonomy().await.map_err(|e| e.to_string())?;
     let meta = civic_server::routes::build_meta(&taxonomy);
-    // The same service as the staff API's route, so the same checks and rules.
+    // The same service as the staff API's route, so the same checks and rules, and the
+    // resident and the city's systems are told the same way (by the servers' workers).
+    settings.endpoints()?;
     let actor = civic_server::domain::staff::Actor::Operator;
     match service::act(
         store.as_ref(),
         &meta,
+        &settings.notices(&meta),
         &number,
         &action,
         clock::now(),

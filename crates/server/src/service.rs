@@ -5,6 +5,7 @@
 use api::{CaseDetail, CaseNumber, FieldErrorCode, FieldErrors, Meta, Rating, StaffAction, Taxon};
 use time::Date;
 
+use crate::domain::notify::Notices;
 use crate::domain::staff::Actor;
 use crate::domain::{Refusal, lifecycle, owner, publication, staff};
 use crate::rules::ReplyDays;
@@ -52,6 +53,7 @@ pub fn validate_action(action: &StaffAction, meta: &Meta) -> Result<(), FieldErr
 pub async fn act(
     store: &dyn Store,
     meta: &Meta,
+    notices: &Notices,
     number: &CaseNumber,
     action: &StaffAction,
     at: i64,
@@ -65,7 +67,9 @@ pub async fn act(
         owner: None,
     };
     let decided = store
-        .change_case(key, &|state| staff::act(actor, state, action, at))
+        .change_case(key, &|state| {
+            notices.tell(number, state, staff::act(actor, state, action, at))
+        })
         .await?;
     Ok(match decided {
         None => Applied::NotFound,
@@ -180,6 +184,7 @@ pub enum Reviewed {
 /// `actor`'s review of case `number` at `at`.
 pub async fn review(
     store: &dyn Store,
+    notices: &Notices,
     number: &CaseNumber,
     decision: &api::ReviewDecision,
     at: i64,
@@ -198,7 +203,11 @@ pub async fn review(
     };
     let decided = store
         .change_case(key, &|state| {
-            publication::review(actor, state, decision, at)
+            notices.tell(
+                number,
+                state,
+                publication::review(actor, state, decision, at),
+            )
         })
         .await?;
     Ok(match decided {
@@ -219,6 +228,7 @@ pub async fn review(
 /// `tracking_hash`; it closes the case.
 pub async fn rate(
     store: &dyn Store,
+    notices: &Notices,
     number: &CaseNumber,
     tracking_hash: &str,
     rating: Rating,
@@ -230,7 +240,9 @@ pub async fn rate(
         owner: Some(tracking_hash),
     };
     let decided = store
-        .change_case(key, &|state| owner::rate(state, rating, comment, at))
+        .change_case(key, &|state| {
+            notices.tell(number, state, owner::rate(state, rating, comment, at))
+        })
         .await?;
     citizen_outcome(store, key, decided.map(|(_, d)| d.is_ok()), at).await
 }
@@ -238,6 +250,7 @@ pub async fn rate(
 /// The owner's follow-up (追问) on case `number`: back to its department, a new deadline.
 pub async fn follow_up(
     store: &dyn Store,
+    notices: &Notices,
     number: &CaseNumber,
     tracking_hash: &str,
     text: &str,
@@ -249,7 +262,9 @@ pub async fn follow_up(
         owner: Some(tracking_hash),
     };
     let decided = store
-        .change_case(key, &|state| owner::follow_up(state, text, at, reply_days))
+        .change_case(key, &|state| {
+            notices.tell(number, state, owner::follow_up(state, text, at, reply_days))
+        })
         .await?;
     citizen_outcome(store, key, decided.map(|(_, d)| d.is_ok()), at).await
 }
@@ -301,6 +316,7 @@ pub async fn owner_case(
 /// rule, which checks again that it is still due (a rating may have come in meanwhile).
 pub async fn auto_close(
     store: &dyn Store,
+    notices: &Notices,
     replied_before: i64,
     at: i64,
 ) -> Result<Vec<CaseNumber>, StoreError> {
@@ -312,7 +328,11 @@ pub async fn auto_close(
         };
         let decided = store
             .change_case(key, &|state| {
-                lifecycle::auto_close(state, replied_before, at)
+                notices.tell(
+                    &number,
+                    state,
+                    lifecycle::auto_close(state, replied_before, at),
+                )
             })
             .await?;
         if matches!(decided, Some((_, Ok(_)))) {
@@ -356,6 +376,7 @@ pub struct Housekept {
 /// rounds at once could not close one twice.
 pub async fn housekeep(
     store: &dyn Store,
+    notices: &Notices,
     holder: &str,
     now: i64,
     rules: Housekeeping,
@@ -370,7 +391,7 @@ pub async fn housekeep(
     let round = async {
         Ok::<_, StoreError>(Housekept {
             expired_uploads: store.expire_uploads(now - rules.upload_seconds).await?,
-            closed: auto_close(store, now - rules.rating_period_seconds, now).await?,
+            closed: auto_close(store, notices, now - rules.rating_period_seconds, now).await?,
             forgotten_uses: store
                 .forget_uses(now.saturating_mul(1000) - rules.limit_window_ms)
                 .await?,

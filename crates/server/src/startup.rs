@@ -32,6 +32,9 @@ pub enum StartupError {
     /// The address could not be bound, or the static folder not prepared.
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// The settings do not fit together.
+    #[error("settings: {0}")]
+    Settings(String),
 }
 
 /// A built server, bound to its port but not yet serving.
@@ -46,6 +49,7 @@ impl Application {
     /// Opens the store (installing the taxonomy and, when asked, demo data), prepares the
     /// static files and binds the address.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let endpoints = settings.endpoints().map_err(StartupError::Settings)?;
         let store = crate::storage::open(&settings.database_url).await?;
         store.install_taxonomy(&taxonomy::chengdu()).await?;
         if settings.demo && store.is_empty().await? {
@@ -66,7 +70,10 @@ impl Application {
         if adopted > 0 {
             tracing::info!(photos = adopted, "moved photo files into the database");
         }
-        let meta = routes::build_meta(&store.taxonomy().await?);
+        let mut meta = routes::build_meta(&store.taxonomy().await?);
+        meta.texts = settings.sms_webhook.is_some();
+        let notices = Arc::new(settings.notices(&meta));
+        let retry = settings.retry_rule();
         if settings.static_dir.join("index.html").exists() {
             let compressed = web::precompress(&settings.static_dir)?;
             if compressed > 0 {
@@ -98,7 +105,14 @@ impl Application {
             upload_limiter: crate::ratelimit::Limiter::new(upload_rate),
             photo_decodes: Arc::new(tokio::sync::Semaphore::new(photo_decodes)),
             stats_topics: Arc::default(),
+            notices,
         };
+        // Every process delivers the outbox; a message is claimed by one of them at a time.
+        if !endpoints.is_empty() {
+            let delivery =
+                crate::outbox::Delivery::new(endpoints, retry).map_err(StartupError::Settings)?;
+            tokio::spawn(delivery.run(state.store.clone()));
+        }
         // Nothing before listening reads the cases table: a million cases start as fast as
         // ten. Housekeeping runs at once in the background and then every hour; statistics
         // are counted in the background, a few seconds behind the writes at most (a
@@ -259,8 +273,14 @@ async fn housekeeping(state: &AppState) {
             .unwrap_or(i64::MAX),
     };
     let started = std::time::Instant::now();
-    let round =
-        crate::service::housekeep(state.store.as_ref(), &state.instance, clock::now(), rules).await;
+    let round = crate::service::housekeep(
+        state.store.as_ref(),
+        &state.notices,
+        &state.instance,
+        clock::now(),
+        rules,
+    )
+    .await;
     match round {
         Ok(Some(done)) => {
             ran("housekeeping", started, "ok");

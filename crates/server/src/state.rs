@@ -31,6 +31,8 @@ pub struct AppState {
     pub upload_limiter: Arc<crate::ratelimit::Limiter>,
     /// Permits to decode a photo: a cap on the memory decoding takes at once.
     pub photo_decodes: Arc<tokio::sync::Semaphore>,
+    /// Who is told when a case moves (texts, events), and how.
+    pub notices: Arc<crate::domain::notify::Notices>,
     /// The statistics' rising topics, counted at most every ten minutes.
     pub stats_topics: Arc<crate::stats::TopicsCache>,
 }

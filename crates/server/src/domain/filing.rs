@@ -8,9 +8,12 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use time::Date;
 
+use std::sync::Arc;
+
+use super::notify::{Notices, Outgoing, Recipient};
 use crate::clock;
 use crate::rules::ReplyDays;
-use crate::storage::{CaseRecord, EventRecord, FiledCase};
+use crate::storage::{CaseExtras, CaseRecord, EventRecord, FiledCase};
 
 /// A case that passed every check; its text is trimmed and its phone normalised.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +40,10 @@ pub struct ValidCase {
     pub phone: String,
     /// Whether the resident agreed to publish the case.
     pub publish: bool,
+    /// Whether they asked for texts about it.
+    pub texts: bool,
+    /// The language they filed in.
+    pub language: api::ContentLanguage,
 }
 
 impl ValidCase {
@@ -63,6 +70,8 @@ impl ValidCase {
             phone: api::validate::normalize_mobile(&case.contact.phone)
                 .unwrap_or_else(|| case.contact.phone.trim().to_owned()),
             publish: case.publish,
+            texts: case.texts,
+            language: case.language,
         })
     }
 }
@@ -80,6 +89,8 @@ pub struct Filing {
     pub tracking_hash: String,
     /// The idempotency key and the hash of the request body it came with.
     pub idempotency: Option<(String, String)>,
+    /// Who is told of the filing (nobody by default).
+    pub notices: Arc<Notices>,
 }
 
 impl Filing {
@@ -102,7 +113,28 @@ impl Filing {
             tracking_hash: code_hash(code)
                 .unwrap_or_else(|| crate::hashing::hex_sha256(code.as_bytes())),
             idempotency,
+            notices: Arc::default(),
         }
+    }
+
+    /// The same filing, telling those `notices` names.
+    pub fn with_notices(self, notices: Arc<Notices>) -> Self {
+        Self { notices, ..self }
+    }
+
+    /// The resident, as telling them needs: texts only when the server sends them.
+    pub fn recipient(&self) -> Recipient {
+        Recipient {
+            language: self.case.language,
+            texts: self.case.texts && self.notices.texts,
+            contact: Some((self.case.name.clone(), self.case.phone.clone())),
+        }
+    }
+
+    /// The messages filing it under `number` sends, written with the case.
+    pub fn messages(&self, number: &CaseNumber) -> Vec<Outgoing> {
+        self.notices
+            .for_filing(number, &self.recipient(), self.submitted_at)
     }
 
     /// The filing day, `YYYYMMDD` in China Standard Time: the first part of the case number.
@@ -140,7 +172,11 @@ impl Filing {
                 actor: None,
             }],
             tracking_hash: self.tracking_hash.clone(),
-            extras: Default::default(),
+            extras: CaseExtras {
+                language: case.language,
+                texts: self.recipient().texts,
+                ..Default::default()
+            },
         }
     }
 
@@ -220,6 +256,7 @@ mod tests {
             },
             publish: true,
             privacy_accepted: true,
+            ..Default::default()
         }
     }
 

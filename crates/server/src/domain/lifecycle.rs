@@ -44,6 +44,7 @@ pub fn apply(state: &CaseState, action: &StaffAction, at: i64) -> Result<Change,
             action: Some(action.kind()),
             actor: None,
         },
+        outbox: Vec::new(),
     };
     match action {
         A::Accept | A::Start | A::Close => {}
@@ -124,6 +125,7 @@ pub fn auto_close(state: &CaseState, replied_before: i64, at: i64) -> Result<Cha
             action: None,
             actor: None,
         },
+        outbox: Vec::new(),
     })
 }
 
@@ -147,6 +149,7 @@ mod tests {
             replied_at: None,
             rating: None,
             publication: api::PublicationState::Private,
+            recipient: Default::default(),
         }
     }
 

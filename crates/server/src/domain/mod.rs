@@ -8,6 +8,7 @@
 
 pub mod filing;
 pub mod lifecycle;
+pub mod notify;
 pub mod owner;
 pub mod publication;
 pub mod staff;
@@ -36,6 +37,8 @@ pub struct CaseState {
     pub rating: Option<Rating>,
     /// Where its publication stands.
     pub publication: api::PublicationState,
+    /// Its resident, as far as telling them of a move needs.
+    pub recipient: notify::Recipient,
 }
 
 /// How a case changes: its new status, department and deadline, what else is recorded with
@@ -58,6 +61,9 @@ pub struct Change {
     pub publication: Option<PublicationChange>,
     /// The timeline entry.
     pub event: EventRecord,
+    /// The messages the move sends (texts, events), written with it into the outbox;
+    /// rules leave it empty and [`notify::Notices::for_change`] fills it.
+    pub outbox: Vec<notify::Outgoing>,
 }
 
 /// What a review decides: the new state, the reason of a withholding, and the public text

@@ -41,6 +41,7 @@ pub fn rate(
             action: None,
             actor: None,
         },
+        outbox: Vec::new(),
     })
 }
 
@@ -74,6 +75,7 @@ pub fn follow_up(
             action: None,
             actor: None,
         },
+        outbox: Vec::new(),
     })
 }
 
@@ -96,6 +98,7 @@ mod tests {
             replied_at: Some(THURSDAY - 86_400),
             rating,
             publication: api::PublicationState::Private,
+            recipient: Default::default(),
         }
     }
 

@@ -110,6 +110,7 @@ pub fn review(
             action: Some(api::ActionKind::Review),
             actor: Some(actor.name().to_owned()),
         },
+        outbox: Vec::new(),
     })
 }
 
@@ -144,8 +145,10 @@ pub fn owner_view(
     contact: Contact,
     (publication, withheld_reason): (PublicationState, Option<String>),
     rating: Option<RatingRecord>,
+    texts: bool,
 ) -> OwnerView {
     OwnerView {
+        texts,
         contact,
         published: publication.is_public(),
         publication,
@@ -206,6 +209,7 @@ mod tests {
                     None,
                 ),
                 None,
+                false,
             )),
         }
     }
@@ -279,6 +283,7 @@ mod tests {
                 Contact::default(),
                 (PublicationState::Published, None),
                 rating,
+                false,
             );
             assert_eq!(
                 (view.can_rate, view.can_follow_up),

@@ -2,6 +2,7 @@ use api::validate::page_limit;
 use api::{
     CaseDetail, CaseKind, CaseListQuery, CaseReceipt, CaseStatus, CaseSummary, ErrorBody,
     FieldErrorCode, FieldErrors, NewCase, NewFollowUp, NewRating, Page, SimilarQuery, Taxon,
+    TextsChoice,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -26,6 +27,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_case))
         .routes(routes!(rate_case))
         .routes(routes!(follow_up_case))
+        .routes(routes!(choose_texts))
 }
 
 /// Cursors name their order (`n` newest, `r` replied), so one cannot be replayed on a list
@@ -236,6 +238,7 @@ pub async fn rate_case(
         .ok_or_else(|| ApiError::Internal("validated rating without a value".into()))?;
     let outcome = service::rate(
         state.store.as_ref(),
+        &state.notices,
         &number,
         &hash,
         value,
@@ -267,6 +270,7 @@ pub async fn follow_up_case(
     let hash = code_hash(&follow_up.tracking_code)?;
     let outcome = service::follow_up(
         state.store.as_ref(),
+        &state.notices,
         &number,
         &hash,
         &follow_up.text,
@@ -278,6 +282,42 @@ pub async fn follow_up_case(
         outcome,
         "Only a replied case, or one rated dissatisfied, can be handled again.",
     )
+}
+
+/// The owner stops the texts about their case (`texts: false`; texts not yet sent are
+/// dropped) or starts them again; answers the owner's view.
+#[utoipa::path(post, path = "/cases/{number}/texts", tag = "cases", request_body = TextsChoice,
+    params(("number" = String, Path, description = "The case number")),
+    responses((status = 200, description = "Chosen; the owner's view", body = CaseDetail),
+              (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
+              (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 409, description = "This server sends no texts", body = ErrorBody),
+              (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+              (status = 415, description = "Not application/json", body = ErrorBody),
+              (status = 422, description = "The choice's fields are not valid", body = ErrorBody)))]
+pub async fn choose_texts(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    ApiJson(choice): ApiJson<TextsChoice>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    let number = parse_number(&number)?;
+    choice.validate().map_err(ApiError::Validation)?;
+    let hash = code_hash(&choice.tracking_code)?;
+    let today = clock::cst_date(clock::now());
+    // Only the owner learns that this server sends no texts.
+    if choice.texts && !state.notices.texts {
+        return match service::owner_case(state.store.as_ref(), &number, &hash, today).await? {
+            Some(_) => Err(ApiError::Conflict("This service sends no text messages.")),
+            None => Err(ApiError::Unauthorized),
+        };
+    }
+    if !state.store.set_texts(&number, &hash, choice.texts).await? {
+        return Err(ApiError::Unauthorized);
+    }
+    service::owner_case(state.store.as_ref(), &number, &hash, today)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::Unauthorized)
 }
 
 /// Files a case. Send an `Idempotency-Key` (one per draft): a retry with the same key and
@@ -350,7 +390,8 @@ pub async fn file_case(
                 &state.settings.reply_days,
                 &code,
                 key.map(|key| (key, request_hash)),
-            );
+            )
+            .with_notices(state.notices.clone());
             let filed = state.store.file_case(&filing).await?;
             if matches!(filed, Filed::Created(_)) {
                 gate.keep();

@@ -35,6 +35,7 @@ pub fn build_meta(taxonomy: &Taxonomy) -> Meta {
             })
             .collect(),
         hotline: HOTLINE.to_owned(),
+        texts: false,
     }
 }
 

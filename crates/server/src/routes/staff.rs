@@ -197,6 +197,7 @@ pub async fn review_case(
     let number = super::parse_number(&number)?;
     match service::review(
         state.store.as_ref(),
+        &state.notices,
         &number,
         &decision,
         clock::now(),
@@ -238,6 +239,7 @@ pub async fn act_on_case(
     match service::act(
         state.store.as_ref(),
         &state.meta,
+        &state.notices,
         &number,
         &action,
         clock::now(),

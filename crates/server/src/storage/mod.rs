@@ -25,6 +25,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::filing::Filing;
+use crate::domain::notify::Receiver;
 use crate::domain::{CaseState, Change, Refusal};
 use crate::taxonomy::Taxonomy;
 
@@ -316,6 +317,10 @@ pub struct CaseExtras {
     /// What its resident wrote, when it was published redacted (the record's title,
     /// description and place are then the public text).
     pub original: Option<api::PublicText>,
+    /// The language its resident filed in.
+    pub language: api::ContentLanguage,
+    /// Whether its resident gets texts about it.
+    pub texts: bool,
 }
 
 /// One move of a case.
@@ -392,6 +397,7 @@ pub trait Store:
     + UploadStore
     + StatsStore
     + CoordinationStore
+    + OutboxStore
     + Send
     + Sync
     + 'static
@@ -407,6 +413,7 @@ impl<T> Store for T where
         + UploadStore
         + StatsStore
         + CoordinationStore
+        + OutboxStore
         + Send
         + Sync
         + 'static
@@ -775,6 +782,81 @@ pub trait CoordinationStore: Send + Sync {
 
     /// Gives the lease `name` up if `holder` has it.
     async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError>;
+}
+
+/// A message taken from the outbox by a delivery worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// Its place in the outbox.
+    pub seq: i64,
+    /// Its id, which travels with it.
+    pub id: String,
+    /// Who it goes to.
+    pub receiver: Receiver,
+    /// The JSON body to send.
+    pub body: String,
+    /// Tries so far, this one included.
+    pub attempts: u32,
+}
+
+/// How many messages of one receiver are in one state (`pending`, `delivered`, `dead`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxCount {
+    /// `sms` or `events`.
+    pub receiver: String,
+    /// `pending`, `delivered` or `dead`.
+    pub state: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// The outbox: messages written with the changes they tell of (see
+/// [`CaseStore::change_case`] and [`CaseStore::file_case`]), and their delivery.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Claims up to `limit` messages due at `now_ms` for the receivers in `receivers`, oldest
+    /// first: counts their try and makes them due again only at `claim_until_ms`, so no
+    /// other worker (in this process or another) takes them meanwhile, and a worker that
+    /// dies mid-send leaves them to be sent again then.
+    async fn claim_messages(
+        &self,
+        receivers: &[Receiver],
+        now_ms: i64,
+        claim_until_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError>;
+
+    /// Marks a claimed message delivered at `at_ms`.
+    async fn message_delivered(&self, seq: i64, at_ms: i64) -> Result<(), StoreError>;
+
+    /// Records a failed try of a claimed message: due again at `next_at_ms`, or with
+    /// `None` a dead letter. `error` says what failed, never what was sent.
+    async fn message_failed(
+        &self,
+        seq: i64,
+        next_at_ms: Option<i64>,
+        error: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Makes the dead letters (of one receiver, or all) pending again with fresh tries, due
+    /// at `now_ms`; returns how many.
+    async fn retry_dead_letters(
+        &self,
+        receiver: Option<Receiver>,
+        now_ms: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// How many messages each receiver has in each state.
+    async fn outbox_counts(&self) -> Result<Vec<OutboxCount>, StoreError>;
+
+    /// Whether the resident of case `number`, whose tracking code hashes to `owner`, gets
+    /// texts; stopping them also drops the texts not yet sent. `false` when no case matches.
+    async fn set_texts(
+        &self,
+        number: &CaseNumber,
+        owner: &str,
+        texts: bool,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The statistics' counts.

@@ -86,10 +86,10 @@ pub(super) fn detail_columns(own: bool) -> &'static str {
     if own {
         "COALESCE(original_place, place), COALESCE(original_description, description), \
          submitter_mask, replied_at, reply_department, reply_text, published, publication, \
-         withheld_reason"
+         withheld_reason, texts"
     } else {
         "place, description, submitter_mask, replied_at, reply_department, reply_text, \
-         published, publication, withheld_reason"
+         published, publication, withheld_reason, texts"
     }
 }
 
@@ -225,7 +225,7 @@ pub(super) const EXPORT_COLUMNS: &str = "id, number, kind, category, district, p
      longitude, title, description, status, department, submitted_at, deadline, \
      replied_at, reply_department, reply_text, replied_on_time, tracking_hash, extended_at, \
      extension_reason, publication, withheld_reason, original_title, original_description, \
-     original_place";
+     original_place, language, texts";
 
 /// A case row as a copy reads it: everything but what hangs off it in other tables.
 #[derive(FromRow)]
@@ -256,6 +256,8 @@ pub(super) struct ExportRow {
     original_title: Option<String>,
     original_description: Option<String>,
     original_place: Option<String>,
+    language: String,
+    texts: bool,
 }
 
 /// A timeline entry as both stores read it: at, status, department, note, rating,
@@ -399,6 +401,8 @@ impl ExportRow {
                     }),
                     _ => None,
                 },
+                language: api::ContentLanguage::from_tag(&self.language).unwrap_or_default(),
+                texts: self.texts,
             },
         })
     }
@@ -456,6 +460,7 @@ pub(super) type DetailRow = (
     bool,
     String,
     Option<String>,
+    bool,
 );
 
 /// The contact (`name, phone`) and the rating (`rating, comment, at`) of the owner's view.
@@ -485,6 +490,7 @@ pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDeta
         published,
         publication,
         withheld_reason,
+        texts,
     ) = rows.detail;
     let publication = decode_code(&publication, api::PublicationState::from_code)?;
     let events = rows
@@ -516,6 +522,7 @@ pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDeta
             api::Contact { name, phone },
             (publication, withheld_reason),
             rating,
+            texts,
         )
     });
     Ok(api::CaseDetail {
@@ -704,4 +711,18 @@ where
         .collect();
     let build: Vec<i64> = migrator.iter().map(|m| m.version).collect();
     Ok(Migrations::compare(&build, &applied))
+}
+
+/// A case's resident as the rules of `crate::domain::notify` see them, from its row: the
+/// language it was filed in, whether they get texts, and their contact.
+pub(super) fn recipient(
+    language: &str,
+    texts: bool,
+    contact: Option<(String, String)>,
+) -> crate::domain::notify::Recipient {
+    crate::domain::notify::Recipient {
+        language: api::ContentLanguage::from_tag(language).unwrap_or_default(),
+        texts,
+        contact,
+    }
 }

@@ -1,11 +1,41 @@
 //! Queries both stores run with the very same SQL (`$1`-style parameters, which SQLite reads
-//! too), written once: the staff accounts, and the staff's views of cases. A macro, because
-//! the two stores' pools are of different types.
+//! too), written once: the staff accounts, the staff's views of cases, and the outbox. A
+//! macro, because the two stores' pools are of different types.
 
-/// Implements [`super::StaffStore`] for a store and adds the staff's case queries
-/// (`queue_cases`, `staff_case_record`) to it; `$db` is its sqlx database.
+/// Implements [`super::StaffStore`] and [`super::OutboxStore`] for a store and adds the
+/// staff's case queries (`queue_cases`, `staff_case_record`) to it; `$db` is its sqlx
+/// database, `$skip_locked` what a claim of outbox rows adds to skip rows another
+/// transaction holds (PostgreSQL's `FOR UPDATE SKIP LOCKED`; SQLite has one writer).
 macro_rules! shared_queries {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $skip_locked:literal) => {
+        /// Writes `messages` about case `id` into the outbox, due at once, in the caller's
+        /// transaction: they are kept exactly when the change they tell of is.
+        async fn write_outbox(
+            tx: &mut <$db as sqlx::Database>::Connection,
+            id: i64,
+            messages: &[crate::domain::notify::Outgoing],
+            at: i64,
+        ) -> Result<(), StoreError> {
+            if messages.is_empty() {
+                return Ok(());
+            }
+            let now_ms = at.saturating_mul(1000);
+            let mut query: QueryBuilder<$db> = QueryBuilder::new(
+                "INSERT INTO outbox (id, case_id, receiver, topic, body, created_at, next_at) ",
+            );
+            query.push_values(messages, |mut row, message| {
+                row.push_bind(&message.id)
+                    .push_bind(id)
+                    .push_bind(message.receiver.code())
+                    .push_bind(&message.topic)
+                    .push_bind(&message.body)
+                    .push_bind(now_ms)
+                    .push_bind(now_ms);
+            });
+            query.build().execute(&mut *tx).await?;
+            Ok(())
+        }
+
         impl $store {
             /// Every case matching `filter`, published or not, with the titles residents
             /// wrote (the work queue; no text search: `filter.terms` is never set for it).
@@ -138,6 +168,146 @@ macro_rules! shared_queries {
                 .execute(&self.pool)
                 .await?;
                 Ok(revoked.rows_affected() == 1)
+            }
+        }
+
+        #[async_trait]
+        impl OutboxStore for $store {
+            async fn claim_messages(
+                &self,
+                receivers: &[Receiver],
+                now_ms: i64,
+                claim_until_ms: i64,
+                limit: u32,
+            ) -> Result<Vec<Claimed>, StoreError> {
+                type Row = (i64, String, String, String, i32);
+                let mut rows: Vec<Row> = sqlx::query_as(concat!(
+                    "UPDATE outbox SET attempts = attempts + 1, next_at = $1 WHERE seq IN \
+                     (SELECT seq FROM outbox WHERE state = 'pending' AND next_at <= $2 \
+                     AND ((receiver = 'sms' AND $3) OR (receiver = 'events' AND $4)) \
+                     ORDER BY next_at, seq LIMIT $5",
+                    $skip_locked,
+                    ") RETURNING seq, id, receiver, body, attempts"
+                ))
+                .bind(claim_until_ms)
+                .bind(now_ms)
+                .bind(receivers.contains(&Receiver::Sms))
+                .bind(receivers.contains(&Receiver::Events))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.sort_by_key(|row| row.0);
+                rows.into_iter()
+                    .map(|(seq, id, receiver, body, attempts)| {
+                        Ok(Claimed {
+                            seq,
+                            id,
+                            receiver: decode_code(&receiver, Receiver::from_code)?,
+                            body,
+                            attempts: u32::try_from(attempts).unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn message_delivered(&self, seq: i64, at_ms: i64) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE outbox SET state = 'delivered', delivered_at = $1, last_error = NULL \
+                     WHERE seq = $2",
+                )
+                .bind(at_ms)
+                .bind(seq)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn message_failed(
+                &self,
+                seq: i64,
+                next_at_ms: Option<i64>,
+                error: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE outbox SET state = $1, next_at = COALESCE($2, next_at), \
+                     last_error = $3 WHERE seq = $4 AND state = 'pending'",
+                )
+                .bind(if next_at_ms.is_some() {
+                    "pending"
+                } else {
+                    "dead"
+                })
+                .bind(next_at_ms)
+                .bind(error)
+                .bind(seq)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn retry_dead_letters(
+                &self,
+                receiver: Option<Receiver>,
+                now_ms: i64,
+            ) -> Result<u64, StoreError> {
+                let retried = sqlx::query(
+                    "UPDATE outbox SET state = 'pending', attempts = 0, next_at = $1 \
+                     WHERE state = 'dead' AND ($2 = '' OR receiver = $2)",
+                )
+                .bind(now_ms)
+                .bind(receiver.map_or("", Receiver::code))
+                .execute(&self.pool)
+                .await?;
+                Ok(retried.rows_affected())
+            }
+
+            async fn outbox_counts(&self) -> Result<Vec<OutboxCount>, StoreError> {
+                let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT receiver, state, COUNT(*) FROM outbox GROUP BY receiver, state \
+                     ORDER BY receiver, state",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(receiver, state, count)| OutboxCount {
+                        receiver,
+                        state,
+                        count: u64::try_from(count).unwrap_or_default(),
+                    })
+                    .collect())
+            }
+
+            async fn set_texts(
+                &self,
+                number: &CaseNumber,
+                owner: &str,
+                texts: bool,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let id: Option<i64> = sqlx::query_scalar(
+                    "UPDATE cases SET texts = $1 WHERE number = $2 AND tracking_hash = $3 \
+                     RETURNING id",
+                )
+                .bind(texts)
+                .bind(number.as_str())
+                .bind(owner)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(id) = id else {
+                    return Ok(false);
+                };
+                if !texts {
+                    sqlx::query(
+                        "DELETE FROM outbox WHERE case_id = $1 AND receiver = 'sms' \
+                         AND state = 'pending'",
+                    )
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
             }
         }
     };

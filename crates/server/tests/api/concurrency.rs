@@ -47,6 +47,7 @@ fn new_case(title: &str) -> NewCase {
         },
         publish: true,
         privacy_accepted: true,
+        ..Default::default()
     }
 }
 
@@ -143,9 +144,17 @@ async fn replied_case(store: &dyn Store) -> (CaseNumber, String) {
             text: "已修复。".into(),
         },
     ] {
-        let applied = service::act(store, &meta, &filed.number, &action, now, &Actor::Operator)
-            .await
-            .unwrap();
+        let applied = service::act(
+            store,
+            &meta,
+            &civic_server::domain::notify::Notices::default(),
+            &filed.number,
+            &action,
+            now,
+            &Actor::Operator,
+        )
+        .await
+        .unwrap();
         assert!(
             matches!(applied, Applied::Done(_)),
             "{action:?}: {applied:?}"
@@ -167,9 +176,17 @@ async fn two_ratings_of_one_case_at_once_one_wins() {
         let (store, number, hash) = (stores[i].clone(), number.clone(), hash.clone());
         tasks.push(tokio::spawn(async move {
             let at = civic_server::clock::now();
-            service::rate(store.as_ref(), &number, &hash, rating, None, at)
-                .await
-                .unwrap()
+            service::rate(
+                store.as_ref(),
+                &civic_server::domain::notify::Notices::default(),
+                &number,
+                &hash,
+                rating,
+                None,
+                at,
+            )
+            .await
+            .unwrap()
         }));
     }
     let mut outcomes = Vec::new();
@@ -213,6 +230,7 @@ async fn two_closings_of_one_case_at_once_close_it_once() {
                 service::act(
                     store.as_ref(),
                     &meta,
+                    &civic_server::domain::notify::Notices::default(),
                     &number,
                     &StaffAction::Close,
                     now + 1,
@@ -225,9 +243,14 @@ async fn two_closings_of_one_case_at_once_close_it_once() {
         {
             let store = stores[1].clone();
             tokio::spawn(async move {
-                service::auto_close(store.as_ref(), now + 60, now + 1)
-                    .await
-                    .unwrap()
+                service::auto_close(
+                    store.as_ref(),
+                    &civic_server::domain::notify::Notices::default(),
+                    now + 60,
+                    now + 1,
+                )
+                .await
+                .unwrap()
             })
         }
     );

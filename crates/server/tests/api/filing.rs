@@ -411,6 +411,7 @@ impl TestApp {
         let number = api::CaseNumber::parse(number).unwrap();
         let reviewed = civic_server::service::review(
             store.as_ref(),
+            &civic_server::domain::notify::Notices::default(),
             &number,
             &api::ReviewDecision::Publish,
             civic_server::clock::now(),

@@ -18,6 +18,7 @@ mod hardening;
 mod lists;
 mod logs;
 mod meta;
+mod notify;
 mod openapi;
 mod operations;
 mod processes;

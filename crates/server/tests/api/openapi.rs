@@ -287,6 +287,7 @@ fn every_request_text_field_says_what_it_takes() {
         "NewCase",
         "NewRating",
         "NewFollowUp",
+        "TextsChoice",
         "StaffAction",
         "ReviewDecision",
     ] {

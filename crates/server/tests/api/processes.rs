@@ -164,9 +164,10 @@ async fn housekeeping_runs_in_one_process_at_a_time_and_a_dead_holder_stalls_it_
     let now = civic_server::clock::now() + 60;
     // Both housekeepers at once: one runs the round and closes the case, the other skips.
     let (first, second) = (one.store().await, other.store().await);
+    let notices = civic_server::domain::notify::Notices::default();
     let rounds = tokio::join!(
-        service::housekeep(first.as_ref(), "process-one", now, rules),
-        service::housekeep(second.as_ref(), "process-two", now, rules),
+        service::housekeep(first.as_ref(), &notices, "process-one", now, rules),
+        service::housekeep(second.as_ref(), &notices, "process-two", now, rules),
     );
     let rounds = [rounds.0.unwrap(), rounds.1.unwrap()];
     let ran: Vec<_> = rounds.iter().flatten().collect();
@@ -187,20 +188,20 @@ async fn housekeeping_runs_in_one_process_at_a_time_and_a_dead_holder_stalls_it_
             .unwrap()
     );
     assert_eq!(
-        service::housekeep(second.as_ref(), "process-two", now + 899, rules)
+        service::housekeep(second.as_ref(), &notices, "process-two", now + 899, rules)
             .await
             .unwrap(),
         None
     );
     assert!(
-        service::housekeep(second.as_ref(), "process-two", now + 900, rules)
+        service::housekeep(second.as_ref(), &notices, "process-two", now + 900, rules)
             .await
             .unwrap()
             .is_some()
     );
     // Given up after the round: the other runs the next one.
     assert!(
-        service::housekeep(first.as_ref(), "process-one", now + 901, rules)
+        service::housekeep(first.as_ref(), &notices, "process-one", now + 901, rules)
             .await
             .unwrap()
             .is_some()

@@ -389,15 +389,25 @@ async fn an_unrated_reply_closes_by_itself_after_the_rating_period() {
     let store = app.store().await;
     let now = civic_server::clock::now();
     assert!(
-        auto_close(store.as_ref(), now - 7 * 86_400, now)
-            .await
-            .unwrap()
-            .is_empty(),
+        auto_close(
+            store.as_ref(),
+            &civic_server::domain::notify::Notices::default(),
+            now - 7 * 86_400,
+            now
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "not yet due"
     );
-    let closed = auto_close(store.as_ref(), now + 60, now + 60)
-        .await
-        .unwrap();
+    let closed = auto_close(
+        store.as_ref(),
+        &civic_server::domain::notify::Notices::default(),
+        now + 60,
+        now + 60,
+    )
+    .await
+    .unwrap();
     assert_eq!(closed, vec![unrated.number.clone()]);
     let page: CaseDetail = app
         .get_json(&format!("/api/v1/cases/{}", unrated.number))

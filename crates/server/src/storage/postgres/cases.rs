@@ -189,6 +189,14 @@ async fn write_extras(
             .execute(&mut *tx)
             .await?;
     }
+    if extras.language != api::ContentLanguage::default() || extras.texts {
+        sqlx::query("UPDATE cases SET language = $1, texts = $2 WHERE id = $3")
+            .bind(extras.language.tag())
+            .bind(extras.texts)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     if let Some((key, request_hash, at)) = &extras.idempotency {
         sqlx::query(
             "INSERT INTO idempotency_keys (key, case_id, request_hash, created_at) VALUES ($1, $2, $3, $4)",
@@ -283,6 +291,7 @@ impl CaseStore for PostgresStore {
             .execute(&mut *tx)
             .await?;
         }
+        write_outbox(&mut tx, id, &filing.messages(&number), filing.submitted_at).await?;
         tx.commit().await?;
         Ok(Filed::Created(filing.filed(number)))
     }
@@ -315,16 +324,33 @@ impl CaseStore for PostgresStore {
             Option<i64>,
             Option<String>,
             String,
+            String,
+            bool,
+            Option<String>,
+            Option<String>,
         );
-        let (kind, status, department, deadline, extended, replied_at, rating, publication): StateRow =
-            sqlx::query_as(
-                "SELECT c.kind, c.status, c.department, c.deadline, c.extended_at IS NOT NULL, \
-                 c.replied_at, r.rating, c.publication FROM cases c \
-                 LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (
+            kind,
+            status,
+            department,
+            deadline,
+            extended,
+            replied_at,
+            rating,
+            publication,
+            language,
+            texts,
+            name,
+            phone,
+        ): StateRow = sqlx::query_as(
+            "SELECT c.kind, c.status, c.department, c.deadline, c.extended_at IS NOT NULL, \
+                 c.replied_at, r.rating, c.publication, c.language, c.texts, k.name, k.phone \
+                 FROM cases c LEFT JOIN ratings r ON r.case_id = c.id \
+                 LEFT JOIN case_contacts k ON k.case_id = c.id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
         let state = CaseState {
             kind: decode_code(&kind, CaseKind::from_code)?,
             status: decode_code(&status, CaseStatus::from_code)?,
@@ -337,6 +363,7 @@ impl CaseStore for PostgresStore {
                 .map(|r| decode_code(r, api::Rating::from_code))
                 .transpose()?,
             publication: decode_code(&publication, api::PublicationState::from_code)?,
+            recipient: recipient(&language, texts, name.zip(phone)),
         };
         let decision = decide(&state);
         if let Ok(change) = &decision {
@@ -779,6 +806,7 @@ async fn save_change(tx: &mut PgConnection, id: i64, change: &Change) -> Result<
     if let Some(publication) = &change.publication {
         save_publication(tx, id, publication).await?;
     }
+    write_outbox(tx, id, &change.outbox, change.event.at).await?;
     insert_event(tx, id, &change.event).await
 }
 

@@ -23,7 +23,8 @@ use super::rows::{
     DetailRows, DocumentHit, DocumentRow, EARLIER_FILING_COLUMNS, EXPORT_COLUMNS, EarlierRow,
     ExportRow, OWN_CASE_COLUMNS, SIMILAR_WINDOW, SideRows, case_detail, case_slice, decode_body,
     decode_code, decode_number, detail_columns, earlier_filing, encode_body, export_records,
-    migrations, pool_status, push_case_filter, push_document_filter, sort_key, unix_seconds,
+    migrations, pool_status, push_case_filter, push_document_filter, recipient, sort_key,
+    unix_seconds,
 };
 use super::*;
 
@@ -193,4 +194,4 @@ impl BaseStore for PostgresStore {
     }
 }
 
-shared_queries!(PostgresStore, Postgres);
+shared_queries!(PostgresStore, Postgres, " FOR UPDATE SKIP LOCKED");

@@ -157,6 +157,14 @@ async fn write_extras(
             .execute(&mut *tx)
             .await?;
     }
+    if extras.language != api::ContentLanguage::default() || extras.texts {
+        sqlx::query("UPDATE cases SET language = ?, texts = ? WHERE id = ?")
+            .bind(extras.language.tag())
+            .bind(extras.texts)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     if let Some((key, request_hash, at)) = &extras.idempotency {
         sqlx::query(
             "INSERT INTO idempotency_keys (key, case_id, request_hash, created_at) VALUES (?, ?, ?, ?)",
@@ -244,6 +252,7 @@ impl CaseStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
+        write_outbox(&mut tx, id, &filing.messages(&number), filing.submitted_at).await?;
         tx.commit().await?;
         Ok(Filed::Created(filing.filed(number)))
     }
@@ -265,11 +274,16 @@ impl CaseStore for SqliteStore {
             Option<i64>,
             Option<String>,
             String,
+            String,
+            bool,
+            Option<String>,
+            Option<String>,
         );
         let row: Option<StateRow> = sqlx::query_as(
             "SELECT c.id, c.kind, c.status, c.department, c.deadline, c.extended_at IS NOT NULL, \
-             c.replied_at, r.rating, c.publication FROM cases c \
-             LEFT JOIN ratings r ON r.case_id = c.id \
+             c.replied_at, r.rating, c.publication, c.language, c.texts, k.name, k.phone \
+             FROM cases c LEFT JOIN ratings r ON r.case_id = c.id \
+             LEFT JOIN case_contacts k ON k.case_id = c.id \
              WHERE c.number = ? AND (? IS NULL OR c.tracking_hash = ?)",
         )
         .bind(key.number.as_str())
@@ -287,6 +301,10 @@ impl CaseStore for SqliteStore {
             replied_at,
             rating,
             publication,
+            language,
+            texts,
+            name,
+            phone,
         )) = row
         else {
             return Ok(None);
@@ -303,6 +321,7 @@ impl CaseStore for SqliteStore {
                 .map(|r| decode_code(r, api::Rating::from_code))
                 .transpose()?,
             publication: decode_code(&publication, api::PublicationState::from_code)?,
+            recipient: recipient(&language, texts, name.zip(phone)),
         };
         let decision = decide(&state);
         if let Ok(change) = &decision {
@@ -538,6 +557,7 @@ async fn save_change(
     if let Some(publication) = &change.publication {
         save_publication(tx, id, publication).await?;
     }
+    write_outbox(tx, id, &change.outbox, change.event.at).await?;
     insert_event(tx, id, &change.event).await
 }
 

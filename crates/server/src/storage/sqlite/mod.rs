@@ -25,7 +25,7 @@ use super::rows::{
     DetailRows, DocumentHit, DocumentRow, EARLIER_FILING_COLUMNS, EXPORT_COLUMNS, EarlierRow,
     ExportRow, OWN_CASE_COLUMNS, SIMILAR_WINDOW, SideRows, case_detail, case_slice, decode_body,
     decode_code, decode_number, detail_columns, earlier_filing, encode_body, export_records,
-    migrations, pool_status, push_case_filter, push_document_filter, unix_seconds,
+    migrations, pool_status, push_case_filter, push_document_filter, recipient, unix_seconds,
 };
 use super::*;
 
@@ -281,4 +281,4 @@ impl BaseStore for SqliteStore {
     }
 }
 
-shared_queries!(SqliteStore, Sqlite);
+shared_queries!(SqliteStore, Sqlite, "");
