@@ -642,10 +642,10 @@ pub struct NewCase {
     /// Whether the resident wants a text message (SMS) to their phone when the case moves
     /// (accepted or not, assigned, transferred, extended, answered, closed, reviewed). Only
     /// taken when the server sends texts ([`crate::Meta::texts`]); the owner can stop them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub texts: bool,
     /// The language the resident filed in: texts about the case are written in it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::ContentLanguage::is_default")]
     pub language: crate::ContentLanguage,
 }
 

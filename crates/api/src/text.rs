@@ -52,6 +52,11 @@ impl ContentLanguage {
         }
     }
 
+    /// Whether this is the default language (Chinese).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
     /// The language whose tag is `tag`, if it is one of these.
     pub fn from_tag(tag: &str) -> Option<Self> {
         match tag {

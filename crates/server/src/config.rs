@@ -175,9 +175,9 @@ pub fn parse_public_url(text: &str) -> Result<String, String> {
 /// A number of seconds, positive, fractions allowed.
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
+        Ok(seconds) if seconds.is_finite() && (0.01..=3600.0).contains(&seconds) => Ok(seconds),
         _ => Err(format!(
-            "{text:?} is not a number of seconds from 0 to 3600"
+            "{text:?} is not a number of seconds from 0.01 to 3600"
         )),
     }
 }
@@ -303,6 +303,7 @@ mod tests {
         );
         for (text, ok) in [
             ("5", true),
+            ("0.001", false),
             ("0.2", true),
             ("0", false),
             ("-1", false),

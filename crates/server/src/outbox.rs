@@ -24,6 +24,9 @@ use crate::storage::{Claimed, Store, StoreError};
 pub const SIGNATURE_HEADER: &str = "X-Civic-Signature";
 /// The header that carries the message id (also in the body).
 pub const MESSAGE_ID_HEADER: &str = "X-Civic-Message-Id";
+/// The header that carries the message's place in the outbox: messages are sent side by side
+/// and retried, so they may arrive out of order; a receiver orders one case's by this.
+pub const SEQUENCE_HEADER: &str = "X-Civic-Sequence";
 
 /// How long a claimed message is left to its worker before it is due again: longer than a
 /// send may take ([`SEND_TIMEOUT`]).
@@ -99,13 +102,15 @@ impl Delivery {
         self.endpoints.iter().map(|e| e.receiver).collect()
     }
 
-    /// Sends one message's `body` with id `id` to `endpoint`, signed at `now` (seconds).
-    pub async fn send(&self, endpoint: &Endpoint, id: &str, body: &str, now: i64) -> Sent {
+    /// Sends `message` to `endpoint`, signed at `now` (seconds).
+    pub async fn send(&self, endpoint: &Endpoint, message: &Claimed, now: i64) -> Sent {
+        let body = &message.body;
         let response = self
             .client
             .post(&endpoint.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(MESSAGE_ID_HEADER, id)
+            .header(MESSAGE_ID_HEADER, &message.id)
+            .header(SEQUENCE_HEADER, message.seq.to_string())
             .header(
                 SIGNATURE_HEADER,
                 signature(endpoint.secret.as_bytes(), now, body),
@@ -148,14 +153,17 @@ impl Delivery {
             let store = store.clone();
             sends.spawn(async move { delivery.deliver(&store, &endpoint, message).await });
         }
+        // Every send is waited for, even when recording one failed: dropping the set would
+        // cancel the others mid-send.
+        let mut failed = None;
         while let Some(done) = sends.join_next().await {
             match done {
                 Ok(Ok(())) => {}
-                Ok(Err(error)) => return Err(error),
+                Ok(Err(error)) => failed = Some(error),
                 Err(error) => tracing::error!(%error, "an outbox send panicked"),
             }
         }
-        Ok(count)
+        failed.map_or(Ok(count), Err)
     }
 
     /// Sends one claimed message and records what came of it.
@@ -166,9 +174,7 @@ impl Delivery {
         message: Claimed,
     ) -> Result<(), StoreError> {
         let receiver = message.receiver.code();
-        let sent = self
-            .send(endpoint, &message.id, &message.body, clock::now())
-            .await;
+        let sent = self.send(endpoint, &message, clock::now()).await;
         let now_ms = clock::now_millis();
         match sent {
             Sent::Delivered => {

@@ -244,7 +244,7 @@ pub async fn rate(
             notices.tell(number, state, owner::rate(state, rating, comment, at))
         })
         .await?;
-    citizen_outcome(store, key, decided.map(|(_, d)| d.is_ok()), at).await
+    citizen_outcome(store, notices, key, decided.map(|(_, d)| d.is_ok()), at).await
 }
 
 /// The owner's follow-up (追问) on case `number`: back to its department, a new deadline.
@@ -266,12 +266,13 @@ pub async fn follow_up(
             notices.tell(number, state, owner::follow_up(state, text, at, reply_days))
         })
         .await?;
-    citizen_outcome(store, key, decided.map(|(_, d)| d.is_ok()), at).await
+    citizen_outcome(store, notices, key, decided.map(|(_, d)| d.is_ok()), at).await
 }
 
 /// The owner's view after a change (`Some(true)`), or why there is none.
 async fn citizen_outcome(
     store: &dyn Store,
+    notices: &Notices,
     key: CaseKey<'_>,
     changed: Option<bool>,
     at: i64,
@@ -281,7 +282,8 @@ async fn citizen_outcome(
         Some(false) => Ok(CitizenOutcome::NotAllowed),
         Some(true) => {
             let today = crate::clock::cst_date(at);
-            match store.case_detail(key.number, key.owner, today).await? {
+            let owner = key.owner.unwrap_or_default();
+            match owner_case(store, notices, key.number, owner, today).await? {
                 Some(detail) => Ok(CitizenOutcome::Done(Box::new(detail))),
                 None => Ok(CitizenOutcome::NoMatch),
             }
@@ -301,14 +303,22 @@ pub async fn public_case(
         .map(publication::public_view))
 }
 
-/// What the owner sees of their case, when `tracking_hash` is its code's hash.
+/// What the owner sees of their case, when `tracking_hash` is its code's hash: texts are
+/// "on" only while this server sends them.
 pub async fn owner_case(
     store: &dyn Store,
+    notices: &Notices,
     number: &CaseNumber,
     tracking_hash: &str,
     today: Date,
 ) -> Result<Option<CaseDetail>, StoreError> {
-    store.case_detail(number, Some(tracking_hash), today).await
+    let mut detail = store
+        .case_detail(number, Some(tracking_hash), today)
+        .await?;
+    if let Some(owner) = detail.as_mut().and_then(|d| d.owner.as_mut()) {
+        owner.texts &= notices.texts;
+    }
+    Ok(detail)
 }
 
 /// Closes, at `at`, every replied case whose reply was given before `replied_before` and
@@ -368,7 +378,12 @@ pub struct Housekept {
     pub closed: Vec<CaseNumber>,
     /// Uses of per-client limits forgotten.
     pub forgotten_uses: u64,
+    /// Delivered messages deleted from the outbox.
+    pub forgotten_messages: u64,
 }
+
+/// How long a delivered message stays in the outbox (its body may hold a phone number).
+pub const OUTBOX_KEPT_SECONDS: i64 = 30 * 86_400;
 
 /// A round of housekeeping at `now` by the process `holder`, when no other process is
 /// running one (`None` then): expire unclaimed uploads, close unrated replies, forget old
@@ -394,6 +409,9 @@ pub async fn housekeep(
             closed: auto_close(store, notices, now - rules.rating_period_seconds, now).await?,
             forgotten_uses: store
                 .forget_uses(now.saturating_mul(1000) - rules.limit_window_ms)
+                .await?,
+            forgotten_messages: store
+                .forget_delivered((now - OUTBOX_KEPT_SECONDS).saturating_mul(1000))
                 .await?,
         })
     }

@@ -71,8 +71,8 @@ impl Application {
             tracing::info!(photos = adopted, "moved photo files into the database");
         }
         let mut meta = routes::build_meta(&store.taxonomy().await?);
-        meta.texts = settings.sms_webhook.is_some();
         let notices = Arc::new(settings.notices(&meta));
+        meta.texts = notices.texts;
         let retry = settings.retry_rule();
         if settings.static_dir.join("index.html").exists() {
             let compressed = web::precompress(&settings.static_dir)?;
@@ -89,8 +89,11 @@ impl Application {
         let (filing_rate, upload_rate) = (settings.filing_rate, settings.upload_rate);
         let photo_decodes = settings.photo_decodes.max(1);
         let openapi = crate::openapi::document_for(&meta);
+        let meta_json =
+            bytes::Bytes::from(serde_json::to_vec(&meta).map_err(std::io::Error::other)?);
         let state = AppState {
             store,
+            meta_json,
             openapi: openapi.into(),
             meta: Arc::new(meta),
             settings: Arc::new(settings),
@@ -288,6 +291,7 @@ async fn housekeeping(state: &AppState) {
                 expired_uploads = done.expired_uploads,
                 closed_unrated = done.closed.len(),
                 forgotten_limit_uses = done.forgotten_uses,
+                forgotten_messages = done.forgotten_messages,
                 "housekeeping done"
             );
         }

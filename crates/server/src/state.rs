@@ -14,6 +14,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The taxonomy and fixed lists, loaded at start-up.
     pub meta: Arc<Meta>,
+    /// The same, as `GET /api/v1/meta` answers it.
+    pub meta_json: bytes::Bytes,
     /// The OpenAPI document for this server's taxonomy, as JSON (written at start-up).
     pub openapi: Arc<str>,
     /// The settings the server started with.

@@ -18,6 +18,10 @@ use sha2::{Digest, Sha256};
 pub struct AppShell {
     /// The page's bytes, or `None` when the app has not been built.
     pub html: Option<Arc<str>>,
+    /// The page compressed once at start-up: brotli and gzip.
+    pub compressed: Option<(bytes::Bytes, bytes::Bytes)>,
+    /// The page's validator, so a revisit is answered 304 without the page.
+    pub etag: HeaderValue,
     /// The Content-Security-Policy header for every response.
     pub csp: HeaderValue,
 }
@@ -32,12 +36,65 @@ impl AppShell {
             .map(inline_script_hashes)
             .unwrap_or_default();
         let csp = content_security_policy(&hashes, frame_ancestors);
+        let etag = entity_tag(html.as_deref().unwrap_or_default().as_bytes());
+        let compressed = html.as_deref().map(|html| {
+            (
+                bytes::Bytes::from(brotli_bytes(html.as_bytes())),
+                bytes::Bytes::from(gzip_bytes(html.as_bytes())),
+            )
+        });
         Self {
             html: html.map(Arc::from),
+            compressed,
+            etag,
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
         }
     }
+}
+
+/// A weak validator for `bytes` (weak: the same for each of its encodings).
+pub fn entity_tag(bytes: &[u8]) -> HeaderValue {
+    let digest = crate::hashing::hex_sha256(bytes);
+    HeaderValue::from_str(&format!("W/\"{}\"", &digest[..32]))
+        .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""))
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or `*`): the client's copy is current.
+pub fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let wanted = etag.to_str().unwrap_or_default().trim_start_matches("W/");
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == wanted || tag == "*")
+}
+
+/// The best encoding of a body the client accepts: `br`, then `gzip`, else none. An
+/// encoding with `q=0` is refused.
+pub fn preferred_encoding(headers: &HeaderMap) -> Option<&'static str> {
+    let accepted: Vec<(String, bool)> = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name, !refused)
+        })
+        .collect();
+    ["br", "gzip"]
+        .into_iter()
+        .find(|name| accepted.iter().any(|(a, ok)| a == name && *ok))
 }
 
 /// The `'sha256-…'` sources of every inline `<script>` in `html`.
@@ -90,8 +147,10 @@ pub const EXAMPLE_PORTAL_CSP: &str = "default-src 'self'; script-src 'self' http
 /// which can be cached for a year because its name changes with its content.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
+    // Trunk writes its 64-bit hashes without leading zeros, so a name's hash may be shorter
+    // than 16 digits; wasm-split's are 16. Ten digits or more is a hash, not a word.
     name.split(['-', '_', '.']).any(|part| {
-        part.len() == 16
+        (10..=64).contains(&part.len())
             && part
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
@@ -108,7 +167,11 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let value = if !response.status().is_success() {
+    let status = response.status();
+    let value = if status == StatusCode::NOT_MODIFIED {
+        // Only the page is revalidated (hashed files never are).
+        "no-cache"
+    } else if !status.is_success() {
         "no-store"
     } else if is_html {
         "no-cache"
@@ -189,15 +252,41 @@ pub async fn spa_fallback(State(shell): State<Arc<AppShell>>, request: Request) 
     let last = path.rsplit('/').next().unwrap_or_default();
     // The example portal is only its own files: the app is never served under its looser
     // policy.
-    if last.contains('.') || path.starts_with("/examples/") || path == "/examples" {
+    if (last.contains('.') && path != "/index.html")
+        || path.starts_with("/examples/")
+        || path == "/examples"
+    {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
-    match &shell.html {
-        Some(html) => Response::builder()
-            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-            .body(Body::from(html.to_string()))
-            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
-        None => (
+    match (&shell.html, &shell.compressed) {
+        (Some(html), Some((br, gzip))) => {
+            let headers = request.headers();
+            let builder = Response::builder()
+                .header(header::ETAG, shell.etag.clone())
+                .header(header::VARY, "accept-encoding");
+            if not_modified(headers, &shell.etag) {
+                return builder
+                    .status(StatusCode::NOT_MODIFIED)
+                    .body(Body::empty())
+                    .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+            }
+            let builder = builder.header(header::CONTENT_TYPE, "text/html; charset=utf-8");
+            let (builder, body) = match preferred_encoding(headers) {
+                Some("br") => (
+                    builder.header(header::CONTENT_ENCODING, "br"),
+                    Body::from(br.clone()),
+                ),
+                Some(_) => (
+                    builder.header(header::CONTENT_ENCODING, "gzip"),
+                    Body::from(gzip.clone()),
+                ),
+                None => (builder, Body::from(html.to_string())),
+            };
+            builder
+                .body(body)
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             "The app has not been built: run `make build`.",
         )
@@ -240,9 +329,7 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
         }
         let bytes = std::fs::read(&path)?;
         std::fs::write(&br, brotli_bytes(&bytes))?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&bytes)?;
-        std::fs::write(sibling(&path, "gz"), gz.finish()?)?;
+        std::fs::write(sibling(&path, "gz"), gzip_bytes(&bytes))?;
         done += 1;
     }
     Ok(done)
@@ -258,6 +345,14 @@ pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
     };
     let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
     out
+}
+
+/// `bytes` compressed with gzip at its highest level, as served.
+pub fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing into memory cannot fail.
+    let _ = gz.write_all(bytes);
+    gz.finish().unwrap_or_default()
 }
 
 fn sibling(path: &Path, ext: &str) -> PathBuf {
@@ -582,9 +677,51 @@ export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
         assert!(is_hashed_asset("/civic-5e7fbb0e1d2f3a4b_bg.wasm"));
         assert!(is_hashed_asset("/civic-5e7fbb0e1d2f3a4b.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        // Hashes written without their leading zeros.
+        assert!(is_hashed_asset("/civic-e7fbb0e1d2f3a4b_bg.wasm"));
+        assert!(is_hashed_asset("/boot-89673cbc5dad0.js"));
+        assert!(is_hashed_asset("/split_track-0e1d2f3a4b.wasm"));
+        assert!(!is_hashed_asset("/examples/portal.js"));
+        assert!(!is_hashed_asset("/share.png"));
         assert!(!is_hashed_asset("/robots.txt"));
         assert!(!is_hashed_asset("/icons/icon-192.png"));
         assert!(!is_hashed_asset("/boot.js"));
+    }
+
+    #[test]
+    fn validators_and_encodings_are_read_as_browsers_send_them() {
+        let etag = entity_tag(b"<html></html>");
+        let headers = |pairs: &[(header::HeaderName, &str)]| {
+            let mut map = HeaderMap::new();
+            for (name, value) in pairs {
+                map.append(name, HeaderValue::from_str(value).unwrap());
+            }
+            map
+        };
+        let tag = etag.to_str().unwrap().to_owned();
+        // (If-None-Match, current)
+        for (sent, current) in [
+            (tag.clone(), true),
+            (tag.trim_start_matches("W/").to_owned(), true),
+            (format!("\"other\", {tag}"), true),
+            ("*".to_owned(), true),
+            ("\"other\"".to_owned(), false),
+        ] {
+            let map = headers(&[(header::IF_NONE_MATCH, &sent)]);
+            assert_eq!(not_modified(&map, &etag), current, "{sent}");
+        }
+        assert!(!not_modified(&HeaderMap::new(), &etag));
+        // (Accept-Encoding, chosen)
+        for (sent, chosen) in [
+            ("gzip, deflate, br, zstd", Some("br")),
+            ("gzip", Some("gzip")),
+            ("br;q=0, gzip;q=0.5", Some("gzip")),
+            ("identity", None),
+            ("BR", Some("br")),
+        ] {
+            let map = headers(&[(header::ACCEPT_ENCODING, sent)]);
+            assert_eq!(preferred_encoding(&map), chosen, "{sent}");
+        }
     }
 
     #[test]

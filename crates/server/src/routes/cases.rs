@@ -193,7 +193,7 @@ pub async fn get_case(
     let today = clock::cst_date(clock::now());
     if let Some(code) = headers.get(api::TRACKING_CODE_HEADER) {
         let hash = code_hash(code.to_str().unwrap_or_default())?;
-        return service::owner_case(state.store.as_ref(), &number, &hash, today)
+        return service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
             .await?
             .map(Json)
             .ok_or(ApiError::Unauthorized);
@@ -306,7 +306,15 @@ pub async fn choose_texts(
     let today = clock::cst_date(clock::now());
     // Only the owner learns that this server sends no texts.
     if choice.texts && !state.notices.texts {
-        return match service::owner_case(state.store.as_ref(), &number, &hash, today).await? {
+        return match service::owner_case(
+            state.store.as_ref(),
+            &state.notices,
+            &number,
+            &hash,
+            today,
+        )
+        .await?
+        {
             Some(_) => Err(ApiError::Conflict("This service sends no text messages.")),
             None => Err(ApiError::Unauthorized),
         };
@@ -314,7 +322,7 @@ pub async fn choose_texts(
     if !state.store.set_texts(&number, &hash, choice.texts).await? {
         return Err(ApiError::Unauthorized);
     }
-    service::owner_case(state.store.as_ref(), &number, &hash, today)
+    service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
         .await?
         .map(Json)
         .ok_or(ApiError::Unauthorized)
@@ -349,8 +357,15 @@ pub async fn file_case(
         },
     };
     let valid = ValidCase::parse(&case, &state.meta).map_err(ApiError::Validation)?;
+    // A retry is the same case whatever language the page was in and whatever was chosen
+    // about texts by then: the earlier filing's choice stands.
     let request_hash = {
-        let body = serde_json::to_vec(&case).map_err(|e| ApiError::Internal(Box::new(e)))?;
+        let same = NewCase {
+            texts: false,
+            language: Default::default(),
+            ..case.clone()
+        };
+        let body = serde_json::to_vec(&same).map_err(|e| ApiError::Internal(Box::new(e)))?;
         crate::hashing::hex_sha256(&body)
     };
     let mut random = [0u8; 10];

@@ -1,6 +1,7 @@
 use api::{CaseKind, CaseStatus, KindTerm, Meta, StatusTerm};
-use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 
 use crate::state::AppState;
 use crate::taxonomy::Taxonomy;
@@ -39,9 +40,14 @@ pub fn build_meta(taxonomy: &Taxonomy) -> Meta {
     }
 }
 
-/// The taxonomy every form and filter needs.
+/// How long a browser keeps the taxonomy before asking again, and how much longer it may
+/// show its copy while it asks: it changes only with a new deployment.
+const META_CACHE: &str = "public, max-age=600, stale-while-revalidate=86400";
+
+/// The taxonomy every form and filter needs, with a validator: a revisit is a 304.
 #[utoipa::path(get, path = "/meta", tag = "meta",
-    responses((status = 200, description = "Districts, departments, categories, kinds and statuses", body = Meta)))]
-pub async fn meta(State(state): State<AppState>) -> Json<Meta> {
-    Json(state.meta.as_ref().clone())
+    responses((status = 200, description = "Districts, departments, categories, kinds and statuses", body = Meta),
+              (status = 304, description = "Unchanged since the ETag sent in If-None-Match")))]
+pub async fn meta(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    super::json_with_validator(&headers, state.meta_json.to_vec(), META_CACHE)
 }

@@ -257,3 +257,36 @@ pub(crate) fn bad_cursor() -> ApiError {
     fields.add("cursor", FieldErrorCode::InvalidFormat, None);
     ApiError::bad_query(fields)
 }
+
+/// A JSON answer with a validator (`ETag`) and `cache_control`: 304 without the body when the
+/// request's `If-None-Match` names it.
+pub fn json_with_validator(
+    headers: &axum::http::HeaderMap,
+    body: Vec<u8>,
+    cache_control: &str,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let etag = crate::web::entity_tag(&body);
+    let cache = HeaderValue::from_str(cache_control)
+        .unwrap_or_else(|_| HeaderValue::from_static("no-cache"));
+    if crate::web::not_modified(headers, &etag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response();
+    }
+    (
+        [
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

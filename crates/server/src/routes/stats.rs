@@ -1,7 +1,7 @@
 use api::{ErrorBody, Stats, StatsQuery, Taxon};
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 
 use super::{check_code, known};
 use crate::clock;
@@ -64,36 +64,9 @@ pub async fn get_stats(
     )
     .await?;
     let body = serde_json::to_vec(&figures).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    let etag = format!("\"{}\"", &crate::hashing::hex_sha256(&body)[..32]);
-    let cache = HeaderValue::from_str(&format!("public, max-age={MAX_AGE_SECONDS}"))
-        .expect("cache-control is ASCII");
-    let etag_value = HeaderValue::from_str(&etag).expect("an ETag is ASCII");
-    let unchanged = headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|tag| {
-            let tag = tag.trim();
-            tag == "*" || tag.trim_start_matches("W/") == etag
-        });
-    if unchanged {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
-        )
-            .into_response());
-    }
-    Ok((
-        [
-            (header::ETAG, etag_value),
-            (header::CACHE_CONTROL, cache),
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-        ],
+    Ok(super::json_with_validator(
+        &headers,
         body,
-    )
-        .into_response())
+        &format!("public, max-age={MAX_AGE_SECONDS}"),
+    ))
 }

@@ -176,7 +176,7 @@ pub async fn case_photo(
         let hash = crate::domain::filing::code_hash(code.to_str().unwrap_or_default())
             .ok_or(ApiError::Unauthorized)?;
         let today = clock::cst_date(clock::now());
-        crate::service::owner_case(state.store.as_ref(), &number, &hash, today)
+        crate::service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
             .await?
             .ok_or(ApiError::Unauthorized)?;
     } else {

@@ -849,6 +849,9 @@ pub trait OutboxStore: Send + Sync {
     /// How many messages each receiver has in each state.
     async fn outbox_counts(&self) -> Result<Vec<OutboxCount>, StoreError>;
 
+    /// Deletes the messages delivered before `before_ms`; returns how many.
+    async fn forget_delivered(&self, before_ms: i64) -> Result<u64, StoreError>;
+
     /// Whether the resident of case `number`, whose tracking code hashes to `owner`, gets
     /// texts; stopping them also drops the texts not yet sent. `false` when no case matches.
     async fn set_texts(

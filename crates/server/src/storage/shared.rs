@@ -278,6 +278,16 @@ macro_rules! shared_queries {
                     .collect())
             }
 
+            async fn forget_delivered(&self, before_ms: i64) -> Result<u64, StoreError> {
+                let forgotten = sqlx::query(
+                    "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < $1",
+                )
+                .bind(before_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(forgotten.rows_affected())
+            }
+
             async fn set_texts(
                 &self,
                 number: &CaseNumber,

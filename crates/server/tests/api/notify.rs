@@ -28,6 +28,7 @@ const SITE: &str = "https://12345.example.gov.cn";
 struct Received {
     path: String,
     message_id: String,
+    sequence: String,
     signature: String,
     body: String,
 }
@@ -101,6 +102,7 @@ async fn take(
     receiver.received.lock().unwrap().push(Received {
         path: uri.path().to_owned(),
         message_id: header("x-civic-message-id"),
+        sequence: header("x-civic-sequence"),
         signature: header("x-civic-signature"),
         body,
     });
@@ -217,13 +219,18 @@ async fn texts_and_events_arrive_once_signed_in_the_residents_language_without_t
         );
         assert!(!text.body.contains(&receipt.tracking_code.replace('-', "")));
 
-        let events: Vec<Value> = receiver
+        // Sent side by side, events may arrive in any order: their sequence puts them back.
+        let mut received: Vec<Received> = receiver
             .wait_for("/events", 2)
             .await
+            .into_iter()
+            .filter(|r| r.json()["number"] == number.as_str())
+            .collect();
+        received.sort_by_key(|r| r.sequence.parse::<i64>().expect("a sequence"));
+        let events: Vec<Value> = received
             .iter()
             .inspect(|r| assert!(signed_with(r, EVENTS_SECRET), "events are signed"))
             .map(Received::json)
-            .filter(|e| e["number"] == number.as_str())
             .collect();
         let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["case.filed", "case.status_changed"], "{events:?}");
@@ -236,6 +243,28 @@ async fn texts_and_events_arrive_once_signed_in_the_residents_language_without_t
     assert!(receiver.requests().is_empty(), "{:?}", receiver.requests());
     let states: Vec<String> = app.outbox().await.into_iter().map(|m| m.2).collect();
     assert!(states.iter().all(|s| s == "delivered"), "{states:?}");
+    // Delivered messages (a text holds a phone number) are deleted after 30 days.
+    let store = app.store().await;
+    let rules = civic_server::service::Housekeeping {
+        rating_period_seconds: 7 * 86_400,
+        upload_seconds: 86_400,
+        limit_window_ms: 600_000,
+    };
+    let notices = civic_server::domain::notify::Notices::default();
+    let now = civic_server::clock::now();
+    let soon =
+        civic_server::service::housekeep(store.as_ref(), &notices, "test", now + 86_400, rules)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(soon.forgotten_messages, 0);
+    let later = now + 31 * 86_400;
+    let done = civic_server::service::housekeep(store.as_ref(), &notices, "test", later, rules)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.forgotten_messages, states.len() as u64);
+    assert!(app.outbox().await.is_empty());
 }
 
 #[tokio::test]
@@ -471,6 +500,39 @@ async fn the_owner_stops_texts_and_the_pending_ones_are_dropped() {
     let assign = json!({"action": "assign", "department": "ecology"});
     assert_eq!(app.act_as_staff(&number, assign).await.status(), 200);
     assert!(app.outbox().await.is_empty(), "no new text");
+}
+
+#[tokio::test]
+async fn a_retry_in_another_language_is_the_same_case_and_texts_show_off_without_a_gateway() {
+    let receiver = Receiver::spawn(&[]).await;
+    let app = spawn_app(&receiver, |_| {}).await;
+    let mut case = valid_case();
+    case["texts"] = json!(true);
+    case["language"] = json!("zh-CN");
+    let first = app.post_case(&case, Some("retry-key-0001")).await;
+    assert_eq!(first.status(), 201);
+    let first: CaseReceipt = first.json().await.unwrap();
+    // The page was switched to English before the retry: still the same case.
+    case["language"] = json!("en");
+    let again = app.post_case(&case, Some("retry-key-0001")).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: CaseReceipt = again.json().await.unwrap();
+    assert_eq!(again.number, first.number);
+
+    // The same database served by a process without the gateway: texts are off.
+    let other = TestApp::spawn_at_with(&app.database_url, |_| {}).await;
+    let owner: CaseDetail = other
+        .client
+        .get(format!("{}/api/v1/cases/{}", other.address, first.number))
+        .header("X-Tracking-Code", &first.tracking_code)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!owner.owner.unwrap().texts);
 }
 
 #[tokio::test]

@@ -71,6 +71,84 @@ async fn hashed_assets_are_precompressed_and_cached_for_a_year() {
     );
     let plain = app.get("/robots.txt").await;
     assert_eq!(plain.headers()["cache-control"], "public, max-age=3600");
+    // Trunk writes a hash without its leading zeros: fifteen digits are a hash too, and so
+    // are the page chunks' names.
+    let dist = app.dir.path().join("dist");
+    for name in [
+        "civic-de9147c76c1209b.js",
+        "civic-de9147c76c1209b_bg.wasm",
+        "split_track-273771e5f09a467a.wasm",
+        "chunk_12-98e084f194004b11.wasm",
+        "__wasm_split-273771e5f09a467.js",
+    ] {
+        std::fs::write(dist.join(name), "x").unwrap();
+        let response = app.get(&format!("/{name}")).await;
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_page_and_the_taxonomy_are_compressed_and_revalidated() {
+    let app = TestApp::spawn_with(false).await;
+    for path in ["/", "/index.html", "/cases/20261126-0042", "/file"] {
+        let get = |encoding: &'static str, etag: Option<reqwest::header::HeaderValue>| {
+            let mut request = app
+                .client
+                .get(format!("{}{path}", app.address))
+                .header("accept-encoding", encoding);
+            if let Some(etag) = etag {
+                request = request.header("if-none-match", etag);
+            }
+            request.send()
+        };
+        let br = get("gzip, deflate, br", None).await.unwrap();
+        assert_eq!(br.status(), 200, "{path}");
+        assert_eq!(br.headers()["content-encoding"], "br", "{path}");
+        assert_eq!(br.headers()["vary"], "accept-encoding", "{path}");
+        assert_eq!(br.headers()["cache-control"], "no-cache", "{path}");
+        let etag = br.headers()["etag"].clone();
+        let gzip = get("gzip", None).await.unwrap();
+        assert_eq!(gzip.headers()["content-encoding"], "gzip", "{path}");
+        assert_eq!(
+            gzip.headers()["etag"],
+            etag,
+            "one validator for every encoding"
+        );
+        let revisit = get("br", Some(etag.clone())).await.unwrap();
+        assert_eq!(revisit.status(), 304, "{path}");
+        assert_eq!(revisit.headers()["etag"], etag);
+        assert_eq!(revisit.headers()["cache-control"], "no-cache");
+        assert!(revisit.bytes().await.unwrap().is_empty());
+        let stale = get("br", Some("W/\"an-older-page\"".parse().unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(stale.status(), 200, "{path}");
+    }
+
+    let meta = app.get("/api/v1/meta").await;
+    assert_eq!(meta.status(), 200);
+    assert_eq!(
+        meta.headers()["cache-control"],
+        "public, max-age=600, stale-while-revalidate=86400"
+    );
+    let etag = meta.headers()["etag"].clone();
+    let body: api::Meta = meta.json().await.unwrap();
+    assert!(!body.districts.is_empty());
+    let revisit = app
+        .client
+        .get(format!("{}/api/v1/meta", app.address))
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revisit.status(), 304);
+    assert_eq!(revisit.headers()["etag"], etag);
+    assert!(revisit.bytes().await.unwrap().is_empty());
 }
 
 #[tokio::test]
