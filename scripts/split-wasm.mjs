@@ -90,5 +90,36 @@ for (const [name, bytes] of [[`${stem}.js`, Buffer.from(glue)], [main, read(main
     : tag));
   fs.writeFileSync(path.join(staging, name), bytes);
 }
+index = startOnlyWhereSupported(index);
 fs.writeFileSync(indexPath, index);
 console.log(`split-wasm: ${stem} + ${chunks.length} chunks (${chunks.join(', ')})`);
+
+// A browser that cannot run the app (no WebAssembly, or no reference types: `boot.js` sets
+// `window.__civicUnsupported` and shows the hotline instead) must download no wasm and throw
+// nothing. Trunk's page preloads the JS and the wasm from `<link>` tags, which every browser
+// follows, and imports and starts the app unconditionally; so the preloads become a script
+// that adds them only where the app can run, and the start-up runs only there too.
+function startOnlyWhereSupported(html) {
+  const attr = (tag, name) => tag.match(new RegExp(`\\b${name}=("?)([^"\\s>]+)\\1`))?.[2];
+  const preloads = [];
+  html = html.replace(/<link\b[^>]*>/g, (tag) => {
+    const rel = attr(tag, 'rel');
+    if (rel !== 'modulepreload' && !(rel === 'preload' && /\.wasm\b/.test(attr(tag, 'href') ?? ''))) return tag;
+    preloads.push([rel, attr(tag, 'href'), attr(tag, 'integrity') ?? '', attr(tag, 'as') ?? '', attr(tag, 'type') ?? '']);
+    return '';
+  });
+  if (preloads.length !== 2) throw new Error(`split-wasm: expected Trunk's two preloads, found ${preloads.length}`);
+  const adder = `<script>if(!window.__civicUnsupported){${JSON.stringify(preloads)}.forEach(function(p){`
+    + 'var l=document.createElement("link");l.rel=p[0];l.href=p[1];if(p[2])l.integrity=p[2];'
+    + 'l.crossOrigin="";if(p[3])l.as=p[3];if(p[4])l.type=p[4];document.head.appendChild(l)})}</script>';
+  const start = /<script type=("?)module\1>([\s\S]*?)<\/script>/;
+  const found = html.match(start);
+  if (!found || !/import init, \* as bindings from '([^']+)';/.test(found[2])) {
+    throw new Error("split-wasm: Trunk's start-up script has changed");
+  }
+  const body = found[2].replace(
+    /import init, \* as bindings from '([^']+)';/,
+    "const bindings = await import('$1');\nconst init = bindings.default;",
+  );
+  return html.replace(start, () => `${adder}<script type=module>if (!window.__civicUnsupported) {\n${body}\n}</script>`);
+}

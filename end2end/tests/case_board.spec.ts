@@ -59,3 +59,41 @@ test('the board in English is axe clean', async ({ page }) => {
   await expect(cards(page).first()).toBeVisible();
   expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
 });
+
+test('each card says which date it shows, and the list is in that date\'s order', async ({ page }) => {
+  for (const [path, label, field] of [
+    ['/cases', /^提交于 /, 'submitted_at'],
+    ['/cases?sort=replied', /^答复于 /, 'replied_at'],
+    ['/cases?lang=en', /^Filed /, 'submitted_at'],
+    ['/cases?lang=en&sort=replied', /^Replied /, 'replied_at'],
+  ] as const) {
+    const query = path.includes('sort=replied') ? '?sort=replied&limit=20' : '?limit=20';
+    const api = await (await page.request.get(`/api/v1/cases${query}`)).json();
+    await openApp(page, path);
+    await expect(cards(page)).toHaveCount(api.items.length);
+    const dates = page.locator('.c-board .c-card__date');
+    await expect(dates.first()).toHaveText(label);
+    const order = api.items.map((item: Record<string, string>) => Date.parse(item[field]));
+    expect([...order].sort((a, b) => b - a)).toEqual(order);
+  }
+});
+
+test('"filters" reads as a control, and "clear" shows only when there is something to clear', async ({ page }) => {
+  await openApp(page, '/cases');
+  await expect(cards(page).first()).toBeVisible();
+  const summary = page.locator('.c-board__filters summary');
+  // A marker that turns, and an underline: it looks like something to press.
+  const marker = await summary.evaluate((el) => getComputedStyle(el, '::before').borderLeftWidth);
+  expect(parseFloat(marker)).toBeGreaterThan(0);
+  expect(await summary.evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('underline');
+  await expect(page.getByRole('link', { name: '清除筛选' })).toHaveCount(0);
+  await openApp(page, '/cases?q=%E5%99%AA%E9%9F%B3');
+  const clear = page.getByRole('link', { name: '清除筛选' });
+  await expect(clear).toBeVisible();
+  const apart = await page.evaluate(() => {
+    const button = document.querySelector('.c-board__filters button[type=submit]')!.getBoundingClientRect();
+    const link = [...document.querySelectorAll('.c-board__filters a')].pop()!.getBoundingClientRect();
+    return Math.max(link.left - button.right, link.top - button.bottom);
+  });
+  expect(apart).toBeGreaterThanOrEqual(8);
+});

@@ -33,6 +33,29 @@ for (const lang of ['zh-CN', 'en']) {
   });
 }
 
+test('in elderly mode, radios and checkboxes grow with the text and have a dark edge', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('civic.elderly', '1'));
+  await openApp(page, '/file');
+  await page.getByRole('button', { name: '开始填写' }).click();
+  const controls = page.locator('main input[type=radio], main input[type=checkbox]');
+  await expect(controls.first()).toBeVisible();
+  const sizes = await controls.evaluateAll((els) =>
+    els.map((el) => {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return { width: box.width, height: box.height, outline: style.outlineStyle, edge: style.outlineColor };
+    }),
+  );
+  expect(sizes.length).toBeGreaterThan(3);
+  for (const size of sizes) {
+    // 1.5 rem at 1.5x text: 36 px, where the ordinary mode has 24.
+    expect(size.width).toBeGreaterThanOrEqual(36);
+    expect(size.height).toBeGreaterThanOrEqual(36);
+    expect(size.outline).toBe('solid');
+    expect(size.edge).toBe('rgb(0, 0, 0)');
+  }
+});
+
 test('nothing scrolls sideways at 320 px wide', async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
   for (const path of ['/', '/announcements', '/no-such-page']) {

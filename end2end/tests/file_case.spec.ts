@@ -85,7 +85,7 @@ test('a resident files a case in Chinese and gets a number and a tracking code',
   await expect(page.locator('main')).toContainText('这个诉求没有公开');
   await publish(page, number);
   await openApp(page, `/cases/${number}`);
-  await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(page.locator('main')).not.toContainText('王小明');
   await expect(page.locator('main')).not.toContainText('13912345678');
 });

@@ -80,8 +80,30 @@ test('a case with a photo is filed in English and reaches the confirmation', asy
   await page.getByLabel('Mobile number').fill('+86 139 1234 5678');
   await page.getByLabel('I have read and accept the privacy notice').check();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.locator('.c-summary')).toContainText('1 attached');
+  await expect(page.locator('.c-summary')).toContainText('1 photo');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Case sent');
   expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations)).toEqual([]);
+});
+
+test('photos are chosen with a button in the page\'s language, not the browser\'s control', async ({ page }) => {
+  for (const [path, start, label, choose] of [
+    ['/file', '开始填写', '照片（选填）', '选择照片'],
+    ['/file?lang=en', 'Start now', 'Photos (optional)', 'Choose photos'],
+  ]) {
+    await openApp(page, path);
+    await page.getByRole('button', { name: start }).click();
+    const button = page.locator('.c-file__button');
+    await expect(button).toHaveText(choose);
+    await expect(button).toBeVisible();
+    // The browser's own "Choose Files / No file chosen" is not what a resident sees.
+    const input = page.getByLabel(label);
+    expect(await input.evaluate((el) => el.getBoundingClientRect().width)).toBeLessThanOrEqual(1);
+    // Keyboard focus on the input shows on the button.
+    await input.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await expect(input).toBeFocused();
+    expect(await button.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+  }
 });

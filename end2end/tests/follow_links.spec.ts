@@ -2,12 +2,33 @@ import { test, expect, openApp, publishedCaseNumber, ROUTES } from './fixtures/a
 
 test('a deep link to a case reloads into that case', async ({ page }) => {
   const number = await publishedCaseNumber(page);
+  const title = (await (await page.request.get(`/api/v1/cases/${number}`)).json()).summary.title;
   await openApp(page, `/cases/${number}`);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`诉求详情 ${number}`);
+  // The case's title is the heading, its number above it.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('.c-caption')).toHaveText(`诉求详情 ${number}`);
   await expect(page.getByRole('heading', { name: '办理过程' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '答复意见' })).toBeVisible();
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`诉求详情 ${number}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+});
+
+test('on a phone, a case number never breaks, and what was written and answered comes before the facts', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  const number = await publishedCaseNumber(page);
+  for (const path of [`/cases/${number}`, `/cases/${number}?lang=en`]) {
+    await openApp(page, path);
+    const numberText = page.locator('.c-caption .u-nowrap');
+    await expect(numberText).toHaveText(number);
+    // One line box: the number is not split.
+    expect(await numberText.evaluate((el) => el.getClientRects().length)).toBe(1);
+    const order = await page.locator('main').evaluate((main) => {
+      const top = (selector: string) => main.querySelector(selector)!.getBoundingClientRect().top;
+      return { reply: top('.c-reply'), facts: top('.c-facts'), timeline: top('.c-timeline') };
+    });
+    expect(order.reply).toBeLessThan(order.facts);
+    expect(order.facts).toBeLessThan(order.timeline);
+  }
 });
 
 test('following a link moves focus to the new page heading and sets its title', async ({ page }) => {

@@ -61,3 +61,35 @@ test('a browser without WebAssembly reference types gets the plain page with the
   await expect(page.locator('#boot-loading')).toBeHidden();
   await expect(page.locator('.c-nav')).toHaveCount(0);
 });
+
+for (const [engine, disable] of [
+  ['without WebAssembly at all', () => { delete (window as { WebAssembly?: unknown }).WebAssembly; }],
+  ['without reference types', () => { WebAssembly.validate = () => false; }],
+] as const) {
+  test(`a browser ${engine} downloads no wasm and throws nothing`, async ({ page }) => {
+    await page.addInitScript(disable);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const wasm: string[] = [];
+    page.on('request', (request) => {
+      if (/\.wasm(\?|$)/.test(request.url()) || /\/civic-[0-9a-f]+\.js$/.test(request.url())) wasm.push(request.url());
+    });
+    await page.goto('/cases');
+    await expect(page.locator('#boot-unsupported')).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    expect(wasm).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('a browser that runs the app still preloads its module and wasm at once', async ({ page }) => {
+  const started: string[] = [];
+  page.on('request', (request) => started.push(request.url()));
+  await openApp(page, '/');
+  const preloaded = await page.locator('link[rel=modulepreload], link[rel=preload][as=fetch]').evaluateAll((links) =>
+    links.map((l) => (l as HTMLLinkElement).href));
+  expect(preloaded.some((href) => /\/civic-[0-9a-f]+\.js$/.test(href))).toBeTruthy();
+  expect(preloaded.some((href) => /_bg\.wasm$/.test(href))).toBeTruthy();
+  // One download of the main wasm: the preload is what the app takes.
+  expect(started.filter((url) => /civic-[0-9a-f]+_bg\.wasm$/.test(url))).toHaveLength(1);
+});

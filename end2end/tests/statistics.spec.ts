@@ -106,3 +106,22 @@ test('the statistics page is clean for axe in elderly mode and at 200% text', as
   });
   await expectNoSidewaysScroll(page);
 });
+
+test('rising topics are categories a resident recognises, in both languages', async ({ page }) => {
+  const stats = await apiStats(page, '');
+  const meta = await (await page.request.get('/api/v1/meta')).json();
+  const names = (lang: 'zh' | 'en') =>
+    stats.hot_categories.map((t: { key: string }) => meta.categories.find((c: { code: string }) => c.code === t.key).name[lang]);
+  for (const [path, lang, intro] of [
+    ['/statistics', 'zh', '诉求类别'],
+    ['/statistics?lang=en', 'en', 'categories'],
+  ] as const) {
+    await openApp(page, path);
+    const section = page.locator('section[aria-labelledby=stats-hot]');
+    await expect(section.locator('p').first()).toContainText(intro);
+    // No list of title fragments: only the categories, named in the page's language.
+    await expect(section.locator('h3')).toHaveCount(0);
+    const shown = await section.locator('.c-topics strong').allTextContents();
+    expect(shown).toEqual(names(lang));
+  }
+});

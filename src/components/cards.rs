@@ -8,13 +8,37 @@ use crate::components::{kind_name, status_name, taxon_name};
 use crate::i18n::use_i18n;
 use crate::routes::AppRoute;
 
-/// A published case in a list: its title, kind, status, district and date.
+/// Which date a case card shows: the one its list is ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CardDate {
+    /// When it was filed (lists newest first).
+    #[default]
+    Filed,
+    /// When it was replied (lists of recent replies).
+    Replied,
+}
+
+impl CardDate {
+    /// The date a list ordered by `sort` (the board's `sort` parameter) shows.
+    pub fn for_sort(sort: Option<&str>) -> Self {
+        match sort {
+            Some("replied") => Self::Replied,
+            _ => Self::Filed,
+        }
+    }
+}
+
+/// A published case in a list: its title, kind, status, district and the date its list is
+/// ordered by, said as which date it is.
 #[component]
 pub fn CaseCard(
     /// The case.
     case: CaseSummary,
     /// The taxonomy, for the district's name; codes show while it loads.
     meta: Signal<Option<Meta>>,
+    /// Which date to show.
+    #[prop(optional)]
+    dated: CardDate,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let href = AppRoute::Case(case.number.clone()).path();
@@ -29,10 +53,23 @@ pub fn CaseCard(
     };
     let status = case.status;
     let kind = case.kind;
-    let date = case
-        .replied_at
-        .clone()
-        .unwrap_or_else(|| case.submitted_at.clone());
+    let date = match dated {
+        CardDate::Replied => case.replied_at.clone(),
+        CardDate::Filed => None,
+    };
+    let (date, replied) = match date {
+        Some(date) => (date, true),
+        None => (case.submitted_at.clone(), false),
+    };
+    let date_text = move || {
+        let t = i18n.t();
+        let pattern = if replied {
+            t.card_replied_on
+        } else {
+            t.card_filed_on
+        };
+        pattern.replace("{date}", &format_date(&date, i18n.locale().tag(), false))
+    };
     view! {
         <li class="c-card">
             <a class="c-card__title" href=href>{case.title.clone()}</a>
@@ -42,7 +79,7 @@ pub fn CaseCard(
                     {move || status_name(i18n.t(), status)}
                 </span>
                 <span>{district}</span>
-                <span>{move || format_date(&date, i18n.locale().tag(), false)}</span>
+                <span class="c-card__date">{date_text}</span>
             </p>
         </li>
     }

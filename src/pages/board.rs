@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
-use crate::components::cards::CaseCard;
+use crate::components::cards::{CardDate, CaseCard};
 use crate::components::form::{Choice, SelectField, TextField, field_error_text};
 use crate::components::layout::use_page_title;
 use crate::components::state::{Empty, LoadError, Loading};
@@ -72,6 +72,8 @@ pub fn CasesPage() -> impl IntoView {
         q
     });
     let first = Remote::new(move || client::cases(query.get()));
+    // Each card shows the date the list is ordered by.
+    let dated = Memo::new(move |_| query.with(|q| CardDate::for_sort(q.sort.as_deref())));
     let later = RwSignal::new(Vec::<Page<CaseSummary>>::new());
     let more = RwSignal::new(More::Idle);
     Effect::new(move |_| {
@@ -134,8 +136,8 @@ pub fn CasesPage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(page)) => view! {
                     <ul class="c-list c-board" aria-label=move || i18n.t().title_cases>
-                        {page.items.into_iter().map(|case| view! { <CaseCard case meta/> }).collect_view()}
-                        {move || later.get().into_iter().flat_map(|p| p.items).map(|case| view! { <CaseCard case meta/> }).collect_view()}
+                        {page.items.into_iter().map(|case| view! { <CaseCard case meta dated=dated.get_untracked()/> }).collect_view()}
+                        {move || later.get().into_iter().flat_map(|p| p.items).map(|case| view! { <CaseCard case meta dated=dated.get_untracked()/> }).collect_view()}
                     </ul>
                     {move || match more.get() {
                         More::Failed => Some(view! {
@@ -212,6 +214,12 @@ fn BoardFilters(
     let filtered = query.with_untracked(|q| {
         let mut q = q.clone();
         FILTERS[1..]
+            .iter()
+            .any(|name| field(&mut q, name).is_some_and(|v| v.is_some()))
+    });
+    let searched = Memo::new(move |_| {
+        let mut q = query.get();
+        FILTERS
             .iter()
             .any(|name| field(&mut q, name).is_some_and(|v| v.is_some()))
     });
@@ -292,9 +300,13 @@ fn BoardFilters(
                 <SelectField field="sort" label=t!(i18n, board_sort) placeholder=t!(i18n, board_sort_newest)
                     value=value("sort") on_change=set("sort") choices=sorts error=error("sort")/>
             </details>
-            <button type="submit" class="c-button">{t!(i18n, board_apply)}</button>
-            " "
-            <a class="c-link" href=AppRoute::Cases.path()>{t!(i18n, board_clear)}</a>
+            <div class="c-filters__actions">
+                <button type="submit" class="c-button">{t!(i18n, board_apply)}</button>
+                // Only when there is something to clear.
+                {move || searched.get().then(|| view! {
+                    <a class="c-link" href=AppRoute::Cases.path()>{t!(i18n, board_clear)}</a>
+                })}
+            </div>
         </form>
     }
 }

@@ -29,9 +29,31 @@ pub fn CasePage(
     let meta = use_meta().0;
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
     let case = Remote::new(move || client::case(&number));
+    // The case's title is the heading once it has loaded, with its number above it; until
+    // then, and for a case that is not public, the heading is the number. A number never
+    // breaks across lines.
+    let title = Memo::new(move |_| {
+        case.get()
+            .and_then(Result::ok)
+            .filter(|d| d.published || d.owner.is_some())
+            .map(|d| d.summary.title)
+    });
+    let caption_number = heading.clone();
     view! {
         <div class="l-container l-page">
-            <h1 class="c-page-heading">{move || format!("{} {}", i18n.t().title_case, heading)}</h1>
+            {move || title.with(Option::is_some).then(|| {
+                let number = caption_number.clone();
+                view! {
+                    <p class="c-caption">{t!(i18n, title_case)} " " <span class="u-nowrap">{number}</span></p>
+                }
+            })}
+            <h1 class="c-page-heading">{move || match title.get() {
+                Some(title) => title.into_any(),
+                None => {
+                    let number = heading.clone();
+                    view! { {t!(i18n, title_case)} " " <span class="u-nowrap">{number}</span> }.into_any()
+                }
+            }}</h1>
             {move || match case.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(failure)) if failure.is_not_found() => view! {
@@ -40,15 +62,23 @@ pub fn CasePage(
                 Some(Err(failure)) => view! {
                     <LoadError failure on_retry=Callback::new(move |()| case.refetch())/>
                 }.into_any(),
-                Some(Ok(detail)) => view! { <CaseView detail meta i18n/> }.into_any(),
+                Some(Ok(detail)) => view! { <CaseView detail meta i18n show_title=false/> }.into_any(),
             }}
         </div>
     }
 }
 
-/// A case's public page below its heading: facts, description, reply, timeline.
+/// A case's public page below its heading: what the resident wrote and the official reply
+/// first, then the facts and the timeline.
 #[component]
-pub fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> impl IntoView {
+pub fn CaseView(
+    detail: CaseDetail,
+    meta: Signal<Option<Meta>>,
+    i18n: I18n,
+    /// Whether to show the title (the case page has it as its heading).
+    #[prop(default = true)]
+    show_title: bool,
+) -> impl IntoView {
     let summary = detail.summary.clone();
     let status = summary.status;
     let kind = summary.kind;
@@ -62,12 +92,39 @@ pub fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> i
     let submitter = detail.submitter.clone();
     // A case its resident did not publish: anyone with the number sees only its progress.
     let written = detail.published || detail.owner.is_some();
+    let description = written.then(|| {
+        view! {
+            <section class="c-section">
+                <h2 class="c-section__heading">{t!(i18n, case_description)}</h2>
+                <p class="c-case__text">{detail.description.clone()}</p>
+            </section>
+        }
+    });
+    let reply = detail.reply.clone().map(|reply| {
+        let at = reply.at.clone();
+        let code = reply.department.clone();
+        view! {
+            <section class="c-section c-reply">
+                <h2 class="c-section__heading">{t!(i18n, case_reply)}</h2>
+                <p class="c-case__text">{reply.text.clone()}</p>
+                <p class="c-card__meta">
+                    {move || format!("{}{}", i18n.t().case_replied_by, department_name(&meta.get(), &code, tag()))}
+                    " · "
+                    {move || format_date(&at, tag(), true)}
+                </p>
+            </section>
+        }
+    });
     view! {
-        {if written {
-            view! { <h2 class="c-case__title">{summary.title.clone()}</h2> }.into_any()
+        {if !written {
+            Some(view! { <p class="c-panel c-case__private">{t!(i18n, case_progress_only)}</p> }.into_any())
+        } else if show_title {
+            Some(view! { <h2 class="c-case__title">{summary.title.clone()}</h2> }.into_any())
         } else {
-            view! { <p class="c-panel c-case__private">{t!(i18n, case_progress_only)}</p> }.into_any()
+            None
         }}
+        {description}
+        {reply}
         <dl class="c-facts">
             <div class="c-facts__row"><dt>{t!(i18n, case_status)}</dt><dd>
                 <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>{move || status_name(i18n.t(), status)}</span>
@@ -90,27 +147,6 @@ pub fn CaseView(detail: CaseDetail, meta: Signal<Option<Meta>>, i18n: I18n) -> i
                 <div class="c-facts__row"><dt>{t!(i18n, case_submitter)}</dt><dd>{move || submitter.clone().unwrap_or_else(|| i18n.t().case_anonymous.to_owned())}</dd></div>
             })}
         </dl>
-        {written.then(|| view! {
-            <section class="c-section">
-                <h2 class="c-section__heading">{t!(i18n, case_description)}</h2>
-                <p class="c-case__text">{detail.description.clone()}</p>
-            </section>
-        })}
-        {detail.reply.clone().map(|reply| {
-            let at = reply.at.clone();
-            let code = reply.department.clone();
-            view! {
-                <section class="c-section c-reply">
-                    <h2 class="c-section__heading">{t!(i18n, case_reply)}</h2>
-                    <p class="c-case__text">{reply.text.clone()}</p>
-                    <p class="c-card__meta">
-                        {move || format!("{}{}", i18n.t().case_replied_by, department_name(&meta.get(), &code, tag()))}
-                        " · "
-                        {move || format_date(&at, tag(), true)}
-                    </p>
-                </section>
-            }
-        })}
         <section class="c-section">
             <h2 class="c-section__heading">{t!(i18n, case_timeline)}</h2>
             <ol class="c-timeline">

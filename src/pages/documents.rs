@@ -270,6 +270,8 @@ fn DocumentFilters(
         );
     };
     let filtered = query.with_untracked(|q| FILTERS[1..].iter().any(|n| value_of(q, n).is_some()));
+    let searched =
+        Memo::new(move |_| query.with(|q| FILTERS.iter().any(|n| value_of(q, n).is_some())));
     let tag = move || i18n.locale().tag();
     let topics = Signal::derive(move || {
         meta.with(|m| {
@@ -325,9 +327,13 @@ fn DocumentFilters(
                 <SelectField field="validity" label=t!(i18n, docs_validity) placeholder=t!(i18n, board_all)
                     value=value("validity") on_change=set("validity") choices=validities error=error("validity")/>
             </details>
-            <button type="submit" class="c-button">{t!(i18n, docs_apply)}</button>
-            " "
-            <a class="c-link" href=AppRoute::Documents.path()>{t!(i18n, board_clear)}</a>
+            <div class="c-filters__actions">
+                <button type="submit" class="c-button">{t!(i18n, docs_apply)}</button>
+                // Only when there is something to clear.
+                {move || searched.get().then(|| view! {
+                    <a class="c-link" href=AppRoute::Documents.path()>{t!(i18n, board_clear)}</a>
+                })}
+            </div>
         </form>
     }
 }

@@ -475,7 +475,14 @@ pub fn FileCasePage() -> impl IntoView {
             ),
             ("title", case.title.trim().to_owned()),
             ("description", case.description.trim().to_owned()),
-            ("photos", fill(t.check_photos, case.photos.len())),
+            (
+                "photos",
+                match case.photos.len() {
+                    0 => t.check_photos_none.to_owned(),
+                    1 => t.check_photos_one.to_owned(),
+                    n => fill(t.check_photos, n),
+                },
+            ),
             ("contact.name", case.contact.name.trim().to_owned()),
             ("contact.phone", case.contact.phone.trim().to_owned()),
         ];

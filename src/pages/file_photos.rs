@@ -238,10 +238,16 @@ pub fn PhotoField(
             <label class="c-field__label" for="field-photos">{move || i18n.t().field_photos}</label>
             <p class="c-field__hint" id="field-photos-hint">{move || fill(i18n.t().field_photos_hint, PHOTOS_MAX)}</p>
             <FieldError field="photos" error/>
-            <input type="file" id="field-photos" name="photos" class="c-file" accept="image/*" multiple
+            // The browser's own control speaks the browser's language ("Choose Files"), and
+            // its text is cut short in elderly mode: it stays for keyboards and screen readers,
+            // seen as a button in the page's language.
+            <input type="file" id="field-photos" name="photos" class="c-file u-visually-hidden" accept="image/*" multiple
                 aria-describedby=describedby
                 prop:disabled=move || photos.with(|list| list.len() >= PHOTOS_MAX)
                 on:change=on_change/>
+            <label for="field-photos" class="c-button c-button--secondary c-file__button">
+                {move || i18n.t().photo_choose}
+            </label>
             <p class="c-field__hint" role="status">
                 {move || too_many.get().then(|| fill(i18n.t().photo_too_many, PHOTOS_MAX))}
             </p>

@@ -5,7 +5,7 @@ use crate::remote::Remote;
 
 use crate::api as client;
 use crate::app::use_meta;
-use crate::components::cards::{AnnouncementItem, CaseCard};
+use crate::components::cards::{AnnouncementItem, CardDate, CaseCard};
 use crate::components::layout::use_page_title;
 use crate::components::state::{Empty, LoadError, Loading};
 use crate::i18n::{Strings, use_i18n};
@@ -89,7 +89,7 @@ pub fn HomePage() -> impl IntoView {
                         }.into_any(),
                         Some(Ok(page)) => view! {
                             <ul class="c-list">
-                                {page.items.into_iter().map(|case| view! { <CaseCard case meta/> }).collect_view()}
+                                {page.items.into_iter().map(|case| view! { <CaseCard case meta dated=CardDate::Replied/> }).collect_view()}
                             </ul>
                         }.into_any(),
                     }}

@@ -254,7 +254,7 @@ fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> Str
     let months: Vec<String> = s.trend.iter().map(|x| x.month[5..].to_owned()).collect();
     line_chart(
         &mut m,
-        t.stats_trend,
+        t.stats_trend_chart,
         &months,
         &[
             Series {
@@ -282,7 +282,7 @@ fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> Str
     chart_table(
         &mut m,
         t.stats_show_table,
-        t.stats_trend,
+        t.stats_trend_chart,
         &[
             t.stats_month,
             t.stats_received,
@@ -316,25 +316,18 @@ fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> Str
         );
     }
 
+    // Rising categories only: the words the server counts are pieces of the search index
+    // (two characters cut from longer words), not words a resident would recognise.
     m.open("section", &[("aria-labelledby", "stats-hot")])
         .leaf("h2", &[("id", "stats-hot")], t.stats_hot)
         .leaf("p", &[], t.stats_hot_intro);
-    for (heading, topics, category) in [
-        (t.stats_hot_categories, &s.hot_categories, true),
-        (t.stats_hot_words, &s.hot_words, false),
-    ] {
-        m.leaf("h3", &[], heading);
-        if topics.is_empty() {
-            m.leaf("p", &[], t.stats_hot_none);
-            continue;
-        }
+    let topics = &s.hot_categories;
+    if topics.is_empty() {
+        m.leaf("p", &[], t.stats_hot_none);
+    } else {
         m.open("ol", &[("class", "c-topics")]);
         for topic in topics {
-            let label = if category {
-                name(Taxon::Category, &topic.key)
-            } else {
-                topic.key.clone()
-            };
+            let label = name(Taxon::Category, &topic.key);
             let counts = t
                 .stats_hot_counts
                 .replace("{recent}", &topic.recent.to_string())

@@ -391,10 +391,20 @@ pub struct SizeLine {
 }
 
 /// The local files `html` loads: the `src` and `href` values that are paths on this site
-/// (`/main-….css`, `boot.js`), without query or fragment. Values may be quoted or, as a
-/// minifier writes them, bare.
+/// (`/main-….css`, `boot.js`), without query or fragment, and the scripts, modules and
+/// styles an inline script names in quotes (`"/civic-….js"`: the start-up adds its preloads
+/// only where the app can run). Attribute values may be quoted or, as a minifier writes
+/// them, bare.
 pub fn referenced_files(html: &str) -> Vec<String> {
     let mut files = Vec::new();
+    let add = |path: &str, files: &mut Vec<String>| {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let local = !path.contains("://") && !path.starts_with("//") && !path.is_empty();
+        let name = path.trim_start_matches("./").trim_start_matches('/');
+        if local && !name.is_empty() && !files.iter().any(|f| f == name) {
+            files.push(name.to_owned());
+        }
+    };
     for attribute in [" src=", " href="] {
         let mut rest = html;
         while let Some(at) = rest.find(attribute) {
@@ -414,11 +424,20 @@ pub fn referenced_files(html: &str) -> Vec<String> {
                 }
             };
             rest = &rest[after.min(rest.len())..];
-            let path = value.split(['?', '#']).next().unwrap_or_default();
-            let local = !path.contains("://") && !path.starts_with("//") && !path.is_empty();
-            let name = path.trim_start_matches("./").trim_start_matches('/');
-            if local && !name.is_empty() && !files.iter().any(|f| f == name) {
-                files.push(name.to_owned());
+            add(value, &mut files);
+        }
+    }
+    for quote in ['"', '\''] {
+        for (i, literal) in html.split(quote).enumerate() {
+            // Odd pieces are between quotes; a path of the site's own with a loadable ending.
+            let loadable = [".js", ".wasm", ".css"]
+                .iter()
+                .any(|e| literal.ends_with(e));
+            let path_like = literal.starts_with('/')
+                && !literal.starts_with("//")
+                && !literal.contains(char::is_whitespace);
+            if i % 2 == 1 && loadable && path_like {
+                add(literal, &mut files);
             }
         }
     }
@@ -570,6 +589,22 @@ mod tests {
         // A minifier drops the quotes: the same files are found.
         let minified = html.replace('"', "");
         assert_eq!(referenced_files(&minified), referenced_files(html));
+        // The start-up as the build writes it: the preloads are added by a script, and the
+        // module imported by another.
+        let started = r#"<html><head><link rel=stylesheet href=/main-0123456789abcdef.css>
+            <link rel=icon href=/icon.svg><link rel=alternate href=https://elsewhere.example/feed>
+            <script src=/boot-0123456789abcdef.js></script>
+            <script>if(!window.__civicUnsupported){[["modulepreload","/civic-0123456789abcdef.js","sha384-x"],
+            ["preload","/civic-0123456789abcdef_bg.wasm","sha384-y","fetch"]].forEach(add)}</script>
+            <script type=module>if (!window.__civicUnsupported) {
+            const bindings = await import('/civic-0123456789abcdef.js');
+            await bindings.default({ module_or_path: '/civic-0123456789abcdef_bg.wasm' });
+            }</script></head></html>"#;
+        let mut found = referenced_files(started);
+        let mut expected = referenced_files(html);
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected);
         for (name, body) in [
             ("index.html", html),
             ("main-0123456789abcdef.css", "body{}"),
