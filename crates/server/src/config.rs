@@ -108,6 +108,11 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_OUTBOX_RETRY_BASE", default_value_t = 5.0, value_parser = parse_seconds)]
     pub outbox_retry_base: f64,
 
+    /// Seconds a worker holds a message it is sending: a process that dies mid-send leaves
+    /// it to another worker after this. Keep it longer than a send may take (10 s).
+    #[arg(long, env = "CIVIC_OUTBOX_CLAIM", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub outbox_claim: f64,
+
     /// Tries in all before a message becomes a dead letter (`civic-server outbox retry`).
     #[arg(long, env = "CIVIC_OUTBOX_TRIES", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -270,6 +275,7 @@ impl Settings {
             events_secret: None,
             events_include_contact: false,
             outbox_retry_base: 5.0,
+            outbox_claim: 60.0,
             outbox_tries: 10,
             demo: false,
         }

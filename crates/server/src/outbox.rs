@@ -28,9 +28,6 @@ pub const MESSAGE_ID_HEADER: &str = "X-Civic-Message-Id";
 /// and retried, so they may arrive out of order; a receiver orders one case's by this.
 pub const SEQUENCE_HEADER: &str = "X-Civic-Sequence";
 
-/// How long a claimed message is left to its worker before it is due again: longer than a
-/// send may take ([`SEND_TIMEOUT`]).
-pub const CLAIM: Duration = Duration::from_secs(60);
 /// How long one send may take.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages claimed at once (sent side by side).
@@ -80,11 +77,18 @@ pub struct Delivery {
     client: reqwest::Client,
     endpoints: Vec<Endpoint>,
     retry: RetryRule,
+    claim: Duration,
 }
 
 impl Delivery {
-    /// A worker for `endpoints` retrying by `retry`.
-    pub fn new(endpoints: Vec<Endpoint>, retry: RetryRule) -> Result<Self, String> {
+    /// A worker for `endpoints` retrying by `retry`, holding a message it sends for `claim`
+    /// (longer than a send may take, [`SEND_TIMEOUT`]): a worker that dies mid-send leaves
+    /// the message to another after that.
+    pub fn new(
+        endpoints: Vec<Endpoint>,
+        retry: RetryRule,
+        claim: Duration,
+    ) -> Result<Self, String> {
         let client = reqwest::Client::builder()
             .timeout(SEND_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
@@ -94,6 +98,7 @@ impl Delivery {
             client,
             endpoints,
             retry,
+            claim,
         })
     }
 
@@ -134,7 +139,7 @@ impl Delivery {
         store: &Arc<dyn Store>,
         now_ms: i64,
     ) -> Result<usize, StoreError> {
-        let claim_until = now_ms + i64::try_from(CLAIM.as_millis()).unwrap_or(i64::MAX);
+        let claim_until = now_ms + i64::try_from(self.claim.as_millis()).unwrap_or(i64::MAX);
         let claimed = store
             .claim_messages(&self.receivers(), now_ms, claim_until, BATCH)
             .await?;

@@ -74,6 +74,7 @@ impl Application {
         let notices = Arc::new(settings.notices(&meta));
         meta.texts = notices.texts;
         let retry = settings.retry_rule();
+        let claim = Duration::from_secs_f64(settings.outbox_claim);
         if settings.static_dir.join("index.html").exists() {
             let compressed = web::precompress(&settings.static_dir)?;
             if compressed > 0 {
@@ -112,8 +113,8 @@ impl Application {
         };
         // Every process delivers the outbox; a message is claimed by one of them at a time.
         if !endpoints.is_empty() {
-            let delivery =
-                crate::outbox::Delivery::new(endpoints, retry).map_err(StartupError::Settings)?;
+            let delivery = crate::outbox::Delivery::new(endpoints, retry, claim)
+                .map_err(StartupError::Settings)?;
             tokio::spawn(delivery.run(state.store.clone()));
         }
         // Nothing before listening reads the cases table: a million cases start as fast as

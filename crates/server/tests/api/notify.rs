@@ -46,12 +46,20 @@ struct Receiver {
     address: String,
     received: Arc<Mutex<Vec<Received>>>,
     script: Arc<Mutex<VecDeque<u16>>>,
+    /// How long the first request is held before it is answered.
+    hold_first: Duration,
 }
 
 impl Receiver {
     async fn spawn(script: &[u16]) -> Self {
+        Self::spawn_holding(script, Duration::ZERO).await
+    }
+
+    /// A receiver that holds the first request for `hold` before answering.
+    async fn spawn_holding(script: &[u16], hold: Duration) -> Self {
         let receiver = Self {
             script: Arc::new(Mutex::new(script.iter().copied().collect())),
+            hold_first: hold,
             ..Self::default()
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -99,6 +107,7 @@ async fn take(
             .unwrap_or_default()
             .to_owned()
     };
+    let first = receiver.received.lock().unwrap().is_empty();
     receiver.received.lock().unwrap().push(Received {
         path: uri.path().to_owned(),
         message_id: header("x-civic-message-id"),
@@ -106,6 +115,9 @@ async fn take(
         signature: header("x-civic-signature"),
         body,
     });
+    if first {
+        tokio::time::sleep(receiver.hold_first).await;
+    }
     let status = receiver.script.lock().unwrap().pop_front().unwrap_or(200);
     StatusCode::from_u16(status).unwrap()
 }
@@ -158,6 +170,18 @@ impl TestApp {
         let response = self.post_case(&case, None).await;
         assert_eq!(response.status(), 201);
         response.json().await.unwrap()
+    }
+
+    /// The outbox once no message is pending any more (or after 10 s, to fail on).
+    async fn outbox_settled(&self) -> Vec<(String, String, String, i64)> {
+        for _ in 0..200 {
+            let rows = self.outbox().await;
+            if rows.iter().all(|row| row.2 != "pending") {
+                return rows;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.outbox().await
     }
 
     /// The outbox's rows as `(receiver, topic, state, attempts)`, oldest first.
@@ -276,8 +300,7 @@ async fn a_receiver_that_fails_twice_gets_the_message_on_the_third_try() {
     let ids: Vec<&str> = tries.iter().map(|r| r.message_id.as_str()).collect();
     assert_eq!(ids, [ids[0]; 3], "the same message each time, with its id");
     assert!(tries[2].body.contains(receipt.number.as_str()));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let outbox = app.outbox().await;
+    let outbox = app.outbox_settled().await;
     assert_eq!(
         outbox,
         [("events".into(), "case.filed".into(), "delivered".into(), 3)]
@@ -330,8 +353,56 @@ async fn a_receiver_down_past_the_tries_leaves_dead_letters_that_retry_sends() {
     assert!(retried.starts_with("1 dead letter"), "{retried}");
     let tries = receiver.wait_for("/events", 4).await;
     assert_eq!(tries[3].message_id, tries[0].message_id);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.outbox().await[0].2, "delivered");
+    assert_eq!(app.outbox_settled().await[0].2, "delivered");
+}
+
+#[tokio::test]
+async fn a_process_killed_mid_send_leaves_the_message_to_the_next_with_the_same_id() {
+    use crate::process::ServerProcess;
+    // The receiver holds the first send; the process sending it is killed meanwhile.
+    let receiver = Receiver::spawn_holding(&[], Duration::from_secs(5)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let database = crate::helpers::new_database(dir.path()).await;
+    let webhook = format!("{}/events", receiver.address);
+    let data = dir.path().join("data").display().to_string();
+    let env = [
+        ("CIVIC_ADDR", "127.0.0.1:0"),
+        ("DATABASE_URL", database.as_str()),
+        ("CIVIC_DATA_DIR", data.as_str()),
+        ("CIVIC_STATIC_DIR", "no-app-here"),
+        ("CIVIC_EVENTS_WEBHOOK", webhook.as_str()),
+        ("CIVIC_EVENTS_SECRET", EVENTS_SECRET),
+        ("CIVIC_OUTBOX_CLAIM", "1"),
+        ("RUST_LOG", "info"),
+    ];
+    let exe = env!("CARGO_BIN_EXE_civic-server");
+    let mut first = ServerProcess::start(exe, &[], &env, dir.path().join("first.log")).await;
+    let filed = reqwest::Client::new()
+        .post(format!("{}/api/v1/cases", first.address))
+        .json(&valid_case())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filed.status(), 201);
+    receiver.wait_for("/events", 1).await;
+    first.kill();
+
+    let _second = ServerProcess::start(exe, &[], &env, dir.path().join("second.log")).await;
+    let sends = receiver.wait_for("/events", 2).await;
+    assert_eq!(
+        sends[1].message_id, sends[0].message_id,
+        "the same message, by its id"
+    );
+    assert_eq!(sends[1].body, sends[0].body);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(receiver.requests().len(), 2, "and no more");
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&database).await.unwrap();
+    let state: String = sqlx::query_scalar("SELECT state FROM outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "delivered");
 }
 
 /// Runs `civic-server outbox ARGS` on `app`'s database; answers what it printed.
@@ -390,7 +461,11 @@ async fn a_refused_change_queues_nothing() {
     let receipt = app.file_with_texts("zh-CN", true).await;
     let number = receipt.number.to_string();
     receiver.wait_for("/events", 1).await;
-    let before = app.outbox().await;
+    // What is queued, not how far its delivery has got.
+    let queued = |rows: Vec<(String, String, String, i64)>| -> Vec<(String, String)> {
+        rows.into_iter().map(|(r, t, _, _)| (r, t)).collect()
+    };
+    let before = queued(app.outbox().await);
     // (action, status): invalid fields, an unknown department, a move the lifecycle refuses.
     let refused = [
         (json!({"action": "reject", "reason": ""}), 422),
@@ -401,7 +476,7 @@ async fn a_refused_change_queues_nothing() {
         let response = app.act_as_staff(&number, action.clone()).await;
         assert_eq!(response.status(), status, "{action}");
     }
-    assert_eq!(app.outbox().await, before, "nothing queued");
+    assert_eq!(queued(app.outbox().await), before, "nothing queued");
     // A resident's rating before any reply is refused too.
     let response = app
         .client
@@ -411,7 +486,7 @@ async fn a_refused_change_queues_nothing() {
         .await
         .unwrap();
     assert_eq!(response.status(), 409);
-    assert_eq!(app.outbox().await, before, "nothing queued");
+    assert_eq!(queued(app.outbox().await), before, "nothing queued");
 }
 
 #[tokio::test]
