@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 ARGS ?=
 
-.PHONY: run test build tools size e2e bench chaos clean
+.PHONY: run test build tools size e2e webkit bench chaos clean
 
 ## install the build tools that are missing (wasm target, Trunk, wasm-bindgen, wasm-opt)
 tools:
@@ -54,6 +54,10 @@ chaos:
 ## only the Playwright suite (needs a built dist/ and a debug server)
 e2e:
 	@scripts/e2e.sh
+
+## the walk in WebKit (the iOS engine), both languages (needs a built dist/)
+webkit:
+	@scripts/webkit.sh
 
 clean:
 	cargo clean

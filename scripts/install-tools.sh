@@ -5,9 +5,12 @@
 #
 # Usage: scripts/install-tools.sh [build|test]
 #   build  the Rust wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli and wasm-opt (npm)
-#   test   all of the above, plus Chromium, chromedriver, the CJK fonts, nginx and schemathesis
+#   test   all of the above, plus Chromium, chromedriver, the CJK fonts, nginx, schemathesis
+#          and the WebKit walk's tools
 #   schemathesis-path  only schemathesis (PyPI, pinned in tests/schemathesis/requirements.txt,
 #          in a virtualenv under ~/.cache/civic), then print its command
+#   webkit-python  only WebKitGTK's WebDriver, Xvfb and selenium (tests/webkit), then print
+#          the virtualenv's python
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -21,10 +24,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
-# schemathesis, in its own virtualenv named by the hash of its pinned requirements.
-install_schemathesis() {
-  if [ -f "$SCHEMATHESIS_DIR/.installed" ]; then
-    say "schemathesis: present"
+# A Python tool in its own virtualenv under ~/.cache/civic, named by the hash of its pinned
+# requirements: `install_venv NAME DIR REQUIREMENTS`.
+install_venv() {
+  local name="$1" dir="$2" requirements="$3"
+  if [ -f "$dir/.installed" ]; then
+    say "$name: present"
     return
   fi
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
@@ -34,17 +39,39 @@ install_schemathesis() {
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
   fi
-  say "Installing schemathesis from PyPI into $SCHEMATHESIS_DIR (about a minute)"
+  say "Installing $name from PyPI into $dir (about a minute)"
   # (A virtualenv cannot be moved once made: a marker says it is complete.)
-  rm -rf "$SCHEMATHESIS_DIR"
-  python3 -m venv "$SCHEMATHESIS_DIR"
-  "$SCHEMATHESIS_DIR/bin/pip" install -q --disable-pip-version-check \
-    -r "$ROOT/tests/schemathesis/requirements.txt" >&2
-  touch "$SCHEMATHESIS_DIR/.installed"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install -q --disable-pip-version-check -r "$requirements" >&2
+  touch "$dir/.installed"
+}
+install_schemathesis() {
+  install_venv schemathesis "$SCHEMATHESIS_DIR" "$ROOT/tests/schemathesis/requirements.txt"
+}
+# WebKitGTK (the engine of iOS Safari and WeChat on iOS) with its WebDriver, Xvfb, and
+# selenium to drive it (tests/webkit/walk.py).
+WEBKIT_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/civic/webkit-$(sha256sum "$ROOT/tests/webkit/requirements.txt" | cut -c1-12)"
+install_webkit() {
+  if ! command -v WebKitWebDriver >/dev/null || ! command -v xvfb-run >/dev/null; then
+    say "Installing WebKitGTK's WebDriver and Xvfb from Debian (about a minute)"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq webkit2gtk-driver xvfb
+  else
+    say "WebKitWebDriver and Xvfb: present"
+  fi
+  install_venv "selenium (WebKit walk)" "$WEBKIT_DIR" "$ROOT/tests/webkit/requirements.txt"
 }
 if [ "$what" = "schemathesis-path" ]; then
   install_schemathesis
   echo "$SCHEMATHESIS_DIR/bin/st"
+  exit 0
+fi
+if [ "$what" = "webkit-python" ]; then
+  install_webkit
+  echo "$WEBKIT_DIR/bin/python"
   exit 0
 fi
 
@@ -105,4 +132,5 @@ if [ "$what" = "test" ]; then
     say "Chromium, chromedriver, CJK fonts and nginx: present"
   fi
   install_schemathesis
+  install_webkit
 fi

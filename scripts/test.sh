@@ -2,7 +2,7 @@
 # Runs every check and test, in order from cheapest to dearest, and stops at the first
 # failure: format, lints, Rust tests (the server's on SQLite, then on a throwaway
 # PostgreSQL, with the chaos test), API fuzzing, browser unit tests, the release build with its size
-# budget, then the Playwright suite against a fresh server. Prints each step's time.
+# budget, then the Playwright suite against a fresh server and the walk in WebKit. Prints each step's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -47,6 +47,7 @@ step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
 step "Release build of the app" trunk build --release --offline
 step "First-load size (budget 200 KiB brotli)" target/debug/civic-server size dist --budget-kib 200
 step "Playwright end-to-end suite" scripts/e2e.sh
+step "WebKit walk (the engine of iOS Safari and WeChat on iOS), both languages" scripts/webkit.sh
 step "Playwright smoke on PostgreSQL" \
   env CIVIC_E2E_STORE=postgres scripts/with-postgres.sh scripts/e2e.sh smoke_store --project phone
 
