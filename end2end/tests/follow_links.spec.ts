@@ -67,3 +67,33 @@ for (const route of ROUTES) {
     await expect(page).toHaveTitle(/ - Chengdu Citizen Service Platform$/);
   });
 }
+
+test('on a phone the header stays short, and filing is the home page\'s main action', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  for (const [path, start] of [['/file', '开始填写'], ['/file?lang=en', 'Start now']]) {
+    await openApp(page, path);
+    const header = await page.locator('header.c-header').boundingBox();
+    expect(header!.height / 780).toBeLessThan(0.22);
+    // What the page is for is on the first screen (in Chinese; the English introduction is
+    // longer and puts it just below).
+    if (!path.includes('lang=en')) {
+      const button = await page.getByRole('button', { name: start }).boundingBox();
+      expect(button!.y + button!.height).toBeLessThanOrEqual(780);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }
+  await openApp(page, '/');
+  await expect(page.locator('.c-task--main .c-task__link')).toHaveAttribute('href', '/file');
+});
+
+test('the navigation marks the section on a case or a document, and a document leads back', async ({ page }) => {
+  const number = await publishedCaseNumber(page);
+  await openApp(page, `/cases/${number}`);
+  await expect(page.locator('.c-nav a[aria-current=page]')).toHaveText('公开诉求');
+  await openApp(page, '/documents/1?lang=en');
+  await expect(page.locator('.c-nav a[aria-current=page]')).toHaveText('Government information');
+  await page.getByRole('link', { name: 'Back to government information' }).click();
+  await expect(page).toHaveURL(/\/documents(\?lang=en)?$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Government information');
+});

@@ -20,10 +20,13 @@ pub fn SkipLink() -> impl IntoView {
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let prefs = use_prefs();
+    // A section stays marked on its own pages (a case under "public cases", a document
+    // under "government information"); only the home page must match exactly.
     let link = move |route: AppRoute, label: fn(&'static crate::i18n::Strings) -> &'static str| {
+        let exact = route == AppRoute::Home;
         view! {
             <li class="c-nav__item">
-                <A href=route.path() attr:class="c-nav__link" exact=true>{move || label(i18n.t())}</A>
+                <A href=route.path() attr:class="c-nav__link" exact=exact>{move || label(i18n.t())}</A>
             </li>
         }
     };

@@ -369,6 +369,7 @@ pub fn DocumentPage(
     let meta = Signal::derive(move || meta.get().and_then(Result::ok));
     view! {
         <div class="l-container l-page">
+            <a class="c-back-link" href=AppRoute::Documents.path()>{t!(i18n, doc_back)}</a>
             // One heading for the page's whole life (the title once loaded), so the focus a
             // navigation put on it stays there when the document arrives.
             <h1 class="c-page-heading" lang=move || document.ok().map(|d| d.summary.language.tag())>

@@ -38,8 +38,10 @@ pub fn HomePage() -> impl IntoView {
     let task = move |route: AppRoute,
                      title: fn(&'static Strings) -> &'static str,
                      desc: fn(&'static Strings) -> &'static str| {
+        // Filing is what most residents come for: it stands out as the main action.
+        let main = route == AppRoute::FileCase;
         view! {
-            <li class="c-task">
+            <li class="c-task" class:c-task--main=main>
                 <a class="c-task__link" href=route.path()>{move || title(i18n.t())}</a>
                 <p class="c-task__desc">{move || desc(i18n.t())}</p>
             </li>
