@@ -373,34 +373,45 @@ fn ranking(
     if !bars.is_empty() {
         bar_chart(m, t.stats_on_time_chart, &bars, 1000);
     }
-    let lines = rows
-        .iter()
-        .map(|r| {
-            vec![
-                Cell {
-                    text: name(&r.code),
-                    href: Some(with_query(
-                        &AppRoute::Cases.path(),
-                        &[(filter, Some(r.code.clone()))],
-                    )),
-                    note: (!r.ranked).then_some(t.stats_too_few),
-                },
-                r.replied.to_string().into(),
-                percent(r.on_time_rate).into(),
-                percent(r.satisfaction_rate).into(),
-            ]
-        })
-        .collect();
-    table(
-        m,
-        heading,
-        &[
-            column,
-            t.stats_replied,
-            t.stats_on_time_rate,
-            t.stats_satisfaction_rate,
-        ],
-        lines,
-    );
+    let lines = |ranked: bool| {
+        rows.iter()
+            .filter(|r| r.ranked == ranked)
+            .map(|r| {
+                vec![
+                    Cell {
+                        text: name(&r.code),
+                        href: Some(with_query(
+                            &AppRoute::Cases.path(),
+                            &[(filter, Some(r.code.clone()))],
+                        )),
+                        note: (!r.ranked).then_some(t.stats_too_few),
+                    },
+                    r.replied.to_string().into(),
+                    percent(r.on_time_rate).into(),
+                    percent(r.satisfaction_rate).into(),
+                ]
+            })
+            .collect::<Vec<_>>()
+    };
+    let columns = [
+        column,
+        t.stats_replied,
+        t.stats_on_time_rate,
+        t.stats_satisfaction_rate,
+    ];
+    let ranked = lines(true);
+    if !ranked.is_empty() {
+        table(m, heading, &columns, ranked);
+    }
+    // Those with too few cases to rank (often most of them in a quiet period) wait behind a
+    // disclosure instead of filling screens with the same note.
+    let unranked = lines(false);
+    if !unranked.is_empty() {
+        let summary = t.stats_unranked.replace("{n}", &unranked.len().to_string());
+        m.open("details", &[("class", "c-disclosure")])
+            .leaf("summary", &[], &summary);
+        table(m, heading, &columns, unranked);
+        m.close("details");
+    }
     m.close("section");
 }
