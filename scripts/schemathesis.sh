@@ -10,22 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-75}"
 st="$(scripts/install-tools.sh schemathesis-path)"
-cargo build --locked -q -p civic-server
-
-work="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 token="schemathesis-staff-token-$$"
-CIVIC_DEMO=1 CIVIC_FILING_RATE=1000000/1 CIVIC_UPLOAD_RATE=1000000/1 CIVIC_STAFF_TOKEN="$token" \
-  RUST_LOG=warn target/debug/civic-server --addr "127.0.0.1:$port" \
-  --database-url "sqlite://$work/civic.db" --data-dir "$work/data" --static-dir "$work" \
-  > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+source scripts/demo-server.sh
+# No app to serve: the fuzzer meets the API alone.
+CIVIC_FILING_RATE=1000000/1 CIVIC_UPLOAD_RATE=1000000/1 CIVIC_STAFF_TOKEN="$token" \
+  start_demo_server --static-dir /nonexistent-civic-app
 
 export SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$PWD/tests/schemathesis"
 run() {

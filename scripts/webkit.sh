@@ -8,20 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/index.html ] || { echo "no dist/: run 'trunk build --release --offline' first" >&2; exit 1; }
 python="$(scripts/install-tools.sh webkit-python)"
-cargo build --locked -q -p civic-server
-
-work="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-CIVIC_DEMO=1 CIVIC_FILING_RATE=1000/60 RUST_LOG=warn target/debug/civic-server \
-  --addr "127.0.0.1:$port" --database-url "sqlite://$work/civic.db" --data-dir "$work/data" \
-  --static-dir dist > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+source scripts/demo-server.sh
+CIVIC_FILING_RATE=1000/60 start_demo_server --static-dir dist
 
 # WebKitGTK's DMA-BUF renderer fails without a GPU; the shared-memory one works under Xvfb.
 WEBKIT_DISABLE_DMABUF_RENDERER=1 xvfb-run -a --server-args="-screen 0 1280x1024x24" \
