@@ -307,6 +307,15 @@ test('similar published cases are offered while the title is typed, without bloc
   await expect(page.locator('#civic-live')).toHaveText('');
   await expect(hint.getByRole('link')).toHaveCount(Math.min(expected.length, 3));
   await expect(hint.getByRole('link').first()).toHaveAttribute('href', `/cases/${expected[0].number}`);
+  // Told apart: no two offered with one title, and each says where, when and how far along.
+  const titles = await hint.getByRole('link').allTextContents();
+  expect(new Set(titles.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase())).size).toBe(titles.length);
+  const items = hint.locator('li');
+  for (let i = 0; i < await items.count(); i++) {
+    await expect(items.nth(i).locator('.c-tag--status')).toBeVisible();
+    await expect(items.nth(i)).toContainText(/\d{4}年\d{1,2}月\d{1,2}日/);
+    await expect(items.nth(i)).toContainText(/区|县|市/);
+  }
   await expectNoAxeViolations(page);
   // Nothing similar: no hint.
   await page.getByLabel('标题').fill('Zzqx qqzx wwxz');

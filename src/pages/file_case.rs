@@ -10,13 +10,13 @@ use leptos::task::spawn_local;
 
 use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
-use crate::browser::{self, NoPosition};
+use crate::browser::{self, NoPosition, format_date};
 use crate::components::form::{
     CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, error_entries,
     field_error_text, fill,
 };
 use crate::components::layout::use_page_title;
-use crate::components::{kind_name, taxon_name};
+use crate::components::{kind_name, status_name, taxon_name};
 use crate::i18n::{Strings, use_i18n};
 use crate::model::draft::{
     DRAFT_KEY, Draft, FIELD_ORDER, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, remember,
@@ -271,8 +271,25 @@ pub fn FileCasePage() -> impl IntoView {
                     <h2 class="c-panel__heading" id="similar-heading">{t!(i18n, similar_heading)}</h2>
                     <p>{t!(i18n, similar_intro)}</p>
                     <ul class="c-similar__list">
-                        {cases.into_iter().map(|case| view! {
-                            <li><a href=AppRoute::Case(case.number).path()>{case.title}</a></li>
+                        // Enough to tell them apart: where, when, and how far along.
+                        {cases.into_iter().map(|case| {
+                            let district = case.district.clone();
+                            let filed = case.submitted_at.clone();
+                            let status = case.status;
+                            view! {
+                                <li class="c-similar__item">
+                                    <a href=AppRoute::Case(case.number).path()>{case.title}</a>
+                                    <span class="c-card__meta">
+                                        {move || taxon_name(&meta.get(), Taxon::District, &district, i18n.locale().tag())}
+                                        " · "
+                                        {move || format_date(&filed, i18n.locale().tag(), false)}
+                                        " · "
+                                        <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>
+                                            {move || status_name(i18n.t(), status)}
+                                        </span>
+                                    </span>
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 </aside>

@@ -200,10 +200,24 @@ pub fn most_similar(text: &str, titles: &[(i64, String)], limit: usize) -> Vec<i
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Three cases with one title tell a resident nothing more than one: a title already
+    // offered (the same letters and digits, whatever the spaces, punctuation or case) is
+    // passed over.
+    let mut offered = std::collections::HashSet::new();
     scored
         .into_iter()
+        .filter(|(_, at, _)| offered.insert(title_key(&titles[*at].1)))
         .take(limit)
         .map(|(_, _, id)| id)
+        .collect()
+}
+
+/// A title as near-duplicates share it: its letters and digits, lower-cased.
+fn title_key(title: &str) -> String {
+    title
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
         .collect()
 }
 
@@ -258,6 +272,19 @@ mod tests {
         ];
         assert_eq!(most_similar("晚上施工噪音太大", &titles, 5), [2, 1, 4]);
         assert_eq!(most_similar("晚上施工噪音太大", &titles, 1), [2]);
+        // Near-duplicate titles are offered once, the best (and newest) of them.
+        let repeated: Vec<(i64, String)> = vec![
+            (7, "夜间施工噪音扰民".into()),
+            (6, "夜间施工噪音扰民！".into()),
+            (5, "夜间 施工噪音扰民".into()),
+            (4, "Night-time NOISE".into()),
+            (3, "night time noise".into()),
+            (2, "工地夜间噪音".into()),
+        ];
+        assert_eq!(
+            most_similar("夜间施工噪音 night noise", &repeated, 5),
+            [7, 4, 2]
+        );
         assert!(most_similar("!!", &titles, 3).is_empty());
         assert!(most_similar("parking", &titles, 3).is_empty());
     }
