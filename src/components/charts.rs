@@ -33,58 +33,46 @@ pub struct Bar {
     pub text: String,
 }
 
-const WIDTH: u64 = 320;
-const ROW: u64 = 44;
-
 fn n(value: u64) -> String {
     value.to_string()
 }
 
-/// Horizontal bars, each labelled above and valued at its end; fits a 320 px phone.
-/// `max` is the value of a full-width bar.
+/// Horizontal bars, each with its label and value as text of the page (so they follow the
+/// reader's text size and wrap) and the bar itself drawn to scale under them. `max` is the
+/// value of a full-width bar.
 pub fn bar_chart(m: &mut Markup, title: &str, bars: &[Bar], max: u64) {
-    let height = ROW * bars.len() as u64 + 4;
+    const SCALE: u64 = 1000;
     let max = max.max(1);
+    // The figures are in the table that follows: the chart is for the eye only.
     m.open("figure", &[("class", "c-chart")])
         .leaf("figcaption", &[("class", "c-chart__title")], title)
-        .open(
-            "svg",
-            &[
-                ("viewBox", &format!("0 0 {WIDTH} {height}")),
-                ("width", "100%"),
-                ("aria-hidden", "true"),
-                ("focusable", "false"),
-            ],
-        );
-    for (i, bar) in bars.iter().enumerate() {
-        let y = ROW * i as u64;
-        let length = (bar.value.min(max) * (WIDTH - 70)) / max;
-        m.leaf(
-            "text",
-            &[("x", "0"), ("y", &n(y + 14)), ("class", "c-chart__label")],
-            &bar.label,
-        )
-        .empty(
-            "rect",
-            &[
-                ("x", "0"),
-                ("y", &n(y + 20)),
-                ("width", &n(length.max(1))),
-                ("height", "16"),
-                ("class", "c-chart__bar"),
-            ],
-        )
-        .leaf(
-            "text",
-            &[
-                ("x", &n(length + 6)),
-                ("y", &n(y + 33)),
-                ("class", "c-chart__value"),
-            ],
-            &bar.text,
-        );
+        .open("ul", &[("class", "c-bars"), ("aria-hidden", "true")]);
+    for bar in bars {
+        let length = (bar.value.min(max) * SCALE) / max;
+        m.open("li", &[("class", "c-bars__row")])
+            .leaf("span", &[("class", "c-bars__label")], &bar.label)
+            .leaf("span", &[("class", "c-bars__value")], &bar.text)
+            .open(
+                "svg",
+                &[
+                    ("class", "c-bars__bar"),
+                    ("viewBox", &format!("0 0 {SCALE} 10")),
+                    ("preserveAspectRatio", "none"),
+                    ("focusable", "false"),
+                ],
+            )
+            .empty(
+                "rect",
+                &[
+                    ("width", &n(length.max(2))),
+                    ("height", "10"),
+                    ("class", "c-chart__bar"),
+                ],
+            )
+            .close("svg")
+            .close("li");
     }
-    m.close("svg").close("figure");
+    m.close("ul").close("figure");
 }
 
 /// One line of a line chart.
@@ -96,9 +84,37 @@ pub struct Series {
     pub values: Vec<u64>,
 }
 
-const LEFT: u64 = 44;
-const TOP: u64 = 10;
-const PLOT_WIDTH: u64 = 266;
+/// A point on a line chart's x axis: its label, the year written under it where a year
+/// begins, its place in the year, and whether its value is only partly counted (drawn
+/// hollow, joined dotted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    /// The label (a month's name).
+    pub label: String,
+    /// A second line (the year), where the axis enters a year.
+    pub year: Option<String>,
+    /// Its place in the cycle the labels follow (a month's number from 0): when only every
+    /// second, third or sixth label fits, those kept are the ones whose phase that divides,
+    /// so January is always labelled and the labels stay evenly spaced.
+    pub phase: usize,
+    /// The value is counted only in part (the month is not over).
+    pub partial: bool,
+}
+
+impl Tick {
+    /// The classes saying at which spacings the label is kept (see `style/main.css`).
+    fn class(&self) -> String {
+        let mut class = String::from("c-chart__tick");
+        for step in [2, 3, 6] {
+            if self.phase.is_multiple_of(step) {
+                class.push_str(&format!(" c-chart__tick--{step}"));
+            }
+        }
+        class
+    }
+}
+
+const PLOT_WIDTH: u64 = 300;
 const PLOT_HEIGHT: u64 = 150;
 
 /// A round top for an axis: 1, 2 or 5 times a power of ten, at least `top`.
@@ -116,8 +132,11 @@ pub fn axis_top(top: u64) -> u64 {
 }
 
 /// Lines over labelled points (months), with a y axis from 0 and a legend. The first series
-/// is solid with round marks, the others dashed with square marks.
-pub fn line_chart(m: &mut Markup, title: &str, points: &[String], series: &[Series]) {
+/// is solid with round marks, the others dashed with square marks. The lines are drawn in
+/// SVG; every word and number around them is text of the page, laid out by CSS, so it grows
+/// with the reader's text size (and elderly mode) without overlapping: the CSS shows fewer
+/// month labels when fewer fit.
+pub fn line_chart(m: &mut Markup, title: &str, ticks: &[Tick], series: &[Series]) {
     let top = axis_top(
         series
             .iter()
@@ -125,9 +144,10 @@ pub fn line_chart(m: &mut Markup, title: &str, points: &[String], series: &[Seri
             .max()
             .unwrap_or(0),
     );
-    let count = points.len().max(2) as u64;
-    let x = |i: usize| LEFT + (i as u64 * PLOT_WIDTH) / (count - 1);
-    let y = |v: u64| TOP + PLOT_HEIGHT - (v.min(top) * PLOT_HEIGHT) / top;
+    let count = ticks.len().max(1) as u64;
+    // Each point sits in the middle of its share of the width, as its label does below.
+    let x = |i: usize| ((2 * i as u64 + 1) * PLOT_WIDTH) / (2 * count);
+    let y = |v: u64| PLOT_HEIGHT - (v.min(top) * PLOT_HEIGHT) / top;
     m.open("figure", &[("class", "c-chart")])
         .leaf("figcaption", &[("class", "c-chart__title")], title)
         .open("ul", &[("class", "c-chart__legend")]);
@@ -139,12 +159,20 @@ pub fn line_chart(m: &mut Markup, title: &str, points: &[String], series: &[Seri
         };
         m.leaf("li", &[("class", class)], &s.name);
     }
-    m.close("ul").open(
+    m.close("ul")
+        .open(
+            "div",
+            &[("class", "c-chart__plot"), ("aria-hidden", "true")],
+        )
+        .open("ol", &[("class", "c-chart__y")]);
+    for v in [top, top / 2, 0] {
+        m.leaf("li", &[], &n(v));
+    }
+    m.close("ol").open(
         "svg",
         &[
-            ("viewBox", "0 0 320 186"),
-            ("width", "100%"),
-            ("aria-hidden", "true"),
+            ("class", "c-chart__lines"),
+            ("viewBox", &format!("0 0 {PLOT_WIDTH} {PLOT_HEIGHT}")),
             ("focusable", "false"),
         ],
     );
@@ -152,68 +180,64 @@ pub fn line_chart(m: &mut Markup, title: &str, points: &[String], series: &[Seri
         m.empty(
             "line",
             &[
-                ("x1", &n(LEFT)),
-                ("x2", &n(LEFT + PLOT_WIDTH)),
+                ("x1", "0"),
+                ("x2", &n(PLOT_WIDTH)),
                 ("y1", &n(y(v))),
                 ("y2", &n(y(v))),
                 ("class", "c-chart__grid"),
             ],
-        )
-        .leaf(
-            "text",
-            &[
-                ("x", &n(LEFT - 4)),
-                ("y", &n(y(v) + 4)),
-                ("class", "c-chart__axis"),
-                ("text-anchor", "end"),
-            ],
-            &n(v),
         );
     }
-    for (i, label) in points.iter().enumerate() {
-        // Every other month on a phone's width, so labels never overlap.
-        if i % 2 == 1 || points.len() <= 6 {
-            m.leaf(
-                "text",
-                &[
-                    ("x", &n(x(i))),
-                    ("y", &n(TOP + PLOT_HEIGHT + 16)),
-                    ("class", "c-chart__axis"),
-                    ("text-anchor", "middle"),
-                ],
-                label,
-            );
-        }
-    }
+    let partial = |i: usize| ticks.get(i).is_some_and(|t| t.partial);
     for (k, s) in series.iter().enumerate() {
-        let path: Vec<String> = s
+        let alt = if k == 0 { "" } else { " c-chart__line--alt" };
+        // The line through whole months, then a dotted step to each partly counted one.
+        let solid: Vec<String> = s
             .values
             .iter()
             .enumerate()
+            .filter(|(i, _)| !partial(*i))
             .map(|(i, v)| format!("{},{}", x(i), y(*v)))
             .collect();
-        let class = if k == 0 {
-            "c-chart__line"
-        } else {
-            "c-chart__line c-chart__line--alt"
-        };
         m.empty(
             "polyline",
             &[
-                ("points", &path.join(" ")),
-                ("class", class),
+                ("points", &solid.join(" ")),
+                ("class", &format!("c-chart__line{alt}")),
                 ("fill", "none"),
             ],
         );
+        for (i, v) in s.values.iter().enumerate().filter(|(i, _)| partial(*i)) {
+            if let Some(before) = i.checked_sub(1).and_then(|b| s.values.get(b)) {
+                m.empty(
+                    "line",
+                    &[
+                        ("x1", &n(x(i - 1))),
+                        ("y1", &n(y(*before))),
+                        ("x2", &n(x(i))),
+                        ("y2", &n(y(*v))),
+                        (
+                            "class",
+                            &format!("c-chart__line{alt} c-chart__line--partial"),
+                        ),
+                    ],
+                );
+            }
+        }
         for (i, v) in s.values.iter().enumerate() {
+            let hollow = if partial(i) {
+                " c-chart__mark--partial"
+            } else {
+                ""
+            };
             if k == 0 {
                 m.empty(
                     "circle",
                     &[
                         ("cx", &n(x(i))),
                         ("cy", &n(y(*v))),
-                        ("r", "3"),
-                        ("class", "c-chart__mark"),
+                        ("r", "3.5"),
+                        ("class", &format!("c-chart__mark{hollow}")),
                     ],
                 );
             } else {
@@ -224,13 +248,25 @@ pub fn line_chart(m: &mut Markup, title: &str, points: &[String], series: &[Seri
                         ("y", &n(y(*v) - 3)),
                         ("width", "6"),
                         ("height", "6"),
-                        ("class", "c-chart__mark c-chart__mark--alt"),
+                        (
+                            "class",
+                            &format!("c-chart__mark c-chart__mark--alt{hollow}"),
+                        ),
                     ],
                 );
             }
         }
     }
-    m.close("svg").close("figure");
+    m.close("svg").open("ol", &[("class", "c-chart__x")]);
+    for tick in ticks {
+        m.open("li", &[("class", &tick.class())])
+            .leaf("span", &[], &tick.label);
+        if let Some(year) = &tick.year {
+            m.leaf("span", &[("class", "c-chart__year")], year);
+        }
+        m.close("li");
+    }
+    m.close("ol").close("div").close("figure");
 }
 
 /// A table: column headings, then rows whose first cell heads the row. A cell may carry a
@@ -326,30 +362,68 @@ mod tests {
         assert_eq!(axis_top(30_000), 50_000);
     }
 
+    fn ticks(partial_last: bool) -> Vec<Tick> {
+        (1..=12)
+            .map(|i| Tick {
+                label: format!("{i}月"),
+                year: (i == 1).then(|| "2026".to_owned()),
+                phase: i - 1,
+                partial: partial_last && i == 12,
+            })
+            .collect()
+    }
+
+    fn two_series() -> [Series; 2] {
+        [
+            Series {
+                name: "收到".into(),
+                values: (0..12).collect(),
+            },
+            Series {
+                name: "答复".into(),
+                values: (0..12).rev().collect(),
+            },
+        ]
+    }
+
     #[test]
     fn a_line_chart_has_a_mark_per_point_and_series_told_apart_by_shape() {
         let mut m = Markup::new();
-        let points: Vec<String> = (1..=12).map(|i| format!("{i:02}")).collect();
-        line_chart(
-            &mut m,
-            "趋势",
-            &points,
-            &[
-                Series {
-                    name: "收到".into(),
-                    values: (0..12).collect(),
-                },
-                Series {
-                    name: "答复".into(),
-                    values: (0..12).rev().collect(),
-                },
-            ],
-        );
+        line_chart(&mut m, "趋势", &ticks(false), &two_series());
         let svg = m.into_string();
         assert_eq!(svg.matches("<circle").count(), 12);
         assert_eq!(svg.matches("<rect").count(), 12);
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains("c-chart__key--alt\">答复"));
+        // Every label is text of the page, none is drawn inside the SVG.
+        assert!(!svg.contains("<text"));
+        assert_eq!(svg.matches("class=\"c-chart__tick").count(), 12);
+        assert!(svg.contains(
+            "<li class=\"c-chart__tick c-chart__tick--2 c-chart__tick--3 c-chart__tick--6\">\
+             <span>1月</span><span class=\"c-chart__year\">2026</span></li>"
+        ));
+        // April is kept when every third label fits, not every second.
+        assert!(svg.contains("<li class=\"c-chart__tick c-chart__tick--3\"><span>4月</span>"));
+        assert!(svg.contains("<li class=\"c-chart__tick\"><span>2月</span>"));
+        // The axis reads from the top: the round top above the data, half, zero.
+        assert!(svg.contains("<ol class=\"c-chart__y\"><li>20</li><li>10</li><li>0</li></ol>"));
+        assert!(!svg.contains("--partial"));
+    }
+
+    #[test]
+    fn a_partly_counted_month_is_hollow_and_joined_dotted_not_drawn_as_a_drop() {
+        let mut m = Markup::new();
+        line_chart(&mut m, "趋势", &ticks(true), &two_series());
+        let svg = m.into_string();
+        // Both series: the last mark hollow, the step into it a separate dotted line, and
+        // the solid lines stop at the last whole month.
+        assert_eq!(svg.matches("c-chart__mark--partial").count(), 2);
+        assert_eq!(svg.matches("c-chart__line--partial").count(), 2);
+        let solid = svg.split("<polyline points=\"").nth(1).unwrap();
+        let points = solid.split('"').next().unwrap();
+        assert_eq!(points.split(' ').count(), 11, "{points}");
+        // Still a mark for every month.
+        assert_eq!(svg.matches("<circle").count(), 12);
     }
 
     #[test]
@@ -358,12 +432,16 @@ mod tests {
         let bar = |value| Bar {
             label: "部门<&>".into(),
             value,
-            text: String::new(),
+            text: "75.0%".into(),
         };
-        bar_chart(&mut m, "t", &[bar(1000), bar(500)], 1000);
-        let svg = m.into_string();
-        assert!(svg.contains("width=\"250\""), "{svg}");
-        assert!(svg.contains("width=\"125\""), "{svg}");
-        assert!(svg.contains("部门&lt;&amp;&gt;"));
+        bar_chart(&mut m, "t", &[bar(1000), bar(500), bar(0)], 1000);
+        let html = m.into_string();
+        assert!(html.contains("width=\"1000\""), "{html}");
+        assert!(html.contains("width=\"500\""), "{html}");
+        // An empty bar still shows as a sliver, so the row does not look broken.
+        assert!(html.contains("width=\"2\""), "{html}");
+        assert!(html.contains("<span class=\"c-bars__label\">部门&lt;&amp;&gt;</span>"));
+        assert!(html.contains("<span class=\"c-bars__value\">75.0%</span>"));
+        assert!(!html.contains("<text"));
     }
 }

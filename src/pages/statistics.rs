@@ -2,7 +2,7 @@
 //! departments and districts, and rising topics, for a period and optionally a district.
 //! The filters live in the URL, so a view can be shared and the back button restores it.
 
-use api::{FieldErrors, Meta, Period, RankRow, Stats, StatsQuery, Taxon};
+use api::{FieldErrors, Meta, Period, RankRow, Stats, StatsQuery, Taxon, TrendMonth};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
@@ -10,7 +10,7 @@ use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
 use crate::browser::format_date;
 use crate::components::charts::{
-    Bar, Cell, Series, bar_chart, chart_table, line_chart, percent, table, tenths,
+    Bar, Cell, Series, Tick, bar_chart, chart_table, line_chart, percent, table, tenths,
 };
 use crate::components::form::{Choice, SelectField, TextField, field_error_text};
 use crate::components::layout::use_page_title;
@@ -184,6 +184,53 @@ fn StatsView(s: Stats, meta: Signal<Option<Meta>>, i18n: I18n) -> impl IntoView 
     view! { <div inner_html=html></div> }
 }
 
+/// The trend's x axis: each month by its short name, and the year under every January and
+/// under a July that comes before the first January (the caption names the whole range).
+fn trend_ticks(t: &Strings, trend: &[TrendMonth]) -> Vec<Tick> {
+    let mut seen_january = false;
+    trend
+        .iter()
+        .map(|x| {
+            let (year, month) = split_month(&x.month);
+            let phase = month.saturating_sub(1);
+            let first_year = !seen_january && phase.is_multiple_of(6);
+            seen_january |= phase == 0;
+            Tick {
+                label: month_name(t, month).unwrap_or_else(|| x.month.clone()),
+                year: first_year.then(|| t.stats_axis_year.replace("{n}", year)),
+                phase,
+                partial: x.partial,
+            }
+        })
+        .collect()
+}
+
+/// `YYYY-MM` as the year and the month's number (0 when it is not a month).
+fn split_month(code: &str) -> (&str, usize) {
+    let (year, month) = code.split_once('-').unwrap_or((code, ""));
+    (year, month.parse().unwrap_or(0))
+}
+
+/// A month's short name (1 is January), from the locale's list.
+fn month_name(t: &Strings, month: usize) -> Option<String> {
+    t.stats_months
+        .split(' ')
+        .nth(month.checked_sub(1)?)
+        .map(str::to_owned)
+}
+
+/// A month code (`YYYY-MM`) as read: "2026年1月", "Jan 2026".
+fn month_and_year(t: &Strings, code: &str) -> String {
+    let (year, month) = split_month(code);
+    match month_name(t, month) {
+        Some(name) => t
+            .stats_month_year
+            .replace("{year}", year)
+            .replace("{month}", &name),
+        None => code.to_owned(),
+    }
+}
+
 fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> String {
     let name = |taxon: Taxon, code: &str| taxon_name(meta, taxon, code, tag);
     let mut m = Markup::new();
@@ -251,11 +298,19 @@ fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> Str
     // The trend: a line chart and, behind a disclosure, the same numbers.
     m.open("section", &[("aria-labelledby", "stats-trend")])
         .leaf("h2", &[("id", "stats-trend")], t.stats_trend);
-    let months: Vec<String> = s.trend.iter().map(|x| x.month[5..].to_owned()).collect();
+    let ticks = trend_ticks(t, &s.trend);
+    let caption = match (s.trend.first(), s.trend.last()) {
+        (Some(first), Some(last)) => t
+            .stats_trend_caption
+            .replace("{title}", t.stats_trend_chart)
+            .replace("{from}", &month_and_year(t, &first.month))
+            .replace("{to}", &month_and_year(t, &last.month)),
+        _ => t.stats_trend_chart.to_owned(),
+    };
     line_chart(
         &mut m,
-        t.stats_trend_chart,
-        &months,
+        &caption,
+        &ticks,
         &[
             Series {
                 name: t.stats_received.to_owned(),
@@ -267,12 +322,24 @@ fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> Str
             },
         ],
     );
+    if s.trend.last().is_some_and(|x| x.partial) {
+        m.leaf(
+            "p",
+            &[("class", "c-chart__note")],
+            &t.stats_partial_month
+                .replace("{date}", &format_date(&s.to, tag, false)),
+        );
+    }
     let rows = s
         .trend
         .iter()
         .map(|x| {
             vec![
-                x.month.clone().into(),
+                Cell {
+                    text: x.month.clone(),
+                    href: None,
+                    note: x.partial.then_some(t.stats_part_month),
+                },
                 x.received.to_string().into(),
                 x.replied.to_string().into(),
                 percent(x.on_time_rate).into(),
@@ -414,4 +481,72 @@ fn ranking(
         m.close("details");
     }
     m.close("section");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Locale, strings};
+
+    fn trend(first: (i32, usize), partial_last: bool) -> Vec<TrendMonth> {
+        let (mut year, mut month) = first;
+        (0..12)
+            .map(|i| {
+                let m = TrendMonth {
+                    month: format!("{year:04}-{month:02}"),
+                    received: 0,
+                    replied: 0,
+                    on_time_rate: None,
+                    partial: partial_last && i == 11,
+                };
+                (year, month) = if month == 12 {
+                    (year + 1, 1)
+                } else {
+                    (year, month + 1)
+                };
+                m
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_trend_axis_names_months_and_years_in_the_page_language() {
+        let zh = strings(Locale::ZhCn);
+        let en = strings(Locale::En);
+        // (first month, language, the labels with a year under them, first and last label)
+        for (first, t, years, ends) in [
+            ((2026, 1), zh, vec![("1月", "2026年")], ("1月", "12月")),
+            ((2025, 12), zh, vec![("1月", "2026年")], ("12月", "11月")),
+            (
+                (2025, 7),
+                en,
+                vec![("Jul", "2025"), ("Jan", "2026")],
+                ("Jul", "Jun"),
+            ),
+            (
+                (2025, 6),
+                en,
+                vec![("Jul", "2025"), ("Jan", "2026")],
+                ("Jun", "May"),
+            ),
+        ] {
+            let ticks = trend_ticks(t, &trend(first, true));
+            let with_year: Vec<(&str, &str)> = ticks
+                .iter()
+                .filter_map(|k| Some((k.label.as_str(), k.year.as_deref()?)))
+                .collect();
+            assert_eq!(with_year, years, "{first:?}");
+            assert_eq!((ticks[0].label.as_str(), ticks[11].label.as_str()), ends);
+            // January's phase is 0, so it is kept at every spacing.
+            assert!(
+                ticks
+                    .iter()
+                    .all(|k| (k.phase == 0) == (k.label == "1月" || k.label == "Jan"))
+            );
+            assert!(ticks[11].partial && !ticks[10].partial);
+        }
+        assert_eq!(month_and_year(zh, "2025-12"), "2025年12月");
+        assert_eq!(month_and_year(en, "2025-12"), "Dec 2025");
+        assert_eq!(month_and_year(en, "bad"), "bad");
+    }
 }

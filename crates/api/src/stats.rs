@@ -240,6 +240,10 @@ pub struct TrendMonth {
     /// Of those replies, on time, per mille.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_time_rate: Option<u32>,
+    /// The month is counted only in part: the period ends before the month does, or ends
+    /// today, so its counts may still grow (absent when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// A topic that rose: a category (by code) or a word, with its counts in the last

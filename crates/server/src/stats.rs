@@ -40,6 +40,14 @@ fn month_end(date: Date) -> Date {
         .unwrap_or(date)
 }
 
+/// Whether the month starting `month` is counted only in part by a period ending `to` (as of
+/// `today`): the period stops before the month's last day, or runs to today, whose cases are
+/// still coming in.
+fn month_is_partial(month: Date, to: Date, today: Date) -> bool {
+    let last = month_end(month);
+    (month..=last).contains(&to) && (to < last || to >= today)
+}
+
 /// `YYYY-MM`.
 fn month_code(date: Date) -> String {
     format!("{:04}-{:02}", date.year(), date.month() as u8)
@@ -468,6 +476,7 @@ pub async fn compute(
             received: c.received,
             replied: c.replied,
             on_time_rate: per_mille(c.on_time, c.replied),
+            partial: month_is_partial(month, to, today),
         });
         month = month_end(month) + Duration::days(1);
     }
@@ -500,6 +509,32 @@ pub async fn compute(
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_month_is_partial_when_the_period_stops_inside_it_or_runs_to_today() {
+        let today = date!(2026 - 12 - 06);
+        // (month, the period's last day, partial)
+        for (month, to, partial) in [
+            (date!(2026 - 12 - 01), today, true),  // this month, so far
+            (date!(2026 - 11 - 01), today, false), // a whole month before
+            (date!(2026 - 11 - 01), date!(2026 - 11 - 30), false), // last month, in full
+            (date!(2026 - 11 - 01), date!(2026 - 11 - 15), true), // a custom period stopping mid-month
+            (date!(2026 - 12 - 01), date!(2026 - 12 - 31), true), // ends after today: still counting
+            (date!(2026 - 10 - 01), date!(2026 - 11 - 15), false), // the period stops in a later month
+        ] {
+            assert_eq!(
+                month_is_partial(month, to, today),
+                partial,
+                "{month} to {to}"
+            );
+        }
+        // The last day of a month, seen on that day, is not over yet.
+        assert!(month_is_partial(
+            date!(2026 - 11 - 01),
+            date!(2026 - 11 - 30),
+            date!(2026 - 11 - 30)
+        ));
+    }
 
     #[test]
     fn periods_resolve_against_today() {

@@ -296,6 +296,18 @@ async fn the_figures_of_a_month_match_the_hand_count() {
     );
     assert_eq!(last.on_time_rate, Some(667));
     assert_eq!(march.trend[10].received, 1, "case 5, in February");
+    // A whole past month is counted in full; a period stopping inside it is not.
+    assert!(march.trend.iter().all(|m| !m.partial));
+    let half: Stats = app
+        .get_json("/api/v1/stats?period=custom&from=2025-03-01&to=2025-03-15")
+        .await;
+    let partial: Vec<&str> = half
+        .trend
+        .iter()
+        .filter(|m| m.partial)
+        .map(|m| m.month.as_str())
+        .collect();
+    assert_eq!(partial, ["2025-03"]);
 
     // April holds case 4 alone: filed at midnight, replied on time.
     let april: Stats = app
