@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, openApp, publishedCaseNumber, ROUTES } from './fixtures/app';
+import { test, expect, openApp, publishedCaseNumber, ROUTES, brokenWords } from './fixtures/app';
 
 async function expectNoViolations(page: import('@playwright/test').Page) {
   // Wait for loaded lists to settle, so axe sees the page a person reads.
@@ -88,6 +88,14 @@ for (const route of ROUTES) {
           .filter(([, height]) => height < 48),
       );
     expect(small).toEqual([]);
+  });
+
+  test(`elderly mode on ${route.path} in English at 320 px: the heading keeps its words whole`, async ({ page }) => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.addInitScript(() => localStorage.setItem('civic.elderly', '1'));
+    await openApp(page, `${route.path}?lang=en`);
+    await expect(page.locator('html')).toHaveClass(/is-elderly/);
+    expect(await brokenWords(page.locator('main h1'))).toEqual([]);
   });
 
   test(`${route.path} does not scroll sideways at 320 px wide with text at 200%`, async ({ page }) => {

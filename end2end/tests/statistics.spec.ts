@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, openApp } from './fixtures/app';
+import { test, expect, openApp, brokenWords } from './fixtures/app';
 
 async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -188,21 +188,7 @@ test('on a phone, what cannot be ranked is folded away and column headings keep 
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     expect(height, path).toBeLessThan(6000);
     // No heading is narrower than its longest word: no word is broken.
-    const broken = await page.locator('.c-table thead th:visible').evaluateAll((cells) =>
-      cells.filter((cell) => {
-        const style = getComputedStyle(cell);
-        const probe = document.createElement('span');
-        probe.style.font = style.font;
-        probe.style.whiteSpace = 'nowrap';
-        document.body.append(probe);
-        const widest = Math.max(...(cell.textContent ?? '').split(/\s+/).map((word) => {
-          probe.textContent = word;
-          return probe.getBoundingClientRect().width;
-        }));
-        probe.remove();
-        const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-        return inner + 1 < widest;
-      }).map((cell) => cell.textContent));
+    const broken = await brokenWords(page.locator('.c-table thead th:visible'));
     expect(broken).toEqual([]);
   }
 });
