@@ -7,6 +7,10 @@
 // 3. Checks that the browser can run the app: WebAssembly with reference types, which
 //    rustc emits (Chrome 96+, Safari/iOS 15+). Where it cannot, it shows the plain page
 //    with the hotline that index.html carries, in both languages.
+// 4. Where it can, starts the page's data at once, beside the app's download: /meta and
+//    the route's own call, as the app will ask for them (src/api.rs takes these answers,
+//    `take_early`). A guess that does not match what the app asks costs one request, never
+//    a wrong answer; what the app has not taken is forgotten at its first navigation.
 (function () {
   var html = document.documentElement;
   var params = new URLSearchParams(location.search);
@@ -84,6 +88,9 @@
   try {
     ok = typeof WebAssembly === "object" && WebAssembly.validate(probe);
   } catch (e) { ok = false; }
+  if (ok && window.fetch && window.URL && window.URLSearchParams) {
+    startEarly(new URLSearchParams(location.search));
+  }
   if (!ok) {
     window.__civicUnsupported = true;
     var show = function () {
@@ -97,5 +104,65 @@
     } else {
       show();
     }
+  }
+
+  function startEarly(query) {
+    var early = {};
+    var meta = document.querySelector("meta[name=civic-api-base]");
+    var base = ((meta && meta.content) || "").replace(/\/+$/, "") + "/api/v1";
+    var ask = function (path) {
+      var url = new URL(base + path, location.href).href;
+      early[url] = fetch(url, { headers: { Accept: "application/json" } });
+      // Handled here, so a failure nobody takes is not reported; the app sees it when it
+      // takes the answer, and asks again on "try again".
+      early[url].catch(function () {});
+    };
+    // A page's query as the app turns it into the API's (same names, non-blank values, in
+    // the order src/api.rs writes them).
+    var list = function (endpoint, names) {
+      var out = new URLSearchParams();
+      names.forEach(function (name) {
+        var value = query.get(name);
+        if (value !== null && value.trim() !== "") {
+          out.append(name, name === "year" ? String(parseInt(value, 10)) : value);
+        }
+      });
+      var text = out.toString();
+      return endpoint + (text ? "?" + text : "");
+    };
+    var path = location.pathname.replace(/\/+$/, "") || "/";
+    var m;
+    ask("/meta");
+    if (path === "/") {
+      ask("/announcements?limit=5");
+      ask("/cases?sort=replied&limit=5");
+    } else if (path === "/cases") {
+      ask(list("/cases", ["q", "district", "category", "kind", "status", "department", "from", "to", "sort"]));
+    } else if ((m = /^\/cases\/([0-9]{8}-[0-9]{4,})$/.exec(path))) {
+      ask("/cases/" + m[1]);
+    } else if (path === "/track" && /^[0-9]{8}-[0-9]{4,}$/.test(query.get("number") || "")) {
+      // Not for a case filed on this device: the app asks with its code, for the owner's view.
+      var mine = "";
+      try { mine = localStorage.getItem("civic.my_cases") || ""; } catch (e) { /* none */ }
+      if (mine.indexOf(query.get("number")) < 0) ask("/cases/" + query.get("number"));
+    } else if (path === "/documents") {
+      var year = query.get("year");
+      if (year !== null && !/^\s*[0-9]+\s*$/.test(year)) query.delete("year");
+      ask(list("/documents", ["q", "topic", "agency", "doc_type", "year", "validity"]));
+    } else if ((m = /^\/(documents|announcements)\/([0-9]+)$/.exec(path))) {
+      ask("/" + m[1] + "/" + m[2]);
+    } else if (path === "/announcements") {
+      ask(list("/announcements", ["q"]));
+    } else if (path === "/statistics") {
+      ask(list("/stats", ["period", "from", "to", "district"]));
+    }
+    window.__civicEarly = early;
+    var forget = function () { window.__civicEarly = {}; };
+    var push = history.pushState;
+    history.pushState = function () {
+      forget();
+      return push.apply(this, arguments);
+    };
+    window.addEventListener("popstate", forget);
   }
 })();

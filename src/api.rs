@@ -78,6 +78,9 @@ impl Drop for AbortOnDrop {
 /// more than its type's deserializer.
 pub struct Fetch<T> {
     request: RequestBuilder,
+    /// Whether an answer the boot script fetched early for the same URL may stand in for
+    /// this request: not when the request carries what the early one did not (a code).
+    early: bool,
     answer: PhantomData<fn() -> T>,
 }
 
@@ -85,13 +88,14 @@ impl<T> Fetch<T> {
     fn new(request: RequestBuilder) -> Self {
         Self {
             request,
+            early: true,
             answer: PhantomData,
         }
     }
 
     /// Sends the request and reads a successful answer's body as text.
     pub async fn send(self) -> Result<String, ApiFailure> {
-        send_text(self.request).await
+        send_text(self.request, self.early).await
     }
 
     /// Sends the request and reads the answer as a `T` (pages load through
@@ -115,19 +119,43 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Option<T> {
 }
 
 /// Sends a request and reads a successful answer's body as text. Not generic, so the
-/// request code exists once in the wasm, not once per answer type.
-async fn send_text(builder: RequestBuilder) -> Result<String, ApiFailure> {
+/// request code exists once in the wasm, not once per answer type. When `early` allows and
+/// the boot script already asked for this URL (see [`take_early`]), its answer is used.
+async fn send_text(builder: RequestBuilder, early: bool) -> Result<String, ApiFailure> {
     let guard = AbortOnDrop(AbortController::new().ok());
     let signal = guard.0.as_ref().map(AbortController::signal);
-    let response = builder
+    let request = builder
         .header("Accept", "application/json")
         .abort_signal(signal.as_ref())
-        .send()
-        .await
-        .map_err(|_| ApiFailure::Network)?;
+        .build()
+        .map_err(|_| ApiFailure::Unreadable)?;
+    let response = match early.then(|| take_early(&request.url())).flatten() {
+        Some(answer) => wasm_bindgen_futures::JsFuture::from(answer)
+            .await
+            .ok()
+            .and_then(|raw| raw.dyn_into::<web_sys::Response>().ok())
+            .map(Response::from)
+            .ok_or(ApiFailure::Network)?,
+        None => request.send().await.map_err(|_| ApiFailure::Network)?,
+    };
     let result = success_text(response).await;
     drop(guard);
     result
+}
+
+/// The answer the boot script (`public/boot.js`) started fetching for `url` before the app
+/// arrived, if it did: taken once, so a later visit to the same address asks afresh. The
+/// boot script forgets the rest at the first navigation inside the app.
+fn take_early(url: &str) -> Option<js_sys::Promise> {
+    let window: wasm_bindgen::JsValue = web_sys::window()?.into();
+    let early = js_sys::Reflect::get(&window, &"__civicEarly".into()).ok()?;
+    if !early.is_object() {
+        return None;
+    }
+    let key = wasm_bindgen::JsValue::from_str(url);
+    let answer = js_sys::Reflect::get(&early, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(early.unchecked_ref::<js_sys::Object>(), &key);
+    answer.dyn_into::<js_sys::Promise>().ok()
 }
 
 /// A successful response's body, or the failure with the contract's error body.
@@ -196,10 +224,13 @@ pub fn case(number: &CaseNumber) -> Fetch<CaseDetail> {
 /// owner's view. The code goes in a header, never in the URL (logs, history, referrers).
 pub fn track(number: &CaseNumber, code: Option<&str>) -> Fetch<CaseDetail> {
     let request = Request::get(&url(&format!("/cases/{number}")));
-    Fetch::new(match code {
-        Some(code) => request.header(api::TRACKING_CODE_HEADER, code),
-        None => request,
-    })
+    match code {
+        Some(code) => Fetch {
+            early: false,
+            ..Fetch::new(request.header(api::TRACKING_CODE_HEADER, code))
+        },
+        None => Fetch::new(request),
+    }
 }
 
 /// `POST /cases/{number}/rating`: the owner rates the reply; answers the owner's view.

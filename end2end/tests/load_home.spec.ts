@@ -73,6 +73,8 @@ for (const [engine, disable] of [
     const wasm: string[] = [];
     page.on('request', (request) => {
       if (/\.wasm(\?|$)/.test(request.url()) || /\/civic-[0-9a-f]+\.js$/.test(request.url())) wasm.push(request.url());
+      // Nor the data of a page it cannot show.
+      if (request.url().includes('/api/')) wasm.push(request.url());
     });
     await page.goto('/cases');
     await expect(page.locator('#boot-unsupported')).toBeVisible();

@@ -1,0 +1,84 @@
+import type { Page } from '@playwright/test';
+import { test, expect, openApp, publishedCaseNumber } from './fixtures/app';
+
+/** What a deep link asked of the API, and when, against when the main wasm arrived: the
+ * page's Resource Timing entries (start times from the navigation, in ms). */
+async function timings(page: Page) {
+  return page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const wasm = entries.find((e) => /\/civic-[0-9a-f]+_bg\.wasm$/.test(e.name));
+    return {
+      wasmEnd: wasm ? wasm.responseEnd : null,
+      api: entries
+        .filter((e) => e.name.includes('/api/v1/'))
+        .map((e) => ({ url: new URL(e.name).pathname + new URL(e.name).search, start: e.startTime })),
+    };
+  });
+}
+
+// Each deep link and the API calls its page needs: every one is asked for once, and before
+// the app's wasm has even arrived (the boot script starts them beside the download).
+const LINKS: [string, (number: string) => string, (number: string) => string[]][] = [
+  ['home', () => '/', () => ['/api/v1/announcements?limit=5', '/api/v1/cases?sort=replied&limit=5']],
+  ['the board, filtered', () => '/cases?district=wuhou&sort=replied', () => ['/api/v1/cases?district=wuhou&sort=replied']],
+  ['a case', (n) => `/cases/${n}`, (n) => [`/api/v1/cases/${n}`]],
+  ['a case from a text message', (n) => `/track?number=${n}`, (n) => [`/api/v1/cases/${n}`]],
+  ['the catalogue, searched', () => '/documents?q=%E6%B0%B4&year=2026', () => ['/api/v1/documents?q=%E6%B0%B4&year=2026']],
+  ['a document', () => '/documents/1', () => ['/api/v1/documents/1']],
+  ['the announcements', () => '/announcements', () => ['/api/v1/announcements']],
+  ['an announcement', () => '/announcements/1', () => ['/api/v1/announcements/1']],
+  ['the statistics of a district', () => '/statistics?period=last_12_months&district=wuhou', () => ['/api/v1/stats?period=last_12_months&district=wuhou']],
+  ['the filing form', () => '/file', () => []],
+];
+
+for (const [name, link, calls] of LINKS) {
+  test(`a deep link to ${name} asks for its data once, without waiting for the app`, async ({ page }) => {
+    const number = await publishedCaseNumber(page);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) asked.push(url.pathname + url.search);
+    });
+    await openApp(page, link(number));
+    await expect(page.locator('.c-state--loading')).toHaveCount(0);
+    await page.waitForLoadState('networkidle');
+    const expected = ['/api/v1/meta', ...calls(number)];
+    // Once each: the app took the early answers instead of asking again.
+    expect(asked.sort()).toEqual(expected.sort());
+    const { wasmEnd, api } = await timings(page);
+    expect(wasmEnd).not.toBeNull();
+    for (const call of api) expect(call.start, call.url).toBeLessThan(wasmEnd!);
+  });
+}
+
+test('after the first page, the app asks afresh: an early answer serves only the page opened', async ({ page }) => {
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) asked.push(url.pathname + url.search);
+  });
+  await openApp(page, '/announcements');
+  await expect(page.locator('.c-state--loading')).toHaveCount(0);
+  await page.getByRole('link', { name: '办理情况' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('办理情况');
+  await page.getByRole('link', { name: '通知公告' }).first().click();
+  await expect(page.locator('.c-state--loading')).toHaveCount(0);
+  await page.waitForLoadState('networkidle');
+  // The second visit to the list is a new request, not the boot script's old answer.
+  expect(asked.filter((u) => u === '/api/v1/announcements')).toHaveLength(2);
+});
+
+test('a case filed on this device is looked up with its code, not from an early public answer', async ({ page }) => {
+  const number = await publishedCaseNumber(page);
+  await page.addInitScript((n) => {
+    localStorage.setItem('civic.my_cases', JSON.stringify([{ number: n, tracking_code: 'ABCD-EFGH-JKMN-PQRS', title: 't' }]));
+  }, number);
+  const codes: (string | undefined)[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === `/api/v1/cases/${number}`) codes.push(request.headers()['x-tracking-code']);
+  });
+  await openApp(page, `/track?number=${number}`);
+  await page.waitForLoadState('networkidle');
+  // One request, and it carried the code (a wrong code here: the page says so).
+  expect(codes).toEqual(['ABCD-EFGH-JKMN-PQRS']);
+});
