@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 ARGS ?=
 
-.PHONY: run test build tools size e2e webkit bench chaos clean
+.PHONY: run test build tools size lighthouse e2e webkit bench chaos clean
 
 ## install the build tools that are missing (wasm target, Trunk, wasm-bindgen, wasm-opt)
 tools:
@@ -36,6 +36,11 @@ test:
 ## print the first-load size of the release app, raw and brotli (budget: 200 KiB brotli)
 size: build
 	target/release/civic-server size dist --budget-kib 200
+
+## Lighthouse's mobile preset (slow 4G, 4x CPU), 3 runs per route against the release build
+## with demo data: a table of medians and spreads (a measurement, not a test; ~10 minutes)
+lighthouse: build
+	scripts/lighthouse.sh
 
 ## the server at a million cases on SQLite and on PostgreSQL, side by side: request rate and
 ## p50/p99 per public request and durable filings per second (not a test; seeding takes a

@@ -1,5 +1,6 @@
 // Runs before the app, as a classic script, so it works in browsers too old for the app.
-// 1. Applies the saved language and elderly mode before the first paint (no flash).
+// 1. Applies the language (as the app will choose it) and elderly mode before the first
+//    paint, so the skeleton of a route's page (scripts/route-pages.mjs) is in its language.
 // 2. Embedded in a portal (?embed=1, see public/embed.js and the README): hides the app's
 //    header and footer, applies the portal's validated theme (?color=#rrggbb with enough
 //    contrast on white, ?font_scale=1 to 2), keeps these parameters on every in-app
@@ -14,9 +15,19 @@
 (function () {
   var html = document.documentElement;
   var params = new URLSearchParams(location.search);
+  // The language as the app will choose it (src/model/locale.rs, `choose_locale`): the
+  // first of ?lang=, the saved choice and the browser's languages that is Chinese or English.
+  var saved = null;
+  try { saved = localStorage.getItem("civic.lang"); } catch (e) { /* blocked: not saved */ }
+  var tags = [params.get("lang"), saved].concat(navigator.languages || [navigator.language]);
+  for (var i = 0; i < tags.length; i++) {
+    var primary = String(tags[i] || "").trim().split(/[-_]/)[0].toLowerCase();
+    if (primary === "zh") break;
+    if (primary === "en") { html.lang = "en"; break; }
+  }
+  // The skeleton in index.html shows the home page's heading only at the home page.
+  if (location.pathname === "/" || location.pathname === "/index.html") html.classList.add("is-home");
   try {
-    var lang = params.get("lang") || localStorage.getItem("civic.lang");
-    if (lang && /^en/i.test(lang)) html.lang = "en";
     var elderly = localStorage.getItem("civic.elderly");
     if (elderly === "1" || (elderly === null && window.matchMedia &&
         matchMedia("(prefers-contrast: more)").matches)) {
@@ -95,8 +106,10 @@
     window.__civicUnsupported = true;
     var show = function () {
       var loading = document.getElementById("boot-loading");
+      var page = document.getElementById("boot-page");
       var unsupported = document.getElementById("boot-unsupported");
       if (loading) loading.hidden = true;
+      if (page) page.hidden = true;
       if (unsupported) unsupported.hidden = false;
     };
     if (document.readyState === "loading") {

@@ -11,6 +11,8 @@
 #          in a virtualenv under ~/.cache/civic), then print its command
 #   webkit-python  only WebKitGTK's WebDriver, Xvfb and selenium (tests/webkit), then print
 #          the virtualenv's python
+#   lighthouse-path  only Chromium (Debian) and Lighthouse (npm, pinned below, in its own
+#          folder under ~/.cache/civic), then print the lighthouse command
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -64,6 +66,30 @@ install_webkit() {
   fi
   install_venv "selenium (WebKit walk)" "$WEBKIT_DIR" "$ROOT/tests/webkit/requirements.txt"
 }
+# Lighthouse for `make lighthouse` (measurements, not tests), with Debian's Chromium.
+LIGHTHOUSE_VERSION=12.8.2
+LIGHTHOUSE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/civic/lighthouse-$LIGHTHOUSE_VERSION"
+install_lighthouse() {
+  if ! command -v chromium >/dev/null; then
+    say "Installing Chromium from Debian"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+  fi
+  if [ -x "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" ]; then
+    say "Lighthouse $LIGHTHOUSE_VERSION: present"
+  else
+    say "Installing Lighthouse $LIGHTHOUSE_VERSION from npm into $LIGHTHOUSE_DIR (seconds)"
+    mkdir -p "$LIGHTHOUSE_DIR"
+    npm install --no-audit --no-fund --silent --prefix "$LIGHTHOUSE_DIR" "lighthouse@$LIGHTHOUSE_VERSION" >&2
+  fi
+}
+if [ "$what" = "lighthouse-path" ]; then
+  install_lighthouse
+  echo "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse"
+  exit 0
+fi
 if [ "$what" = "schemathesis-path" ]; then
   install_schemathesis
   echo "$SCHEMATHESIS_DIR/bin/st"

@@ -10,12 +10,14 @@
 //   3. in release builds, `wasm-opt` on every module with the flags from `index.html`;
 //   4. chunk files get a content hash in their names (so the server may cache them for a
 //      year), the main JS and wasm replace Trunk's under Trunk's names, and the integrity
-//      hashes in `index.html` are updated to the new files.
+//      hashes in `index.html` are updated to the new files;
+//   5. a page per route is written beside `index.html` (scripts/route-pages.mjs).
 // Only tools installed by scripts/install-tools.sh are used; nothing is downloaded.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeRoutePages } from './route-pages.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
@@ -93,6 +95,7 @@ for (const [name, bytes] of [[`${stem}.js`, Buffer.from(glue)], [main, read(main
 index = startOnlyWhereSupported(index);
 fs.writeFileSync(indexPath, index);
 console.log(`split-wasm: ${stem} + ${chunks.length} chunks (${chunks.join(', ')})`);
+writeRoutePages(staging, source);
 
 // A browser that cannot run the app (no WebAssembly, or no reference types: `boot.js` sets
 // `window.__civicUnsupported` and shows the hotline instead) must download no wasm and throw

@@ -95,7 +95,7 @@ for (const route of ROUTES) {
     await page.addInitScript(() => localStorage.setItem('civic.elderly', '1'));
     await openApp(page, `${route.path}?lang=en`);
     await expect(page.locator('html')).toHaveClass(/is-elderly/);
-    expect(await brokenWords(page.locator('main h1'))).toEqual([]);
+    expect(await brokenWords(page.locator('main#main h1'))).toEqual([]);
   });
 
   test(`${route.path} does not scroll sideways at 320 px wide with text at 200%`, async ({ page }) => {

@@ -82,3 +82,37 @@ test('a case filed on this device is looked up with its code, not from an early 
   // One request, and it carried the code (a wrong code here: the page says so).
   expect(codes).toEqual(['ABCD-EFGH-JKMN-PQRS']);
 });
+
+// What paints before the app: each route's own page, with its heading in the page's language.
+for (const [path, zh, en] of [
+  ['/file', '提交诉求', 'File a case'],
+  ['/statistics?period=last_12_months', '办理情况', 'Performance'],
+  ['/', '您的诉求，我们来办', 'Tell the city, and see it act'],
+] as const) {
+  test(`before the app has arrived, ${path} already shows its heading in both languages`, async ({ page }) => {
+    // The app never arrives: what shows is the page as served.
+    await page.route(/\.wasm$/, (route) => route.abort());
+    for (const [query, heading] of [['', zh], ['lang=en', en]] as const) {
+      const url = query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path;
+      await page.goto(url);
+      const skeleton = page.locator('#boot-page h1');
+      await expect(skeleton).toBeVisible();
+      // Only the page's language shows (the other is display: none, unread).
+      expect(await skeleton.innerText()).toBe(heading);
+      await expect(page.locator('#boot h1:visible')).toHaveCount(1);
+      await expect(page.locator('#boot-page .c-lead:visible, #boot-page h1:visible')).not.toHaveCount(0);
+    }
+    if (path !== '/') {
+      await expect(page).toHaveTitle(new RegExp(`^${zh} - `));
+      // The share card too: WeChat reads it from the page as served.
+      await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', new RegExp(`^${zh} - `));
+    }
+  });
+}
+
+test('a deep link to a case shows no other page\'s heading before the app', async ({ page }) => {
+  await page.route(/\.wasm$/, (route) => route.abort());
+  await page.goto('/cases/20261126-0042');
+  await expect(page.locator('#boot-loading')).toBeVisible();
+  await expect(page.locator('#boot h1:visible')).toHaveCount(0);
+});

@@ -8,7 +8,7 @@ async function openPortal(page: Page, baseURL: string) {
   await page.goto(portal);
   for (const id of ['embed-file', 'embed-announcements', 'embed-home']) {
     await expect(page.locator(`#${id} iframe`)).toHaveCount(1);
-    await expect(page.frameLocator(`#${id} iframe`).locator('main h1')).toBeVisible();
+    await expect(page.frameLocator(`#${id} iframe`).locator('main#main h1')).toBeVisible();
   }
 }
 
@@ -51,7 +51,7 @@ test('three embeds size themselves to their content and drop the app header', as
     expect(overflow, id).toBeLessThanOrEqual(0);
   }
   // The English embed keeps its language; the themed one its colour.
-  await expect(page.frameLocator('#embed-home iframe').locator('main h1')).toHaveText(/Tell the city/);
+  await expect(page.frameLocator('#embed-home iframe').locator('main#main h1')).toHaveText(/Tell the city/);
   const primary = await page
     .frameLocator('#embed-announcements iframe')
     .locator('html')
@@ -115,7 +115,7 @@ test('embedding parameters survive navigation inside the frame', async ({ page, 
   await openPortal(page, baseURL!);
   const frame = page.frameLocator('#embed-announcements iframe');
   await frame.locator('main a[href^="/announcements/"]').first().click();
-  await expect(frame.locator('main h1')).not.toHaveText('通知公告');
+  await expect(frame.locator('main#main h1')).not.toHaveText('通知公告');
   const url = page.frames().map((f) => new URL(f.url())).find((u) => /^\/announcements\/\d+$/.test(u.pathname))!;
   expect(url.searchParams.get('embed')).toBe('1');
   expect(url.searchParams.get('color')).toBe('#a61b1b');

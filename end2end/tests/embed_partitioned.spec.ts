@@ -22,7 +22,7 @@ async function openPortal(page: Page, baseURL: string) {
   await page.goto(portal);
   for (const id of ['embed-file', 'embed-announcements', 'embed-home']) {
     await expect(page.locator(`#${id} iframe`)).toHaveCount(1);
-    await expect(page.frameLocator(`#${id} iframe`).locator('main h1')).toBeVisible();
+    await expect(page.frameLocator(`#${id} iframe`).locator('main#main h1')).toBeVisible();
   }
 }
 

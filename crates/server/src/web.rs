@@ -13,43 +13,104 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The app's `index.html`, read once at start-up, with the CSP that allows its inline scripts.
+/// The app's pages, read once at start-up: `index.html`, and the page written for each route
+/// at build time (`file/index.html`, `cases/_/index.html` for `/cases/{number}`, see
+/// `scripts/route-pages.mjs`), whose skeleton already shows that route's heading; with the
+/// CSP that allows their inline scripts.
 #[derive(Debug, Clone)]
 pub struct AppShell {
-    /// The page's bytes, or `None` when the app has not been built.
-    pub html: Option<Arc<str>>,
-    /// The page compressed once at start-up: brotli and gzip.
-    pub compressed: Option<(bytes::Bytes, bytes::Bytes)>,
-    /// The page's validator, so a revisit is answered 304 without the page.
-    pub etag: HeaderValue,
+    /// The pages by route key (`""` for `index.html`, `"file"`, `"cases/_"`); empty when
+    /// the app has not been built.
+    pages: std::collections::HashMap<String, ShellPage>,
     /// The Content-Security-Policy header for every response.
     pub csp: HeaderValue,
 }
 
-impl AppShell {
-    /// Reads `static_dir/index.html` and builds the CSP around the hashes of its inline
-    /// scripts (Trunk's start-up script), so no `unsafe-inline` is needed.
-    pub fn load(static_dir: &Path, frame_ancestors: &[String]) -> Self {
-        let html = std::fs::read_to_string(static_dir.join("index.html")).ok();
-        let hashes = html
-            .as_deref()
-            .map(inline_script_hashes)
-            .unwrap_or_default();
-        let csp = content_security_policy(&hashes, frame_ancestors);
-        let etag = entity_tag(html.as_deref().unwrap_or_default().as_bytes());
-        let compressed = html.as_deref().map(|html| {
-            (
-                bytes::Bytes::from(brotli_bytes(html.as_bytes())),
-                bytes::Bytes::from(gzip_bytes(html.as_bytes())),
-            )
-        });
+/// One page of the app, compressed once at start-up, with its validator.
+#[derive(Debug, Clone)]
+struct ShellPage {
+    html: bytes::Bytes,
+    br: bytes::Bytes,
+    gzip: bytes::Bytes,
+    /// So a revisit is answered 304 without the page.
+    etag: HeaderValue,
+}
+
+impl ShellPage {
+    fn new(html: String) -> Self {
         Self {
-            html: html.map(Arc::from),
-            compressed,
-            etag,
+            br: bytes::Bytes::from(brotli_bytes(html.as_bytes())),
+            gzip: bytes::Bytes::from(gzip_bytes(html.as_bytes())),
+            etag: entity_tag(html.as_bytes()),
+            html: bytes::Bytes::from(html),
+        }
+    }
+}
+
+/// The key of the page for a request path: its first segment, with `/_` when a second
+/// follows (`/cases/20261126-0042` → `cases/_`); `""` (index.html) for the root and for
+/// deeper paths.
+fn route_key(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [first] => (*first).to_owned(),
+        [first, _] => format!("{first}/_"),
+        _ => String::new(),
+    }
+}
+
+impl AppShell {
+    /// Reads `static_dir/index.html` and the route pages beside it (`*/index.html`,
+    /// `*/_/index.html`), and builds the CSP around the hashes of their inline scripts
+    /// (Trunk's start-up script), so no `unsafe-inline` is needed.
+    pub fn load(static_dir: &Path, frame_ancestors: &[String]) -> Self {
+        let mut found: Vec<(String, String)> = Vec::new();
+        if let Ok(html) = std::fs::read_to_string(static_dir.join("index.html")) {
+            found.push((String::new(), html));
+            for entry in std::fs::read_dir(static_dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !entry.path().is_dir() || name == "examples" {
+                    continue;
+                }
+                for (key, file) in [
+                    (name.clone(), entry.path().join("index.html")),
+                    (
+                        format!("{name}/_"),
+                        entry.path().join("_").join("index.html"),
+                    ),
+                ] {
+                    if let Ok(html) = std::fs::read_to_string(file) {
+                        found.push((key, html));
+                    }
+                }
+            }
+        }
+        let mut hashes: Vec<String> = found
+            .iter()
+            .flat_map(|(_, html)| inline_script_hashes(html))
+            .collect();
+        hashes.sort();
+        hashes.dedup();
+        let csp = content_security_policy(&hashes, frame_ancestors);
+        Self {
+            pages: found
+                .into_iter()
+                .map(|(key, html)| (key, ShellPage::new(html)))
+                .collect(),
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
         }
+    }
+
+    /// The page for a request path: its route's own, else `index.html`.
+    fn page_for(&self, path: &str) -> Option<&ShellPage> {
+        self.pages
+            .get(&route_key(path))
+            .or_else(|| self.pages.get(""))
     }
 }
 
@@ -258,40 +319,38 @@ pub async fn spa_fallback(State(shell): State<Arc<AppShell>>, request: Request) 
     {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
-    match (&shell.html, &shell.compressed) {
-        (Some(html), Some((br, gzip))) => {
-            let headers = request.headers();
-            let builder = Response::builder()
-                .header(header::ETAG, shell.etag.clone())
-                .header(header::VARY, "accept-encoding");
-            if not_modified(headers, &shell.etag) {
-                return builder
-                    .status(StatusCode::NOT_MODIFIED)
-                    .body(Body::empty())
-                    .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
-            }
-            let builder = builder.header(header::CONTENT_TYPE, "text/html; charset=utf-8");
-            let (builder, body) = match preferred_encoding(headers) {
-                Some("br") => (
-                    builder.header(header::CONTENT_ENCODING, "br"),
-                    Body::from(br.clone()),
-                ),
-                Some(_) => (
-                    builder.header(header::CONTENT_ENCODING, "gzip"),
-                    Body::from(gzip.clone()),
-                ),
-                None => (builder, Body::from(html.to_string())),
-            };
-            builder
-                .body(body)
-                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
-        _ => (
+    let Some(page) = shell.page_for(path) else {
+        return (
             StatusCode::SERVICE_UNAVAILABLE,
             "The app has not been built: run `make build`.",
         )
-            .into_response(),
+            .into_response();
+    };
+    let headers = request.headers();
+    let builder = Response::builder()
+        .header(header::ETAG, page.etag.clone())
+        .header(header::VARY, "accept-encoding");
+    if not_modified(headers, &page.etag) {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
+    let builder = builder.header(header::CONTENT_TYPE, "text/html; charset=utf-8");
+    let (builder, body) = match preferred_encoding(headers) {
+        Some("br") => (
+            builder.header(header::CONTENT_ENCODING, "br"),
+            page.br.clone(),
+        ),
+        Some(_) => (
+            builder.header(header::CONTENT_ENCODING, "gzip"),
+            page.gzip.clone(),
+        ),
+        None => (builder, page.html.clone()),
+    };
+    builder
+        .body(Body::from(body))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 const COMPRESSIBLE: &[&str] = &[
@@ -577,6 +636,21 @@ pub fn on_demand_sizes(dir: &Path) -> std::io::Result<Vec<OnDemandPage>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_finds_the_page_of_its_route() {
+        for (path, key) in [
+            ("/", ""),
+            ("/file", "file"),
+            ("/file/", "file"),
+            ("/cases", "cases"),
+            ("/cases/20261126-0042", "cases/_"),
+            ("/documents/7/", "documents/_"),
+            ("/anything/at/all", ""),
+        ] {
+            assert_eq!(route_key(path), key, "{path}");
+        }
+    }
 
     #[test]
     fn the_first_load_is_what_the_page_loads() {

@@ -119,6 +119,18 @@ impl TestApp {
         )
         .unwrap();
         std::fs::write(static_dir.join("robots.txt"), "User-agent: *\n").unwrap();
+        // Two route pages, as scripts/route-pages.mjs writes them.
+        for (dir, title) in [("file", "Civic: file"), ("cases/_", "Civic: a case")] {
+            std::fs::create_dir_all(static_dir.join(dir)).unwrap();
+            std::fs::write(
+                static_dir.join(dir).join("index.html"),
+                format!(
+                    "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>{title}</title>\
+                     <script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"
+                ),
+            )
+            .unwrap();
+        }
         let database_url = match database {
             Some(url) => url,
             None => new_database(dir.path()).await,

@@ -5,12 +5,15 @@ use sha2::{Digest, Sha256};
 #[tokio::test]
 async fn deep_links_reload_into_the_app_but_missing_files_are_404() {
     let app = TestApp::spawn_with(false).await;
-    for path in [
-        "/",
-        "/cases/20261126-0042",
-        "/documents/7",
-        "/announcements",
-        "/anything/at/all",
+    // A route with its own page gets it; any other route gets index.html.
+    for (path, title) in [
+        ("/", "Civic"),
+        ("/cases/20261126-0042", "Civic: a case"),
+        ("/cases/20261126-0042/", "Civic: a case"),
+        ("/file", "Civic: file"),
+        ("/documents/7", "Civic"),
+        ("/announcements", "Civic"),
+        ("/anything/at/all", "Civic"),
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -20,14 +23,15 @@ async fn deep_links_reload_into_the_app_but_missing_files_are_404() {
             "{path}"
         );
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        let html = response.text().await.unwrap();
         assert!(
-            response
-                .text()
-                .await
-                .unwrap()
-                .contains("<title>Civic</title>")
+            html.contains(&format!("<title>{title}</title>")),
+            "{path}: {html}"
         );
     }
+    // The route pages' own addresses are files like any other, never a listing.
+    assert_eq!(app.get("/file/index.html").await.status(), 200);
+    assert_eq!(app.get("/cases/_/").await.status(), 200);
     let response = app.get("/missing-0123456789abcdef.js").await;
     assert_eq!(response.status(), 404);
 }
