@@ -16,7 +16,7 @@ const ROUTES = {
   track: ['title_track', 'track_intro'],
   cases: ['title_cases', 'board_intro'],
   documents: ['title_documents', 'docs_intro'],
-  announcements: ['title_announcements', null],
+  announcements: ['title_announcements', 'announcements_intro'],
   statistics: ['title_stats', 'stats_intro'],
   accessibility: ['title_accessibility', 'a11y_intro'],
 };

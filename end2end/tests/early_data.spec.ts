@@ -86,6 +86,7 @@ test('a case filed on this device is looked up with its code, not from an early 
 // What paints before the app: each route's own page, with its heading in the page's language.
 for (const [path, zh, en] of [
   ['/file', '提交诉求', 'File a case'],
+  ['/announcements', '通知公告', 'Announcements'],
   ['/statistics?period=last_12_months', '办理情况', 'Performance'],
   ['/', '您的诉求，我们来办', 'Tell the city, and see it act'],
 ] as const) {

@@ -73,6 +73,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
     view! {
         <div class="l-container l-page">
             <h1 class="c-page-heading">{t!(i18n, title_announcements)}</h1>
+            <p class="c-lead">{t!(i18n, announcements_intro)}</p>
             <form class="c-filters c-board__filters" role="search" on:submit=search novalidate>
                 <TextField field="q" label=t!(i18n, announcements_search) hint=t!(i18n, docs_search_hint)
                     input_type="search" value=typed on_input=Callback::new(move |v| typed.set(v))

@@ -636,21 +636,34 @@ fn size(dir: &std::path::Path, budget_kib: Option<usize>) -> Result<(), String> 
     if !pages.is_empty() {
         println!();
         println!(
-            "{:<24} {:>10} {:>12} {:>22}",
-            "page loaded on demand", "raw KiB", "brotli KiB", "deep link, brotli KiB"
+            "{:<24} {:>10} {:>12} {:>22} {:>9} {:>6}",
+            "page loaded on demand",
+            "raw KiB",
+            "brotli KiB",
+            "deep link, brotli KiB",
+            "requests",
+            "wasm"
         );
     }
+    let is_wasm = |l: &&web::SizeLine| l.name.ends_with(".wasm");
     let deep_links: Vec<(&str, usize)> = pages
         .iter()
         .map(|page| {
             let raw_kib: usize = page.files.iter().map(|l| l.raw).sum();
             let own: usize = page.files.iter().map(|l| l.brotli).sum();
+            // Files a deep link fetches: the first load's and the page's own (the API's
+            // two calls and the icon are not counted).
+            let requests = lines.len() + page.files.len();
+            let wasm =
+                lines.iter().filter(is_wasm).count() + page.files.iter().filter(is_wasm).count();
             println!(
-                "{:<24} {:>10.1} {:>12.1} {:>22.1}",
+                "{:<24} {:>10.1} {:>12.1} {:>22.1} {:>9} {:>6}",
                 page.name,
                 kib(raw_kib),
                 kib(own),
-                kib(brotli + own)
+                kib(brotli + own),
+                requests,
+                wasm
             );
             (page.name.as_str(), brotli + own)
         })
