@@ -58,14 +58,16 @@ class Walk:
         print(f"  [{self.language}] {name}", flush=True)
 
     def heading(self, text):
+        """Waits for the app's heading: the app's `<main id="main">`, not the page's static
+        skeleton, which already shows the route's heading before the app has started."""
         self.wait.until(
-            lambda d: text in (d.find_element(By.TAG_NAME, "h1").text or ""),
+            lambda d: text in (d.find_element(By.CSS_SELECTOR, "main#main h1").text or ""),
             f"heading {text!r}",
         )
 
     def follow(self, href):
         """A click on a link of the app's navigation: the app moves without a reload."""
-        self.driver.find_element(By.CSS_SELECTOR, f'a[href="{href}"]').click()
+        self.present(f'a[href="{href}"]').click()
 
     def present(self, selector):
         return self.wait.until(
@@ -182,7 +184,7 @@ def main():
             except (AssertionError, WebDriverException) as failure:
                 failed += 1
                 print(f"FAILED: the walk in {language}: {type(failure).__name__}: {failure} at {driver.current_url}", flush=True)
-                print(driver.find_element(By.TAG_NAME, "main").text[:1500], flush=True)
+                print(driver.find_element(By.TAG_NAME, "body").text[:1500], flush=True)
     finally:
         driver.quit()
     print(f"webkit: {2 - failed} passed, {failed} failed")
