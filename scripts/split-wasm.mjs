@@ -11,12 +11,15 @@
 //   4. chunk files get a content hash in their names (so the server may cache them for a
 //      year), the main JS and wasm replace Trunk's under Trunk's names, and the integrity
 //      hashes in `index.html` are updated to the new files;
-//   5. a page per route is written beside `index.html` (scripts/route-pages.mjs).
+//   5. each page is packed with its chunks into one file for deep links
+//      (scripts/pack-chunks.mjs);
+//   6. a page per route is written beside `index.html` (scripts/route-pages.mjs).
 // Only tools installed by scripts/install-tools.sh are used; nothing is downloaded.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { packChunks } from './pack-chunks.mjs';
 import { writeRoutePages } from './route-pages.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -75,6 +78,7 @@ for (const name of chunks) {
   loader = loader.replaceAll(`"./${name}"`, `"./${hashed}"`);
   fs.writeFileSync(path.join(staging, hashed), bytes);
 }
+loader = packChunks(loader, staging);
 const loaderName = `__wasm_split-${fingerprint(loader)}.js`;
 fs.writeFileSync(path.join(staging, loaderName), loader);
 

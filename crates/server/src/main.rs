@@ -128,6 +128,10 @@ enum Command {
         /// on-demand page loads in all is reported beside it).
         #[arg(long)]
         budget_kib: Option<usize>,
+        /// Fail when a deep link to a page fetches more than this many wasm files (the main
+        /// module and the page's pack or chunks).
+        #[arg(long)]
+        max_wasm_files: Option<usize>,
     },
 }
 
@@ -338,7 +342,11 @@ async fn main() -> ExitCode {
         Command::Precompress { dir } => web::precompress(&dir)
             .map(|n| println!("compressed {n} files"))
             .map_err(|e| e.to_string()),
-        Command::Size { dir, budget_kib } => size(&dir, budget_kib),
+        Command::Size {
+            dir,
+            budget_kib,
+            max_wasm_files,
+        } => size(&dir, budget_kib, max_wasm_files),
         Command::Backup { to } => {
             civic_server::backup::backup(&cli.settings.database_url, &cli.settings.data_dir, &to)
                 .await
@@ -606,7 +614,11 @@ async fn seed(settings: &Settings, size: demo::DemoSize) -> Result<(), String> {
     Ok(())
 }
 
-fn size(dir: &std::path::Path, budget_kib: Option<usize>) -> Result<(), String> {
+fn size(
+    dir: &std::path::Path,
+    budget_kib: Option<usize>,
+    max_wasm_files: Option<usize>,
+) -> Result<(), String> {
     let lines = web::first_load_sizes(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     if lines.is_empty() {
         return Err(format!(
@@ -645,8 +657,8 @@ fn size(dir: &std::path::Path, budget_kib: Option<usize>) -> Result<(), String> 
             "wasm"
         );
     }
-    let is_wasm = |l: &&web::SizeLine| l.name.ends_with(".wasm");
-    let deep_links: Vec<(&str, usize)> = pages
+    let is_wasm = |l: &&web::SizeLine| l.name.ends_with(".wasm") || l.name.ends_with(".pack");
+    let deep_links: Vec<(&str, usize, usize)> = pages
         .iter()
         .map(|page| {
             let raw_kib: usize = page.files.iter().map(|l| l.raw).sum();
@@ -665,9 +677,17 @@ fn size(dir: &std::path::Path, budget_kib: Option<usize>) -> Result<(), String> 
                 requests,
                 wasm
             );
-            (page.name.as_str(), brotli + own)
+            (page.name.as_str(), brotli + own, wasm)
         })
         .collect();
+    if let Some(most) = max_wasm_files {
+        if let Some((name, _, wasm)) = deep_links.iter().find(|(_, _, wasm)| *wasm > most) {
+            return Err(format!(
+                "opened directly, `{name}` fetches {wasm} wasm files, more than {most}"
+            ));
+        }
+        println!("every deep link fetches at most {most} wasm files");
+    }
     if let Some(budget) = budget_kib {
         if brotli > budget * 1024 {
             return Err(format!(
@@ -680,9 +700,9 @@ fn size(dir: &std::path::Path, budget_kib: Option<usize>) -> Result<(), String> 
             100.0 * kib(brotli) / budget as f64
         );
         // Reported, not enforced: the budget is the first load's (see ARCHITECTURE.md).
-        for (name, total) in deep_links
+        for (name, total, _) in deep_links
             .iter()
-            .filter(|(_, total)| *total > budget * 1024)
+            .filter(|(_, total, _)| *total > budget * 1024)
         {
             println!(
                 "note: opened directly, `{name}` loads {:.1} KiB brotli in all, more than {budget}",

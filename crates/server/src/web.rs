@@ -355,6 +355,7 @@ pub async fn spa_fallback(State(shell): State<Arc<AppShell>>, request: Request) 
 
 const COMPRESSIBLE: &[&str] = &[
     "html",
+    "pack",
     "js",
     "wasm",
     "css",
@@ -603,6 +604,29 @@ pub fn on_demand_chunks(loader: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// The pack file of each page (`const __civicPacks = {"page": ["pack_….pack", {…}]}` in the
+/// loader), none when the build did not pack.
+pub fn loader_packs(loader: &str) -> std::collections::HashMap<String, String> {
+    let table = loader
+        .lines()
+        .find_map(|line| line.strip_prefix("const __civicPacks = "))
+        .map(|json| json.trim_end().trim_end_matches(';'));
+    table
+        .and_then(|json| {
+            serde_json::from_str::<std::collections::HashMap<String, (String, serde_json::Value)>>(
+                json,
+            )
+            .ok()
+        })
+        .map(|packs| {
+            packs
+                .into_iter()
+                .map(|(page, (file, _))| (page, file))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The on-demand pages of the app built in `dir`, with the size of everything each
 /// fetches besides the first load; none when the build was not split.
 pub fn on_demand_sizes(dir: &Path) -> std::io::Result<Vec<OnDemandPage>> {
@@ -621,11 +645,18 @@ pub fn on_demand_sizes(dir: &Path) -> std::io::Result<Vec<OnDemandPage>> {
             brotli: brotli_bytes(&bytes).len(),
         })
     };
+    // A page packed with its chunks (scripts/pack-chunks.mjs) comes in one file on a deep link.
+    let packs = loader_packs(&script);
     let mut pages = Vec::new();
     for (name, files) in on_demand_chunks(&script) {
         let mut lines = vec![line(&loader)?];
-        for file in files {
-            lines.push(line(&file)?);
+        match packs.get(&name) {
+            Some(pack) => lines.push(line(pack)?),
+            None => {
+                for file in files {
+                    lines.push(line(&file)?);
+                }
+            }
         }
         pages.push(OnDemandPage { name, files: lines });
     }
@@ -636,6 +667,17 @@ pub fn on_demand_sizes(dir: &Path) -> std::io::Result<Vec<OnDemandPage>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loader_names_the_pack_of_each_page() {
+        let loader = "import { initSync } from \"./civic-0123456789abcdef.js\";\n\
+            const __civicPacks = {\"track\":[\"pack_track-0123456789abcdef.pack\",{\"split_track-0123456789abcdef.wasm\":[0,10]}]};\n\
+            const __civicStarted = new Map();\n";
+        let packs = loader_packs(loader);
+        assert_eq!(packs.len(), 1);
+        assert_eq!(packs["track"], "pack_track-0123456789abcdef.pack");
+        assert!(loader_packs("const __chunk_1 = makeLoad(() => {}, []);").is_empty());
+    }
 
     #[test]
     fn a_path_finds_the_page_of_its_route() {

@@ -1,0 +1,93 @@
+// Packs each on-demand page with the chunks it needs into one file, so that a deep link
+// fetches its page in one request instead of 20 to 50 (called by split-wasm.mjs on the
+// loader wasm-split wrote, after the chunks have their hashed names).
+//
+// wasm-split cuts one chunk per set of pages that share code, so a page needs many small
+// chunks, each a request with its own headers. Here every page's loader is wrapped so
+// that the first page a visit opens starts one fetch of `pack_<page>-<hash>.pack` (the
+// page's module and all its chunks, back to back; their offsets are in the loader), and
+// each module then takes its bytes from that answer instead of fetching its own file. Later
+// pages fetch only the chunks they still lack, file by file, as before (a pack would send
+// again what is already loaded). If the pack cannot be fetched, each module falls back to
+// its own file, so a retry works as it did.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const RUNTIME = `
+// Civic: a deep link's first page in one request (scripts/pack-chunks.mjs).
+const __civicStarted = new Map();
+let __civicPackUsed = false;
+function __civicPack(name, load) {
+    return () => {
+        const pack = __civicPacks[name];
+        if (pack && !__civicPackUsed) {
+            __civicPackUsed = true;
+            const bytes = fetch(new URL("./" + pack[0], import.meta.url)).then((r) => {
+                if (!r.ok) throw new Error("pack " + r.status);
+                return r.arrayBuffer();
+            });
+            bytes.catch(() => {});
+            for (const [file, [offset, length]] of Object.entries(pack[1])) {
+                __civicStarted.set(file, bytes.then((b) => b.slice(offset, offset + length)));
+            }
+        }
+        return load();
+    };
+}
+function __civicFetch(url) {
+    const part = __civicStarted.get(url.pathname.split("/").pop());
+    if (!part) return fetch(url);
+    __civicStarted.delete(url.pathname.split("/").pop());
+    return part.then((b) => new Response(b, { headers: { "Content-Type": "application/wasm" } }), () => fetch(url));
+}
+`;
+
+/** Rewrites `loader` (the loader's text) and writes the packs into `staging`; returns the
+ * new loader text. */
+export function packChunks(loader, staging) {
+  // Each declaration: its variable, its file, and the variables it depends on.
+  const declarations = new Map();
+  const declaration = /const (__\w+) = (?:wrapAsyncCb\()?makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)", import\.meta\.url\)\);[\s\S]*?\n\}\s*\n?, \[([^\]]*)\]\)/g;
+  for (const m of loader.matchAll(declaration)) {
+    declarations.set(m[1], { file: m[2], deps: m[3].split(',').map((d) => d.trim()).filter(Boolean) });
+  }
+  const packs = {};
+  for (const [variable, { file, deps }] of declarations) {
+    const page = variable.match(/^__wasm_split_load_(\w+)$/)?.[1];
+    if (!page) continue;
+    // The page's module and every chunk it needs, transitively, each once.
+    const files = [file];
+    const visit = (v) => {
+      const d = declarations.get(v);
+      if (!d) throw new Error(`pack-chunks: ${page} needs ${v}, which the loader does not declare`);
+      if (!files.includes(d.file)) files.push(d.file);
+      d.deps.forEach(visit);
+    };
+    deps.forEach(visit);
+    const parts = files.map((f) => fs.readFileSync(path.join(staging, f)));
+    const bytes = Buffer.concat(parts);
+    const name = `pack_${page}-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.pack`;
+    fs.writeFileSync(path.join(staging, name), bytes);
+    let offset = 0;
+    const index = {};
+    files.forEach((f, i) => {
+      index[f] = [offset, parts[i].length];
+      offset += parts[i].length;
+    });
+    packs[page] = [name, index];
+  }
+  if (Object.keys(packs).length === 0) throw new Error("pack-chunks: no page loaders found: wasm-split's loader has changed");
+  // Every module's fetch goes through __civicFetch; every page's loader through __civicPack.
+  let out = loader.replaceAll('const src = fetch(new URL("./', 'const src = __civicFetch(new URL("./');
+  for (const page of Object.keys(packs)) {
+    const head = `export const __wasm_split_load_${page} = wrapAsyncCb(makeLoad(`;
+    const at = out.indexOf(head);
+    const end = out.indexOf(']));', at);
+    if (at < 0 || end < 0) throw new Error(`pack-chunks: cannot wrap the loader of ${page}`);
+    out = out.slice(0, at) + `export const __wasm_split_load_${page} = wrapAsyncCb(__civicPack(${JSON.stringify(page)}, makeLoad(`
+      + out.slice(at + head.length, end) + '])));' + out.slice(end + ']));'.length);
+  }
+  const firstLine = out.indexOf('\n') + 1;
+  return out.slice(0, firstLine) + `const __civicPacks = ${JSON.stringify(packs)};\n` + RUNTIME + out.slice(firstLine);
+}
