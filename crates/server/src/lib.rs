@@ -25,6 +25,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod search;
 pub mod service;
+pub mod size;
 pub mod startup;
 pub mod state;
 pub mod stats;

@@ -119,15 +119,17 @@ enum Command {
         /// The folder.
         dir: PathBuf,
     },
-    /// Print the first-load size of a built app, raw and brotli-compressed, and what a deep
-    /// link to each page in its own chunk loads on top of it.
+    /// Print what the built app sends a new visitor, headers included: the first load (`/`)
+    /// and a deep link to each page loaded on demand (served as the server serves it).
     Size {
         /// The folder (Trunk's `dist/`).
         dir: PathBuf,
-        /// Fail when the first load exceeds this many KiB brotli (what a deep link to each
-        /// on-demand page loads in all is reported beside it).
+        /// Fail when the first load sends more than this many KiB.
         #[arg(long)]
         budget_kib: Option<usize>,
+        /// Fail when a deep link to any page sends more than this many KiB.
+        #[arg(long)]
+        deep_link_kib: Option<usize>,
         /// Fail when a deep link to a page fetches more than this many wasm files (the main
         /// module and the page's pack or chunks).
         #[arg(long)]
@@ -264,7 +266,10 @@ fn read_calendar(path: &std::path::Path) -> Result<calendar::Calendar, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init(cli.log_format);
+    // The size report serves the app to itself: its access log is not news.
+    if !matches!(cli.command, Some(Command::Size { .. })) {
+        telemetry::init(cli.log_format);
+    }
     if let Some(path) = &cli.settings.holidays {
         match read_calendar(path) {
             Ok(calendar) => {
@@ -346,7 +351,8 @@ async fn main() -> ExitCode {
             dir,
             budget_kib,
             max_wasm_files,
-        } => size(&dir, budget_kib, max_wasm_files),
+            deep_link_kib,
+        } => size(&dir, budget_kib, deep_link_kib, max_wasm_files).await,
         Command::Backup { to } => {
             civic_server::backup::backup(&cli.settings.database_url, &cli.settings.data_dir, &to)
                 .await
@@ -614,101 +620,88 @@ async fn seed(settings: &Settings, size: demo::DemoSize) -> Result<(), String> {
     Ok(())
 }
 
-fn size(
+async fn size(
     dir: &std::path::Path,
     budget_kib: Option<usize>,
+    deep_link_kib: Option<usize>,
     max_wasm_files: Option<usize>,
 ) -> Result<(), String> {
-    let lines = web::first_load_sizes(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if lines.is_empty() {
-        return Err(format!(
-            "no built app in {}; run `make build`",
-            dir.display()
-        ));
-    }
+    let report = civic_server::size::measure(dir).await?;
     let kib = |n: usize| n as f64 / 1024.0;
+    let first = &report.first_load;
+    println!("What a new visitor's browser is sent (brotli, with each answer's headers):");
+    println!();
     println!(
-        "{:<44} {:>10} {:>12}",
-        "first-load file", "raw KiB", "brotli KiB"
+        "{:<44} {:>9} {:>9} {:>9}",
+        "first load (/)", "raw KiB", "sent KiB", "headers"
     );
-    for line in &lines {
+    for t in &first.transfers {
         println!(
-            "{:<44} {:>10.1} {:>12.1}",
-            line.name,
-            kib(line.raw),
-            kib(line.brotli)
+            "{:<44} {:>9.1} {:>9.1} {:>9}",
+            t.name,
+            kib(t.raw),
+            kib(t.headers + t.body),
+            t.headers
         );
     }
-    let raw: usize = lines.iter().map(|l| l.raw).sum();
-    let brotli: usize = lines.iter().map(|l| l.brotli).sum();
-    println!("{:<44} {:>10.1} {:>12.1}", "total", kib(raw), kib(brotli));
-
-    // Pages in their own chunks: a deep link to one loads the first load and its chunks.
-    let pages = web::on_demand_sizes(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if !pages.is_empty() {
+    println!(
+        "{:<44} {:>9.1} {:>9.1} {:>9}",
+        "total",
+        kib(first.transfers.iter().map(|t| t.raw).sum()),
+        kib(first.sent()),
+        first.headers()
+    );
+    if !report.deep_links.is_empty() {
         println!();
         println!(
-            "{:<24} {:>10} {:>12} {:>22} {:>9} {:>6}",
-            "page loaded on demand",
-            "raw KiB",
-            "brotli KiB",
-            "deep link, brotli KiB",
-            "requests",
-            "wasm"
+            "{:<15} {:<21} {:>9} {:>5} {:>9} {:>12}",
+            "deep link", "path", "requests", "wasm", "sent KiB", "headers KiB"
         );
     }
-    let is_wasm = |l: &&web::SizeLine| l.name.ends_with(".wasm") || l.name.ends_with(".pack");
-    let deep_links: Vec<(&str, usize, usize)> = pages
-        .iter()
-        .map(|page| {
-            let raw_kib: usize = page.files.iter().map(|l| l.raw).sum();
-            let own: usize = page.files.iter().map(|l| l.brotli).sum();
-            // Files a deep link fetches: the first load's and the page's own (the API's
-            // two calls and the icon are not counted).
-            let requests = lines.len() + page.files.len();
-            let wasm =
-                lines.iter().filter(is_wasm).count() + page.files.iter().filter(is_wasm).count();
-            println!(
-                "{:<24} {:>10.1} {:>12.1} {:>22.1} {:>9} {:>6}",
-                page.name,
-                kib(raw_kib),
-                kib(own),
-                kib(brotli + own),
-                requests,
-                wasm
-            );
-            (page.name.as_str(), brotli + own, wasm)
-        })
-        .collect();
-    if let Some(most) = max_wasm_files {
-        if let Some((name, _, wasm)) = deep_links.iter().find(|(_, _, wasm)| *wasm > most) {
+    for visit in &report.deep_links {
+        println!(
+            "{:<15} {:<21} {:>9} {:>5} {:>9.1} {:>12.1}",
+            visit.name,
+            visit.path,
+            visit.transfers.len(),
+            visit.wasm_files(),
+            kib(visit.sent()),
+            kib(visit.headers())
+        );
+    }
+    println!("(the API's answers, which depend on the data, and the icon come on top)");
+    if let Some(budget) = budget_kib {
+        if first.sent() > budget * 1024 {
             return Err(format!(
-                "opened directly, `{name}` fetches {wasm} wasm files, more than {most}"
+                "the first load sends {:.1} KiB, over the {budget} KiB budget",
+                kib(first.sent())
+            ));
+        }
+        println!(
+            "first load within the {budget} KiB budget ({:.0}% used)",
+            100.0 * kib(first.sent()) / budget as f64
+        );
+    }
+    if let Some(budget) = deep_link_kib {
+        if let Some(visit) = report.deep_links.iter().find(|v| v.sent() > budget * 1024) {
+            return Err(format!(
+                "opened directly, `{}` ({}) sends {:.1} KiB, over the {budget} KiB budget",
+                visit.name,
+                visit.path,
+                kib(visit.sent())
+            ));
+        }
+        println!("every deep link within {budget} KiB");
+    }
+    if let Some(most) = max_wasm_files {
+        if let Some(visit) = report.deep_links.iter().find(|v| v.wasm_files() > most) {
+            return Err(format!(
+                "opened directly, `{}` fetches {} wasm files, more than {most}",
+                visit.name,
+                visit.wasm_files()
             ));
         }
         println!("every deep link fetches at most {most} wasm files");
-    }
-    if let Some(budget) = budget_kib {
-        if brotli > budget * 1024 {
-            return Err(format!(
-                "first load is {:.1} KiB brotli, over the {budget} KiB budget",
-                kib(brotli)
-            ));
-        }
-        println!(
-            "first load within the {budget} KiB brotli budget ({:.0}% used)",
-            100.0 * kib(brotli) / budget as f64
-        );
-        // Reported, not enforced: the budget is the first load's (see ARCHITECTURE.md).
-        for (name, total, _) in deep_links
-            .iter()
-            .filter(|(_, total, _)| *total > budget * 1024)
-        {
-            println!(
-                "note: opened directly, `{name}` loads {:.1} KiB brotli in all, more than {budget}",
-                kib(*total)
-            );
-        }
     }
     Ok(())
 }

@@ -209,24 +209,7 @@ pub fn router(state: AppState) -> Router {
         &state.settings.frame_ancestors.0,
     ));
     let trusted_proxies = state.settings.trusted_proxies.clone();
-    let static_files = ServeDir::new(&state.settings.static_dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .append_index_html_on_directories(false)
-        .fallback(
-            get(web::spa_fallback)
-                .head(web::spa_fallback)
-                .with_state(shell.clone()),
-        );
-    let app_routes = Router::new()
-        .route("/", get(web::spa_fallback).with_state(shell.clone()))
-        .route(
-            "/index.html",
-            get(web::spa_fallback).with_state(shell.clone()),
-        )
-        .fallback_service(static_files)
-        .layer(axum::middleware::from_fn(web::cache_headers))
-        .layer(axum::middleware::from_fn(web::guard_paths));
+    let app = app_files(&state.settings.static_dir, shell.clone());
     let api_routes = Router::new()
         .nest(api::API_PREFIX, routes::api_router())
         .nest("/api", routes::api_root_router())
@@ -242,8 +225,37 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .with_state(state);
-    api_routes
-        .merge(app_routes)
+    with_common_layers(api_routes.merge(app), shell, trusted_proxies)
+}
+
+/// The app's own files: its pages (`index.html` and each route's), precompressed files from
+/// `static_dir`, a year's caching for the hashed ones.
+pub fn app_files(static_dir: &std::path::Path, shell: Arc<AppShell>) -> Router {
+    let static_files = ServeDir::new(static_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .fallback(
+            get(web::spa_fallback)
+                .head(web::spa_fallback)
+                .with_state(shell.clone()),
+        );
+    Router::new()
+        .route("/", get(web::spa_fallback).with_state(shell.clone()))
+        .route("/index.html", get(web::spa_fallback).with_state(shell))
+        .fallback_service(static_files)
+        .layer(axum::middleware::from_fn(web::cache_headers))
+        .layer(axum::middleware::from_fn(web::guard_paths))
+}
+
+/// The layers every answer passes through, the API's and the app's files alike: security
+/// headers, the time limit, a panic as a 500, the access log with its request id.
+pub fn with_common_layers(
+    router: Router,
+    shell: Arc<AppShell>,
+    trusted_proxies: crate::client::TrustedProxies,
+) -> Router {
+    router
         .layer(axum::middleware::from_fn_with_state(
             shell,
             web::security_headers,

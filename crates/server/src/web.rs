@@ -247,7 +247,27 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Adds the security headers to every response.
+/// The policy of an answer no browser runs as a page (scripts, wasm, styles, JSON, images):
+/// a document's policy applies to what it loads, so the page's long policy on each of these
+/// would only add bytes; this one still forbids running or framing it as a page.
+pub const INERT_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Whether a response of this content type can be a page with scripts of its own when
+/// opened (HTML, SVG, XML such as the feeds), so that it needs the page's policy.
+pub fn is_document(content_type: Option<&str>) -> bool {
+    let essence = content_type
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    match essence.as_deref() {
+        // No type: a browser may sniff it as a page.
+        None | Some("") => true,
+        Some(t) => t == "text/html" || t.ends_with("+xml") || t.ends_with("/xml"),
+    }
+}
+
+/// Adds the security headers to every response: the page's policy (and Permissions-Policy)
+/// to what can be a page, [`INERT_CSP`] to the rest; `nosniff` and the referrer policy to
+/// all.
 pub async fn security_headers(
     State(shell): State<Arc<AppShell>>,
     request: Request,
@@ -256,12 +276,25 @@ pub async fn security_headers(
     let example = request.uri().path().starts_with("/examples/");
     let mut response = next.run(request).await;
     let headers: &mut HeaderMap = response.headers_mut();
-    let csp = if example {
+    let document = is_document(
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let csp = if !document {
+        HeaderValue::from_static(INERT_CSP)
+    } else if example {
         HeaderValue::from_static(EXAMPLE_PORTAL_CSP)
     } else {
         shell.csp.clone()
     };
     headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    if document {
+        headers.insert(
+            "permissions-policy",
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(self), payment=()"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -269,10 +302,6 @@ pub async fn security_headers(
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self), payment=()"),
     );
     response
 }
@@ -439,245 +468,9 @@ fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// One line of the first-load size report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SizeLine {
-    /// The file's name in `dist/`.
-    pub name: String,
-    /// Its size as stored.
-    pub raw: usize,
-    /// Its size compressed with brotli at quality 11.
-    pub brotli: usize,
-}
-
-/// The local files `html` loads: the `src` and `href` values that are paths on this site
-/// (`/main-….css`, `boot.js`), without query or fragment, and the scripts, modules and
-/// styles an inline script names in quotes (`"/civic-….js"`: the start-up adds its preloads
-/// only where the app can run). Attribute values may be quoted or, as a minifier writes
-/// them, bare.
-pub fn referenced_files(html: &str) -> Vec<String> {
-    let mut files = Vec::new();
-    let add = |path: &str, files: &mut Vec<String>| {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
-        let local = !path.contains("://") && !path.starts_with("//") && !path.is_empty();
-        let name = path.trim_start_matches("./").trim_start_matches('/');
-        if local && !name.is_empty() && !files.iter().any(|f| f == name) {
-            files.push(name.to_owned());
-        }
-    };
-    for attribute in [" src=", " href="] {
-        let mut rest = html;
-        while let Some(at) = rest.find(attribute) {
-            rest = &rest[at + attribute.len()..];
-            let (value, after) = match rest.chars().next() {
-                Some(quote @ ('"' | '\'')) => {
-                    let Some(end) = rest[1..].find(quote) else {
-                        break;
-                    };
-                    (&rest[1..=end], end + 2)
-                }
-                _ => {
-                    let end = rest
-                        .find(|c: char| c.is_whitespace() || c == '>')
-                        .unwrap_or(rest.len());
-                    (&rest[..end], end)
-                }
-            };
-            rest = &rest[after.min(rest.len())..];
-            add(value, &mut files);
-        }
-    }
-    for quote in ['"', '\''] {
-        for (i, literal) in html.split(quote).enumerate() {
-            // Odd pieces are between quotes; a path of the site's own with a loadable ending.
-            let loadable = [".js", ".wasm", ".css"]
-                .iter()
-                .any(|e| literal.ends_with(e));
-            let path_like = literal.starts_with('/')
-                && !literal.starts_with("//")
-                && !literal.contains(char::is_whitespace);
-            if i % 2 == 1 && loadable && path_like {
-                add(literal, &mut files);
-            }
-        }
-    }
-    files
-}
-
-/// The files of the first load, with their raw and brotli sizes: `index.html` and the CSS,
-/// JS and wasm it loads (files beside it that the page does not load, such as `embed.js` for
-/// portals, are not part of it).
-pub fn first_load_sizes(dir: &Path) -> std::io::Result<Vec<SizeLine>> {
-    let index = std::fs::read_to_string(dir.join("index.html"))?;
-    let mut names = vec!["index.html".to_owned()];
-    names.extend(referenced_files(&index).into_iter().filter(|name| {
-        [".css", ".js", ".wasm"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-    }));
-    let mut lines = Vec::new();
-    for name in names {
-        let bytes = std::fs::read(dir.join(&name))?;
-        lines.push(SizeLine {
-            brotli: brotli_bytes(&bytes).len(),
-            raw: bytes.len(),
-            name,
-        });
-    }
-    lines.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(lines)
-}
-
-/// A page that is not in the first load: its wasm chunk, fetched on demand by the loader
-/// that `wasm-split` wrote (`__wasm_split-….js`), with the shared chunks it needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OnDemandPage {
-    /// The split's name (`file_case`), as in `src/lazy.rs`.
-    pub name: String,
-    /// The loader, the page's own chunk and the shared chunks it needs, with their sizes.
-    pub files: Vec<SizeLine>,
-}
-
-/// The on-demand pages the loader script `loader` declares: each page's name with the
-/// files it fetches (its own chunk first, then the shared chunks it depends on). The
-/// loader declares `const __chunk_N = makeLoad(… new URL("./chunk_N-….wasm" …), [deps])`
-/// for shared chunks and `export const __wasm_split_load_<page> = …` for pages.
-pub fn on_demand_chunks(loader: &str) -> Vec<(String, Vec<String>)> {
-    struct Declaration<'a> {
-        var: &'a str,
-        file: &'a str,
-        deps: Vec<&'a str>,
-    }
-    let mut declarations = Vec::new();
-    let mut rest = loader;
-    while let Some(at) = rest.find("const __") {
-        rest = &rest[at + "const ".len()..];
-        let var_end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let var = &rest[..var_end];
-        let body = &rest[..rest[var_end..]
-            .find("const __")
-            .map_or(rest.len(), |n| var_end + n)];
-        let file = body
-            .split_once("new URL(\"./")
-            .and_then(|(_, after)| after.split_once('"'))
-            .map(|(file, _)| file);
-        let deps = body
-            .rfind('[')
-            .map(|open| &body[open + 1..])
-            .and_then(|list| list.split_once(']'))
-            .map(|(list, _)| {
-                list.split(',')
-                    .map(str::trim)
-                    .filter(|d| d.starts_with("__chunk_"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(file) = file {
-            declarations.push(Declaration { var, file, deps });
-        }
-    }
-    let file_of = |var: &str| {
-        declarations
-            .iter()
-            .find(|d| d.var == var)
-            .map(|d| d.file.to_owned())
-    };
-    declarations
-        .iter()
-        .filter_map(|d| {
-            let name = d.var.strip_prefix("__wasm_split_load_")?;
-            let mut files = vec![d.file.to_owned()];
-            let mut pending: Vec<&str> = d.deps.clone();
-            while let Some(dep) = pending.pop() {
-                let Some(file) = file_of(dep) else { continue };
-                if !files.contains(&file) {
-                    files.push(file);
-                    if let Some(decl) = declarations.iter().find(|x| x.var == dep) {
-                        pending.extend(&decl.deps);
-                    }
-                }
-            }
-            Some((name.to_owned(), files))
-        })
-        .collect()
-}
-
-/// The pack file of each page (`const __civicPacks = {"page": ["pack_….pack", {…}]}` in the
-/// loader), none when the build did not pack.
-pub fn loader_packs(loader: &str) -> std::collections::HashMap<String, String> {
-    let table = loader
-        .lines()
-        .find_map(|line| line.strip_prefix("const __civicPacks = "))
-        .map(|json| json.trim_end().trim_end_matches(';'));
-    table
-        .and_then(|json| {
-            serde_json::from_str::<std::collections::HashMap<String, (String, serde_json::Value)>>(
-                json,
-            )
-            .ok()
-        })
-        .map(|packs| {
-            packs
-                .into_iter()
-                .map(|(page, (file, _))| (page, file))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The on-demand pages of the app built in `dir`, with the size of everything each
-/// fetches besides the first load; none when the build was not split.
-pub fn on_demand_sizes(dir: &Path) -> std::io::Result<Vec<OnDemandPage>> {
-    let Some(loader) = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .find(|name| name.starts_with("__wasm_split") && name.ends_with(".js"))
-    else {
-        return Ok(Vec::new());
-    };
-    let script = std::fs::read_to_string(dir.join(&loader))?;
-    let line = |name: &str| -> std::io::Result<SizeLine> {
-        let bytes = std::fs::read(dir.join(name))?;
-        Ok(SizeLine {
-            name: name.to_owned(),
-            raw: bytes.len(),
-            brotli: brotli_bytes(&bytes).len(),
-        })
-    };
-    // A page packed with its chunks (scripts/pack-chunks.mjs) comes in one file on a deep link.
-    let packs = loader_packs(&script);
-    let mut pages = Vec::new();
-    for (name, files) in on_demand_chunks(&script) {
-        let mut lines = vec![line(&loader)?];
-        match packs.get(&name) {
-            Some(pack) => lines.push(line(pack)?),
-            None => {
-                for file in files {
-                    lines.push(line(&file)?);
-                }
-            }
-        }
-        pages.push(OnDemandPage { name, files: lines });
-    }
-    pages.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(pages)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_loader_names_the_pack_of_each_page() {
-        let loader = "import { initSync } from \"./civic-0123456789abcdef.js\";\n\
-            const __civicPacks = {\"track\":[\"pack_track-0123456789abcdef.pack\",{\"split_track-0123456789abcdef.wasm\":[0,10]}]};\n\
-            const __civicStarted = new Map();\n";
-        let packs = loader_packs(loader);
-        assert_eq!(packs.len(), 1);
-        assert_eq!(packs["track"], "pack_track-0123456789abcdef.pack");
-        assert!(loader_packs("const __chunk_1 = makeLoad(() => {}, []);").is_empty());
-    }
 
     #[test]
     fn a_path_finds_the_page_of_its_route() {
@@ -692,108 +485,6 @@ mod tests {
         ] {
             assert_eq!(route_key(path), key, "{path}");
         }
-    }
-
-    #[test]
-    fn the_first_load_is_what_the_page_loads() {
-        let dir = tempfile::tempdir().unwrap();
-        let html = r#"<html><head><link rel="stylesheet" href="/main-0123456789abcdef.css">
-            <link rel="icon" href="/icon.svg"><link rel="alternate" href="https://elsewhere.example/feed">
-            <script src="/boot-0123456789abcdef.js"></script>
-            <link rel="modulepreload" href="/civic-0123456789abcdef.js?v=1">
-            <link rel="preload" href="/civic-0123456789abcdef_bg.wasm" as="fetch"></head></html>"#;
-        // A minifier drops the quotes: the same files are found.
-        let minified = html.replace('"', "");
-        assert_eq!(referenced_files(&minified), referenced_files(html));
-        // The start-up as the build writes it: the preloads are added by a script, and the
-        // module imported by another.
-        let started = r#"<html><head><link rel=stylesheet href=/main-0123456789abcdef.css>
-            <link rel=icon href=/icon.svg><link rel=alternate href=https://elsewhere.example/feed>
-            <script src=/boot-0123456789abcdef.js></script>
-            <script>if(!window.__civicUnsupported){[["modulepreload","/civic-0123456789abcdef.js","sha384-x"],
-            ["preload","/civic-0123456789abcdef_bg.wasm","sha384-y","fetch"]].forEach(add)}</script>
-            <script type=module>if (!window.__civicUnsupported) {
-            const bindings = await import('/civic-0123456789abcdef.js');
-            await bindings.default({ module_or_path: '/civic-0123456789abcdef_bg.wasm' });
-            }</script></head></html>"#;
-        let mut found = referenced_files(started);
-        let mut expected = referenced_files(html);
-        found.sort();
-        expected.sort();
-        assert_eq!(found, expected);
-        for (name, body) in [
-            ("index.html", html),
-            ("main-0123456789abcdef.css", "body{}"),
-            ("boot-0123456789abcdef.js", "1"),
-            ("civic-0123456789abcdef.js", "2"),
-            ("civic-0123456789abcdef_bg.wasm", "3"),
-            ("embed.js", "for portals, not loaded by the page"),
-        ] {
-            std::fs::write(dir.path().join(name), body).unwrap();
-        }
-        let names: Vec<String> = first_load_sizes(dir.path())
-            .unwrap()
-            .into_iter()
-            .map(|l| l.name)
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "boot-0123456789abcdef.js",
-                "civic-0123456789abcdef.js",
-                "civic-0123456789abcdef_bg.wasm",
-                "index.html",
-                "main-0123456789abcdef.css"
-            ]
-        );
-    }
-
-    #[test]
-    fn on_demand_pages_fetch_their_chunk_and_the_shared_ones() {
-        // The shape wasm-split writes (abridged): shared chunks, then one loader per page.
-        let loader = r#"import { initSync } from "./civic-0123456789abcdef.js";
-/* accessibility, file_case */
-const __chunk_3 = makeLoad(() => {
-    const src = fetch(new URL("./chunk_3-00000000000000aa.wasm", import.meta.url));
-    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
-}
-, []);
-const __chunk_4 = makeLoad(() => {
-    const src = fetch(new URL("./chunk_4-00000000000000bb.wasm", import.meta.url));
-    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
-}
-, [__chunk_3]);
-export const __wasm_split_load_file_case = wrapAsyncCb(makeLoad(() => {
-    const src = fetch(new URL("./split_file_case-00000000000000cc.wasm", import.meta.url));
-    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
-}
-, [__chunk_4]));
-export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
-    const src = fetch(new URL("./split_accessibility-00000000000000dd.wasm", import.meta.url));
-    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
-}
-, [__chunk_3]));"#;
-        assert_eq!(
-            on_demand_chunks(loader),
-            [
-                (
-                    "file_case".to_owned(),
-                    vec![
-                        "split_file_case-00000000000000cc.wasm".to_owned(),
-                        "chunk_4-00000000000000bb.wasm".to_owned(),
-                        "chunk_3-00000000000000aa.wasm".to_owned(),
-                    ]
-                ),
-                (
-                    "accessibility".to_owned(),
-                    vec![
-                        "split_accessibility-00000000000000dd.wasm".to_owned(),
-                        "chunk_3-00000000000000aa.wasm".to_owned(),
-                    ]
-                ),
-            ]
-        );
-        assert!(on_demand_chunks("console.log(1)").is_empty());
     }
 
     #[test]
@@ -894,5 +585,27 @@ export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-x'"));
         assert!(csp.contains("frame-ancestors 'self' https://www.chengdu.gov.cn"));
         assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn only_what_can_be_a_page_needs_the_page_policy() {
+        for (content_type, document) in [
+            (Some("text/html; charset=utf-8"), true),
+            (Some("TEXT/HTML"), true),
+            (Some("image/svg+xml"), true),
+            (Some("application/atom+xml"), true),
+            (Some("application/xml"), true),
+            (None, true),
+            (Some(""), true),
+            (Some("application/json"), false),
+            (Some("application/wasm"), false),
+            (Some("text/javascript"), false),
+            (Some("text/css"), false),
+            (Some("application/octet-stream"), false),
+            (Some("image/png"), false),
+            (Some("text/plain; charset=utf-8"), false),
+        ] {
+            assert_eq!(is_document(content_type), document, "{content_type:?}");
+        }
     }
 }

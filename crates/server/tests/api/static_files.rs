@@ -160,28 +160,38 @@ async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn_with(false).await;
     let digest =
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT.as_bytes()));
-    for path in [
-        "/",
-        "/cases/x",
-        "/api/v1/meta",
-        "/api/v1/nothing",
-        "/healthz",
+    // Pages carry the page's policy; what no browser runs as a page, a short one that
+    // forbids it (the page's policy governs what the page loads).
+    for (path, page) in [
+        ("/", true),
+        ("/cases/x", true),
+        ("/api/v1/meta", false),
+        ("/api/v1/nothing", false),
+        ("/healthz", false),
+        ("/feeds/announcements.atom", true),
+        (format!("/{HASHED_WASM}").as_str(), false),
     ] {
         let response = app.get(path).await;
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("default-src 'self'"), "{path}");
-        assert!(
-            csp.contains(&format!(
-                "script-src 'self' 'wasm-unsafe-eval' 'sha256-{digest}'"
-            )),
-            "{path}: {csp}"
-        );
-        assert!(!csp.contains("unsafe-inline"), "{path}");
-        assert!(
-            csp.contains("frame-ancestors 'self' https://portal.example"),
-            "{path}"
-        );
+        if page {
+            assert!(csp.contains("default-src 'self'"), "{path}");
+            assert!(
+                csp.contains(&format!(
+                    "script-src 'self' 'wasm-unsafe-eval' 'sha256-{digest}'"
+                )),
+                "{path}: {csp}"
+            );
+            assert!(!csp.contains("unsafe-inline"), "{path}");
+            assert!(
+                csp.contains("frame-ancestors 'self' https://portal.example"),
+                "{path}"
+            );
+            assert!(headers.contains_key("permissions-policy"), "{path}");
+        } else {
+            assert_eq!(csp, "default-src 'none'; frame-ancestors 'none'", "{path}");
+            assert!(!headers.contains_key("permissions-policy"), "{path}");
+        }
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
     }
