@@ -4,31 +4,38 @@
 //
 // wasm-split cuts one chunk per set of pages that share code, so a page needs many small
 // chunks, each a request with its own headers. Here every page's loader is wrapped so
-// that the first page a visit opens starts one fetch of `pack_<page>-<hash>.pack` (the
-// page's module and all its chunks, back to back; their offsets are in the loader), and
-// each module then takes its bytes from that answer instead of fetching its own file. Later
-// pages fetch only the chunks they still lack, file by file, as before (a pack would send
-// again what is already loaded). If the pack cannot be fetched, each module falls back to
-// its own file, so a retry works as it did.
+// that opening it starts one fetch of `pack_<page>-<hash>.pack` (the page's module and all
+// its chunks, back to back; their offsets are in the loader) while none of those files has
+// been fetched yet, as on a deep link; each module then takes its bytes from that answer
+// instead of fetching its own file. Otherwise the page fetches only the chunks it still
+// lacks, file by file (a pack would send again what is already loaded). If the pack cannot
+// be fetched, each module falls back to its own file, so a retry works as it did.
+//
+// A part of a page (PARTS: the filing's later steps) is packed with what it needs beyond its
+// page's pack, since it is only ever shown inside that page.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** Split → the page it is part of (see src/lazy.rs). */
+const PARTS = { file_case_steps: 'file_case' };
+
 const RUNTIME = `
-// Civic: a deep link's first page in one request (scripts/pack-chunks.mjs).
+// Civic: a page's modules in one request (scripts/pack-chunks.mjs).
 const __civicStarted = new Map();
-let __civicPackUsed = false;
+const __civicSeen = new Set();
 function __civicPack(name, load) {
     return () => {
         const pack = __civicPacks[name];
-        if (pack && !__civicPackUsed) {
-            __civicPackUsed = true;
+        // Worth it only while none of its files has been fetched: it would send them again.
+        if (pack && !Object.keys(pack[1]).some((file) => __civicSeen.has(file))) {
             const bytes = fetch(new URL("./" + pack[0], import.meta.url)).then((r) => {
                 if (!r.ok) throw new Error("pack " + r.status);
                 return r.arrayBuffer();
             });
             bytes.catch(() => {});
             for (const [file, [offset, length]] of Object.entries(pack[1])) {
+                __civicSeen.add(file);
                 __civicStarted.set(file, bytes.then((b) => b.slice(offset, offset + length)));
             }
         }
@@ -36,9 +43,11 @@ function __civicPack(name, load) {
     };
 }
 function __civicFetch(url) {
-    const part = __civicStarted.get(url.pathname.split("/").pop());
+    const file = url.pathname.split("/").pop();
+    __civicSeen.add(file);
+    const part = __civicStarted.get(file);
     if (!part) return fetch(url);
-    __civicStarted.delete(url.pathname.split("/").pop());
+    __civicStarted.delete(file);
     return part.then((b) => new Response(b, { headers: { "Content-Type": "application/wasm" } }), () => fetch(url));
 }
 `;
@@ -52,19 +61,26 @@ export function packChunks(loader, staging) {
   for (const m of loader.matchAll(declaration)) {
     declarations.set(m[1], { file: m[2], deps: m[3].split(',').map((d) => d.trim()).filter(Boolean) });
   }
-  const packs = {};
-  for (const [variable, { file, deps }] of declarations) {
-    const page = variable.match(/^__wasm_split_load_(\w+)$/)?.[1];
-    if (!page) continue;
-    // The page's module and every chunk it needs, transitively, each once.
-    const files = [file];
+  // The page's module and every chunk it needs, transitively, each once.
+  const filesOf = (page) => {
+    const top = declarations.get(`__wasm_split_load_${page}`);
+    if (!top) throw new Error(`pack-chunks: no loader for ${page}`);
+    const files = [top.file];
     const visit = (v) => {
       const d = declarations.get(v);
       if (!d) throw new Error(`pack-chunks: ${page} needs ${v}, which the loader does not declare`);
       if (!files.includes(d.file)) files.push(d.file);
       d.deps.forEach(visit);
     };
-    deps.forEach(visit);
+    top.deps.forEach(visit);
+    return files;
+  };
+  const packs = {};
+  for (const variable of declarations.keys()) {
+    const page = variable.match(/^__wasm_split_load_(\w+)$/)?.[1];
+    if (!page) continue;
+    const whole = PARTS[page] ? PARTS[page] : null;
+    const files = whole ? filesOf(page).filter((f) => !filesOf(whole).includes(f)) : filesOf(page);
     const parts = files.map((f) => fs.readFileSync(path.join(staging, f)));
     const bytes = Buffer.concat(parts);
     const name = `pack_${page}-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.pack`;
@@ -75,7 +91,10 @@ export function packChunks(loader, staging) {
       index[f] = [offset, parts[i].length];
       offset += parts[i].length;
     });
-    packs[page] = [name, index];
+    packs[page] = whole ? [name, index, whole] : [name, index];
+  }
+  for (const part of Object.keys(PARTS)) {
+    if (!packs[part]) throw new Error(`pack-chunks: no split ${part}, named in PARTS`);
   }
   if (Object.keys(packs).length === 0) throw new Error("pack-chunks: no page loaders found: wasm-split's loader has changed");
   // Every module's fetch goes through __civicFetch; every page's loader through __civicPack.

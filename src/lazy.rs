@@ -55,6 +55,38 @@ pub fn file_case_page() -> AnyView {
     lazy_page(file_case)
 }
 
+// The filing's steps after the first: a chunk of their own, so that a link to the filing
+// page does not wait for the form (`pages/file_case.rs`).
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(file_case_steps, fallible, preload(preload_filing_steps))]
+fn filing_steps(filing: Filing) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <FilingSteps filing/> }.into_any())
+}
+
+#[cfg(not(feature = "split"))]
+async fn filing_steps(filing: Filing) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <FilingSteps filing/> }.into_any())
+}
+
+#[cfg(not(feature = "split"))]
+async fn preload_filing_steps() -> Result<(), SplitLoaderError> {
+    Ok(())
+}
+
+/// The filing's form, check or confirmation, once their chunk is there.
+pub fn filing_steps_view(filing: Filing) -> AnyView {
+    lazy_page(move || filing_steps(filing))
+}
+
+/// Starts fetching the filing's later steps, as the resident heads for the form, so that
+/// they are there when "start" is pressed. Asked again, it does not fetch again; a failure
+/// here is left to the press, which says so and offers a retry.
+pub fn prefetch_filing_steps() {
+    leptos::task::spawn_local(async {
+        let _ = preload_filing_steps().await;
+    });
+}
+
 /// Tracking a case.
 pub fn track_page() -> AnyView {
     lazy_page(track)

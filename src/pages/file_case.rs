@@ -1,86 +1,66 @@
 //! Filing a case: what the service is (and is not) for, the form, a check of the answers,
-//! and the confirmation with the case number and the tracking code.
+//! and the confirmation with the case number and the tracking code, one component per step.
 //!
 //! The draft is saved on the device at every keystroke and cleared only once the server has
 //! confirmed the case; its one idempotency key makes every retry safe.
+//!
+//! Only the first step is in the page's own chunk, so a shared link to `/file` paints it
+//! sooner. The form, the check and the confirmation (`file_steps.rs`) are a chunk of their
+//! own, fetched as the resident heads for the form (a touch, a press or the keyboard's focus
+//! on "start"), or at once when a draft comes back.
 
-use api::{CaseKind, CaseReceipt, FieldErrorCode, FieldErrors, Meta, NewCase, Taxon};
+use api::{CaseReceipt, FieldErrors, Meta};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self as client, ApiFailure};
+use crate::api::ApiFailure;
 use crate::app::use_meta;
-use crate::browser::{self, NoPosition, format_date};
-use crate::components::form::{
-    CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, error_entries,
-    field_error_text, fill,
-};
+use crate::browser;
 use crate::components::layout::use_page_title;
-use crate::components::{kind_name, status_name, taxon_name};
-use crate::i18n::{Strings, use_i18n};
-use crate::model::draft::{
-    DRAFT_KEY, Draft, FIELD_ORDER, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, remember,
-};
-use crate::pages::file_photos::{PhotoField, all_uploaded, photos_from};
-use crate::remote::Remote;
-use crate::routes::AppRoute;
+use crate::i18n::use_i18n;
+use crate::model::draft::{DRAFT_KEY, Draft};
+use crate::pages::file_photos::{Photo, photos_from};
 use crate::t;
-use api::limits::{
-    DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, PLACE_MAX_CHARS, TITLE_MAX_CHARS, TITLE_MIN_CHARS,
-};
-use api::pii::{self, PersonalDetails};
-use std::time::Duration;
 
-/// A coordinate with five decimals (about a metre), without the float formatting machinery
-/// (which would add to the wasm).
-fn decimal5(value: f64) -> String {
-    let scaled = (value * 100_000.0).round() as i64;
-    let sign = if scaled < 0 { "-" } else { "" };
-    let scaled = scaled.unsigned_abs();
-    format!("{sign}{}.{:05}", scaled / 100_000, scaled % 100_000)
-}
-
-/// Where "use my location" stands.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Locating {
-    Asking,
-    Failed(NoPosition),
-}
-
+/// Where the resident is in the filing.
 #[derive(Debug, Clone, PartialEq)]
-enum Step {
+pub enum Step {
+    /// What the service is and is not for.
     Start,
+    /// The form.
     Form,
+    /// The answers to check before sending.
     Check,
+    /// Sent: the number and the tracking code.
     Done(CaseReceipt),
 }
 
-/// The label of a field, for the error summary and the check page.
-fn field_label(t: &'static Strings, field: &str) -> &'static str {
-    match field {
-        "kind" => t.field_kind,
-        "category" => t.field_category,
-        "district" => t.field_district,
-        "place" => t.field_place,
-        "title" => t.field_title,
-        "description" => t.field_description,
-        "contact.name" => t.field_name,
-        "contact.phone" => t.field_phone,
-        "publish" => t.field_publish,
-        "texts" => t.field_texts,
-        "privacy_accepted" => t.field_privacy,
-        "photos" => t.field_photos,
-        "location" => t.field_location,
-        _ => t.err_invalid_format,
-    }
+/// What the filing's steps share.
+#[derive(Clone, Copy)]
+pub struct Filing {
+    /// The case being written, saved on the device at every change.
+    pub draft: RwSignal<Draft>,
+    /// The step shown.
+    pub step: RwSignal<Step>,
+    /// The fields the resident must correct.
+    pub errors: RwSignal<FieldErrors>,
+    /// Whether the case is on its way to the server.
+    pub sending: RwSignal<bool>,
+    /// Why the last sending failed, if it did.
+    pub failure: RwSignal<Option<ApiFailure>>,
+    /// The photos, uploading or uploaded.
+    pub photos: RwSignal<Vec<Photo>>,
+    /// The taxonomy and what the server offers (texts).
+    pub meta: Signal<Option<Meta>>,
+    /// Whether the draft came back from the device when the page opened.
+    pub restored: bool,
 }
 
-fn validate(case: &NewCase, meta: Option<&Meta>) -> FieldErrors {
-    let mut errors = case.validate().err().unwrap_or_default();
-    if let Some(meta) = meta {
-        case.validate_codes(meta, &mut errors);
+impl Filing {
+    /// Shows `next` and takes the focus to its heading.
+    pub fn go(self, next: Step) {
+        self.step.set(next);
+        request_animation_frame(browser::focus_main_heading);
     }
-    errors
 }
 
 /// The filing flow.
@@ -88,28 +68,32 @@ fn validate(case: &NewCase, meta: Option<&Meta>) -> FieldErrors {
 pub fn FileCasePage() -> impl IntoView {
     let i18n = use_i18n();
     let meta = use_meta().0;
-    let meta = Signal::derive(move || meta.get().and_then(Result::ok));
     let stored = browser::load(DRAFT_KEY).and_then(|json| Draft::from_json(&json));
     let restored = stored.as_ref().is_some_and(|d| !d.is_blank());
     let draft = RwSignal::new(stored.unwrap_or_else(|| Draft::new(browser::random_uuid())));
-    let step = RwSignal::new(if restored { Step::Form } else { Step::Start });
-    let errors = RwSignal::new(FieldErrors::new());
-    let sending = RwSignal::new(false);
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let photos = RwSignal::new(draft.with_untracked(photos_from));
-    let locating = RwSignal::new(None::<Locating>);
+    let filing = Filing {
+        draft,
+        step: RwSignal::new(if restored { Step::Form } else { Step::Start }),
+        errors: RwSignal::new(FieldErrors::new()),
+        sending: RwSignal::new(false),
+        failure: RwSignal::new(None),
+        photos: RwSignal::new(draft.with_untracked(photos_from)),
+        meta: Signal::derive(move || meta.get().and_then(Result::ok)),
+        restored,
+    };
 
     // Every change is on the device before the next keystroke.
     Effect::new(move |_| draft.with(|d| browser::store(DRAFT_KEY, &d.to_json())));
 
     use_page_title(move || {
         let t = i18n.t();
-        let prefix = if errors.with(|e| !e.is_empty()) && step.with(|s| *s == Step::Form) {
+        let step = filing.step.get();
+        let prefix = if step == Step::Form && filing.errors.with(|e| !e.is_empty()) {
             t.error_title_prefix
         } else {
             ""
         };
-        let page = match step.get() {
+        let page = match step {
             Step::Check => t.check_heading,
             Step::Done(_) => t.done_heading,
             _ => t.title_file,
@@ -117,482 +101,40 @@ pub fn FileCasePage() -> impl IntoView {
         format!("{prefix}{page}")
     });
 
-    let go = move |next: Step| {
-        step.set(next);
-        request_animation_frame(browser::focus_main_heading);
-    };
-    let show_errors = move |found: FieldErrors| {
-        errors.set(found);
-        step.set(Step::Form);
-        request_animation_frame(|| browser::focus_id("error-summary"));
-    };
-    let on_continue = move |_| {
-        let mut found = draft.with_untracked(|d| validate(&d.case, meta.get_untracked().as_ref()));
-        if !photos.with_untracked(|list| all_uploaded(list)) {
-            found.add("photos", FieldErrorCode::InvalidFormat, None);
-        }
-        if found.is_empty() {
-            errors.set(FieldErrors::new());
-            go(Step::Check);
-        } else {
-            show_errors(found);
-        }
-    };
-    let send = move || {
-        if sending.get_untracked() {
-            return;
-        }
-        sending.set(true);
-        failure.set(None);
-        // Texts about the case are written in the language it was sent in.
-        let language = api::ContentLanguage::from_tag(i18n.locale_untracked().tag());
-        draft.update(|d| d.case.language = language.unwrap_or_default());
-        let current = draft.get_untracked();
-        spawn_local(async move {
-            let result = client::file_case(&current.case, &current.idempotency_key).await;
-            sending.set(false);
-            match result {
-                Ok(receipt) => {
-                    let mut mine = my_cases_from_json(browser::load(MY_CASES_KEY).as_deref());
-                    remember(
-                        &mut mine,
-                        MyCase {
-                            number: receipt.number.clone(),
-                            tracking_code: receipt.tracking_code.clone(),
-                            title: current.case.title.trim().to_owned(),
-                        },
-                    );
-                    browser::store(
-                        MY_CASES_KEY,
-                        &serde_json::to_string(&mine).unwrap_or_default(),
-                    );
-                    // Only now, with the case confirmed, is the draft let go.
-                    draft.set(Draft::new(browser::random_uuid()));
-                    photos.set(Vec::new());
-                    browser::forget(DRAFT_KEY);
-                    errors.set(FieldErrors::new());
-                    go(Step::Done(receipt));
-                }
-                Err(ApiFailure::Server {
-                    status: 422,
-                    body: Some(body),
-                }) => show_errors(FieldErrors::from(body.fields)),
-                Err(other) => failure.set(Some(other)),
-            }
-        });
-    };
-    // A filing that failed for want of a connection goes out again by itself.
-    let listener = window_event_listener(leptos::ev::online, move |_| {
-        if failure.get_untracked().is_some() && step.with_untracked(|s| *s == Step::Check) {
-            send();
-        }
-    });
-    on_cleanup(move || listener.remove());
-
-    let update = move |edit: fn(&mut NewCase, String)| {
-        Callback::new(move |value: String| draft.update(|d| edit(&mut d.case, value)))
-    };
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            errors.with(|e| {
-                e.get(field)
-                    .first()
-                    .map(|fe| field_error_text(i18n.t(), field, fe))
-            })
-        })
-    };
-    let value_of =
-        move |read: fn(&NewCase) -> String| Signal::derive(move || draft.with(|d| read(&d.case)));
-    let summary = error_entries(i18n, errors, &FIELD_ORDER);
-    let kinds = Signal::derive(move || {
-        CaseKind::ALL
-            .iter()
-            .map(|k| (k.code().to_owned(), kind_name(i18n.t(), *k).to_owned()))
-            .collect::<Vec<_>>()
-    });
-    let categories = Signal::derive(move || {
-        let tag = i18n.locale().tag();
-        meta.with(|m| {
-            let Some(m) = m else { return Vec::new() };
-            m.categories
-                .iter()
-                .filter(|c| c.parent.is_none())
-                .map(|group| {
-                    let children = m
-                        .categories
-                        .iter()
-                        .filter(|c| c.parent.as_deref() == Some(group.code.as_str()))
-                        .map(|c| (c.code.clone(), c.name.get(tag).to_owned()))
-                        .collect();
-                    Choice::Group(group.name.get(tag).to_owned(), children)
-                })
-                .collect()
-        })
-    });
-    let districts = Signal::derive(move || {
-        let tag = i18n.locale().tag();
-        meta.with(|m| {
-            m.as_ref()
-                .map(|m| {
-                    m.districts
-                        .iter()
-                        .map(|d| Choice::Option(d.code.clone(), d.name.get(tag).to_owned()))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-    });
-
-    // Similar published cases, looked up once the title has rested for half a second.
-    let settled_title = RwSignal::new(draft.with_untracked(|d| d.case.title.trim().to_owned()));
-    let title_timer = StoredValue::new(None::<TimeoutHandle>);
-    Effect::new(move |_| {
-        let title = draft.with(|d| d.case.title.trim().to_owned());
-        if let Some(timer) = title_timer.get_value() {
-            timer.clear();
-        }
-        let settle = move || {
-            if settled_title.get_untracked() != title {
-                settled_title.set(title);
-            }
-        };
-        title_timer.set_value(set_timeout_with_handle(settle, Duration::from_millis(500)).ok());
-    });
-    // Quiet (like every `maybe`): these hints load while the person types, and must not
-    // talk over them.
-    let similar = Remote::maybe(move || {
-        let text = settled_title.get();
-        (text.chars().count() >= TITLE_MIN_CHARS).then(|| client::similar_cases(&text))
-    });
-    let similar_cases = move || {
-        similar.ok().filter(|cases| !cases.is_empty()).map(|cases| {
-            view! {
-                <aside class="c-panel c-similar" aria-labelledby="similar-heading">
-                    <h2 class="c-panel__heading" id="similar-heading">{t!(i18n, similar_heading)}</h2>
-                    <p>{t!(i18n, similar_intro)}</p>
-                    <ul class="c-similar__list">
-                        // Enough to tell them apart: where, when, and how far along.
-                        {cases.into_iter().map(|case| {
-                            let district = case.district.clone();
-                            let filed = case.submitted_at.clone();
-                            let status = case.status;
-                            view! {
-                                <li class="c-similar__item">
-                                    <a href=AppRoute::Case(case.number).path()>{case.title}</a>
-                                    <span class="c-card__meta">
-                                        {move || taxon_name(&meta.get(), Taxon::District, &district, i18n.locale().tag())}
-                                        " · "
-                                        {move || format_date(&filed, i18n.locale().tag(), false)}
-                                        " · "
-                                        <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>
-                                            {move || status_name(i18n.t(), status)}
-                                        </span>
-                                    </span>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </aside>
-            }
-        })
-    };
-
-    // Personal details in text that is about to be published.
-    let personal = move || {
-        draft.with(|d| {
-            let c = &d.case;
-            let mut found = PersonalDetails::default();
-            if c.publish {
-                for text in [&c.title, &c.place, &c.description] {
-                    found = found.or(pii::find(text));
-                }
-            }
-            found
-        })
-    };
-    let pii_warning = move || {
-        let found = personal();
-        (!found.is_none()).then(|| {
-            let t = i18n.t();
-            let kinds = [
-                (found.phone, t.pii_phone),
-                (found.id_card, t.pii_id_card),
-                (found.email, t.pii_email),
-            ];
-            view! {
-                <div class="c-panel c-panel--warning">
-                    <h2 class="c-panel__heading">{t.pii_heading}</h2>
-                    <ul>{kinds.into_iter().filter(|k| k.0).map(|k| view! { <li>{k.1}</li> }).collect_view()}</ul>
-                    <p>{t.pii_advice}</p>
-                </div>
-            }
-        })
-    };
-
-    // "Use my location": the browser asks the person; refusing is fine.
-    let locate = move |_| {
-        locating.set(Some(Locating::Asking));
-        spawn_local(async move {
-            match browser::current_position().await {
-                Ok((lat, lon)) => {
-                    draft.update(|d| {
-                        d.case.latitude = Some(lat);
-                        d.case.longitude = Some(lon);
-                    });
-                    locating.set(None);
-                }
-                Err(why) => locating.set(Some(Locating::Failed(why))),
-            }
-        });
-    };
-    let coordinates = move || {
-        draft.with(|d| match (d.case.latitude, d.case.longitude) {
-            (Some(lat), Some(lon)) => Some(format!("{}, {}", decimal5(lat), decimal5(lon))),
-            _ => None,
-        })
-    };
-    let location = move || {
-        view! {
-            <div class="c-field c-location">
-                <div role="status">
-                    {move || {
-                        let t = i18n.t();
-                        match (locating.get(), coordinates()) {
-                            (Some(Locating::Asking), _) => Some(t.location_locating.to_owned()),
-                            (Some(Locating::Failed(NoPosition::Denied)), _) => Some(t.location_denied.to_owned()),
-                            (Some(Locating::Failed(NoPosition::Unavailable)), _) => Some(t.location_unavailable.to_owned()),
-                            (None, Some(at)) => Some(fill(t.location_added, at)),
-                            (None, None) => None,
-                        }.map(|text| view! { <p class="c-field__hint">{text}</p> })
-                    }}
-                </div>
-                {move || if coordinates().is_some() {
-                    view! {
-                        <button type="button" class="c-button c-button--secondary" on:click=move |_| {
-                            draft.update(|d| { d.case.latitude = None; d.case.longitude = None; });
-                        }>{t!(i18n, location_remove)}</button>
-                    }.into_any()
-                } else {
-                    view! {
-                        <button type="button" class="c-button c-button--secondary" id="field-location"
-                            prop:disabled=move || locating.get() == Some(Locating::Asking)
-                            on:click=locate>{t!(i18n, location_use)}</button>
-                    }.into_any()
-                }}
-            </div>
-        }
-    };
-
-    let start = move || {
-        view! {
-            <h1 class="c-page-heading">{t!(i18n, title_file)}</h1>
-            <p class="c-lead">{t!(i18n, file_intro_for)}</p>
-            <div class="c-panel c-panel--warning">
-                <h2 class="c-panel__heading">{t!(i18n, file_intro_not_for)}</h2>
-                <ul>
-                    <li>{t!(i18n, file_intro_emergency)}</li>
-                    <li>{t!(i18n, file_intro_courts)}</li>
-                </ul>
-            </div>
-            // Say so when the browser will not keep a draft (a blocked frame, a private mode).
-            <p>{move || if browser::can_store() { i18n.t().file_intro_time } else { i18n.t().file_intro_no_storage }}</p>
-            <button type="button" class="c-button c-button--start" on:click=move |_| go(Step::Form)>{t!(i18n, file_start)}</button>
-        }
-    };
-
-    let form = move || {
-        view! {
-            <h1 class="c-page-heading">{t!(i18n, file_form_heading)}</h1>
-            <ErrorSummary entries=summary/>
-            {restored.then(|| view! { <p class="c-notice" role="status">{t!(i18n, file_draft_restored)}</p> })}
-            <form class="c-form" novalidate on:submit=move |ev| { ev.prevent_default(); on_continue(()); }>
-                <RadioField field="kind" legend=t!(i18n, field_kind)
-                    value=value_of(|c| c.kind.map(|k| k.code().to_owned()).unwrap_or_default())
-                    on_change=Callback::new(move |code: String| draft.update(|d| d.case.kind = CaseKind::from_code(&code)))
-                    choices=kinds error=error_for("kind")/>
-                <SelectField field="category" label=t!(i18n, field_category)
-                    value=value_of(|c| c.category.clone()) on_change=update(|c, v| c.category = v)
-                    choices=categories error=error_for("category")/>
-                <SelectField field="district" label=t!(i18n, field_district)
-                    value=value_of(|c| c.district.clone()) on_change=update(|c, v| c.district = v)
-                    choices=districts error=error_for("district")/>
-                <TextField field="place" label=t!(i18n, field_place)
-                    hint=t!(i18n, field_place_hint)
-                    value=value_of(|c| c.place.clone()) on_input=update(|c, v| c.place = v)
-                    max_chars=PLACE_MAX_CHARS error=error_for("place")/>
-                {location}
-                <TextField field="title" label=t!(i18n, field_title)
-                    hint=t!(i18n, field_title_hint)
-                    value=value_of(|c| c.title.clone()) on_input=update(|c, v| c.title = v)
-                    max_chars=TITLE_MAX_CHARS error=error_for("title")/>
-                <div aria-live="polite">{similar_cases}</div>
-                <TextField field="description" label=t!(i18n, field_description)
-                    hint=t!(i18n, field_description_hint) multiline=true
-                    value=value_of(|c| c.description.clone()) on_input=update(|c, v| c.description = v)
-                    max_chars=DESCRIPTION_MAX_CHARS error=error_for("description")/>
-                <PhotoField draft photos error=error_for("photos")/>
-                <fieldset class="c-fieldset c-fieldset--group">
-                    <legend class="c-fieldset__legend">{t!(i18n, contact_heading)}</legend>
-                    <p class="c-field__hint">{t!(i18n, contact_private_note)}</p>
-                    <TextField field="contact.name" label=t!(i18n, field_name)
-                        value=value_of(|c| c.contact.name.clone()) on_input=update(|c, v| c.contact.name = v)
-                        autocomplete="name" max_chars=NAME_MAX_CHARS error=error_for("contact.name")/>
-                    <TextField field="contact.phone" label=t!(i18n, field_phone)
-                        hint=t!(i18n, field_phone_hint) input_type="tel"
-                        value=value_of(|c| c.contact.phone.clone()) on_input=update(|c, v| c.contact.phone = v)
-                        autocomplete="tel" error=error_for("contact.phone")/>
-                    {move || meta.with(|m| m.as_ref().is_some_and(|m| m.texts)).then(|| view! {
-                        <CheckboxField field="texts" label=t!(i18n, field_texts)
-                            hint=t!(i18n, field_texts_hint)
-                            checked=Signal::derive(move || draft.with(|d| d.case.texts))
-                            on_change=Callback::new(move |on: bool| draft.update(|d| d.case.texts = on))
-                            error=error_for("texts")/>
-                    })}
-                </fieldset>
-                <CheckboxField field="publish" label=t!(i18n, field_publish)
-                    hint=t!(i18n, field_publish_hint)
-                    checked=Signal::derive(move || draft.with(|d| d.case.publish))
-                    on_change=Callback::new(move |on: bool| draft.update(|d| d.case.publish = on))
-                    error=error_for("publish")/>
-                <div aria-live="polite">{pii_warning}</div>
-                <p class="c-privacy-notice" id="privacy-notice">{t!(i18n, privacy_notice)}</p>
-                <CheckboxField field="privacy_accepted" label=t!(i18n, field_privacy)
-                    checked=Signal::derive(move || draft.with(|d| d.case.privacy_accepted))
-                    on_change=Callback::new(move |on: bool| draft.update(|d| d.case.privacy_accepted = on))
-                    error=error_for("privacy_accepted")/>
-                <button type="submit" class="c-button">{t!(i18n, continue_button)}</button>
-            </form>
-        }
-    };
-
-    let check = move || {
-        let t = i18n.t();
-        let tag = i18n.locale().tag();
-        let case = draft.with(|d| d.case.clone());
-        let m = meta.get();
-        let mut rows = vec![
-            (
-                "kind",
-                case.kind
-                    .map(|k| kind_name(t, k).to_owned())
-                    .unwrap_or_default(),
-            ),
-            (
-                "category",
-                taxon_name(&m, Taxon::Category, &case.category, tag),
-            ),
-            (
-                "district",
-                taxon_name(&m, Taxon::District, &case.district, tag),
-            ),
-            ("place", case.place.trim().to_owned()),
-            (
-                "location",
-                coordinates().unwrap_or_else(|| t.not_given.to_owned()),
-            ),
-            ("title", case.title.trim().to_owned()),
-            ("description", case.description.trim().to_owned()),
-            (
-                "photos",
-                match case.photos.len() {
-                    0 => t.check_photos_none.to_owned(),
-                    1 => t.check_photos_one.to_owned(),
-                    n => fill(t.check_photos, n),
-                },
-            ),
-            ("contact.name", case.contact.name.trim().to_owned()),
-            ("contact.phone", case.contact.phone.trim().to_owned()),
-        ];
-        if m.as_ref().is_some_and(|m| m.texts) {
-            rows.push(("texts", if case.texts { t.yes } else { t.no }.to_owned()));
-        }
-        rows.extend([(
-            "publish",
-            if case.publish { t.yes } else { t.no }.to_owned(),
-        )]);
-        view! {
-            <h1 class="c-page-heading">{t.check_heading}</h1>
-            <dl class="c-summary">
-                {rows.into_iter().map(|(field, value)| view! {
-                    <div class="c-summary__row">
-                        <dt class="c-summary__key">{field_label(t, field)}</dt>
-                        <dd class="c-summary__value">{value}</dd>
-                        <dd class="c-summary__action">
-                            <button type="button" class="c-link-button" on:click=move |_| {
-                                step.set(Step::Form);
-                                request_animation_frame(move || browser::focus_id(&field_id(field)));
-                            }>
-                                {t.check_change}<span class="u-visually-hidden">{format!(" {}", field_label(t, field))}</span>
-                            </button>
-                        </dd>
-                    </div>
-                }).collect_view()}
-            </dl>
-            {pii_warning}
-            {move || failure.get().map(|f| {
-                let offline = f == ApiFailure::Network && !browser::online();
-                view! {
-                    <div class="c-state c-state--error" role="alert">
-                        <p>{move || if offline { i18n.t().send_failed_offline } else { i18n.t().send_failed }}</p>
-                    </div>
-                }
-            })}
-            <div class="c-actions">
-                <button type="button" class="c-button" prop:disabled=move || sending.get() on:click=move |_| send()>
-                    {move || if sending.get() { i18n.t().submitting } else if failure.with(Option::is_some) { i18n.t().send_retry } else { i18n.t().submit }}
-                </button>
-                <button type="button" class="c-button c-button--secondary" on:click=move |_| go(Step::Form)>{t.back}</button>
-            </div>
-        }
-    };
-
-    let done = move |receipt: CaseReceipt| {
-        let code = receipt.tracking_code.clone();
-        let copied = RwSignal::new(false);
-        let deadline = receipt.deadline.clone();
-        view! {
-            <div class="c-confirmation">
-                <h1 class="c-page-heading c-confirmation__heading">{t!(i18n, done_heading)}</h1>
-                <p class="c-confirmation__label">{t!(i18n, done_number)}</p>
-                <p class="c-confirmation__number">{receipt.number.to_string()}</p>
-            </div>
-            <div class="c-panel">
-                <h2 class="c-panel__heading">{t!(i18n, done_code)}</h2>
-                <p><code class="c-code">{code.clone()}</code></p>
-                <p>
-                    <button type="button" class="c-button c-button--secondary" on:click=move |_| {
-                        browser::copy_to_clipboard(&code);
-                        copied.set(true);
-                    }>{move || if copied.get() { i18n.t().copied } else { i18n.t().copy }}</button>
-                </p>
-                <p>{t!(i18n, done_code_note)}</p>
-            </div>
-            <dl class="c-facts">
-                <div class="c-facts__row">
-                    <dt>{t!(i18n, done_deadline)}</dt>
-                    <dd>{move || browser::format_date(&deadline, i18n.locale().tag(), false)}</dd>
-                </div>
-            </dl>
-            <h2 class="c-section__heading">{t!(i18n, done_next_heading)}</h2>
-            <p>{t!(i18n, done_next)}</p>
-            <p>{t!(i18n, done_saved_device)}</p>
-            <p><a href="tel:12345">{t!(i18n, footer_hotline)}</a></p>
-            <p>
-                <a href=AppRoute::TrackCase.path()>{t!(i18n, nav_track)}</a>
-                " · "
-                <button type="button" class="c-link-button" on:click=move |_| go(Step::Form)>{t!(i18n, done_another)}</button>
-            </p>
-        }
-    };
-
+    // The later steps' chunk is asked for once, whichever of them is shown.
+    let past_start = Memo::new(move |_| filing.step.with(|s| *s != Step::Start));
     view! {
         <div class="l-container l-page l-narrow">
-            {move || match step.get() {
-                Step::Start => start().into_any(),
-                Step::Form => form().into_any(),
-                Step::Check => check().into_any(),
-                Step::Done(receipt) => done(receipt).into_any(),
+            {move || if past_start.get() {
+                crate::lazy::filing_steps_view(filing)
+            } else {
+                view! { <FilingStart filing/> }.into_any()
             }}
         </div>
+    }
+}
+
+/// The first step: what the service is for and what it is not for.
+#[component]
+fn FilingStart(filing: Filing) -> impl IntoView {
+    let i18n = use_i18n();
+    // Heading for the form: fetch it now, so it is there when "start" is pressed.
+    let prefetch = crate::lazy::prefetch_filing_steps;
+    view! {
+        <h1 class="c-page-heading">{t!(i18n, title_file)}</h1>
+        <p class="c-lead">{t!(i18n, file_intro_for)}</p>
+        <div class="c-panel c-panel--warning">
+            <h2 class="c-panel__heading">{t!(i18n, file_intro_not_for)}</h2>
+            <ul>
+                <li>{t!(i18n, file_intro_emergency)}</li>
+                <li>{t!(i18n, file_intro_courts)}</li>
+            </ul>
+        </div>
+        // Say so when the browser will not keep a draft (a blocked frame, a private mode).
+        <p>{move || if browser::can_store() { i18n.t().file_intro_time } else { i18n.t().file_intro_no_storage }}</p>
+        <button type="button" class="c-button c-button--start"
+            on:pointerenter=move |_| prefetch() on:pointerdown=move |_| prefetch()
+            on:focus=move |_| prefetch()
+            on:click=move |_| filing.go(Step::Form)>{t!(i18n, file_start)}</button>
     }
 }

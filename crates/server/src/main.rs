@@ -669,6 +669,15 @@ async fn size(
             kib(visit.headers())
         );
     }
+    for part in &report.later {
+        println!(
+            "then, when the resident goes on in `{}`: `{}` sends {:.1} KiB more ({} request)",
+            part.page,
+            part.name,
+            kib(part.transfers.iter().map(|t| t.headers + t.body).sum()),
+            part.transfers.len()
+        );
+    }
     println!("(the API's answers, which depend on the data, and the icon come on top)");
     if let Some(budget) = budget_kib {
         if first.sent() > budget * 1024 {

@@ -85,6 +85,19 @@ pub struct Report {
     pub first_load: Visit,
     /// Opening each page of [`DEEP_LINKS`] directly, by name.
     pub deep_links: Vec<Visit>,
+    /// Parts of a page fetched once the page is in use (the filing's later steps).
+    pub later: Vec<Part>,
+}
+
+/// A part of a page fetched after the page, when the resident goes on (the filing's form).
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The split (`file_case_steps`).
+    pub name: String,
+    /// The page it is part of (`file_case`).
+    pub page: String,
+    /// What it fetches.
+    pub transfers: Vec<Transfer>,
 }
 
 /// Serves the app built in `dir` on a loopback port as the server would (compressing its
@@ -114,26 +127,31 @@ pub async fn measure(dir: &Path) -> Result<Report, String> {
         .map_err(fail)?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .find(|name| name.starts_with("__wasm_split") && name.ends_with(".js"));
-    let pages: HashMap<String, Vec<String>> = match &loader {
-        Some(loader) => {
-            let script = std::fs::read_to_string(dir.join(loader)).map_err(fail)?;
-            let packs = loader_packs(&script);
-            on_demand_chunks(&script)
-                .into_iter()
-                .map(|(page, chunks)| {
-                    // A packed page comes in one file on a deep link (scripts/pack-chunks.mjs).
-                    let files = match packs.get(&page) {
-                        Some(pack) => vec![pack.clone()],
-                        None => chunks,
-                    };
-                    let mut all = vec![loader.clone()];
-                    all.extend(files);
-                    (page, all)
-                })
-                .collect()
+    // Each split's files on top of the first load: the loader and its pack (or its chunks).
+    let mut pages: HashMap<String, Vec<String>> = HashMap::new();
+    let mut parts: HashMap<String, (String, Vec<String>)> = HashMap::new();
+    if let Some(loader) = &loader {
+        let script = std::fs::read_to_string(dir.join(loader)).map_err(fail)?;
+        let packs = loader_packs(&script);
+        for (split, chunks) in on_demand_chunks(&script) {
+            match packs.get(&split) {
+                Some(Pack {
+                    file,
+                    part_of: Some(page),
+                }) => {
+                    parts.insert(split, (page.clone(), vec![file.clone()]));
+                }
+                Some(Pack { file, .. }) => {
+                    pages.insert(split, vec![loader.clone(), file.clone()]);
+                }
+                None => {
+                    let mut files = vec![loader.clone()];
+                    files.extend(chunks);
+                    pages.insert(split, files);
+                }
+            }
         }
-        None => HashMap::new(),
-    };
+    }
 
     let result = async {
         let first_load = visit(addr, "first load", "/", &[]).await?;
@@ -148,9 +166,25 @@ pub async fn measure(dir: &Path) -> Result<Report, String> {
             };
             deep_links.push(visit(addr, name, path, &pages[name]).await?);
         }
+        let mut later = Vec::new();
+        let mut names: Vec<&String> = parts.keys().collect();
+        names.sort();
+        for name in names {
+            let (page, files) = &parts[name];
+            let mut transfers = Vec::new();
+            for file in files {
+                transfers.push(transfer(addr, file, &format!("/{file}")).await?);
+            }
+            later.push(Part {
+                name: name.clone(),
+                page: page.clone(),
+                transfers,
+            });
+        }
         Ok(Report {
             first_load,
             deep_links,
+            later,
         })
     }
     .await;
@@ -372,27 +406,36 @@ pub fn on_demand_chunks(loader: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// The pack file of each page (`const __civicPacks = {"page": ["pack_….pack", {…}]}` in the
-/// loader), none when the build did not pack.
-pub fn loader_packs(loader: &str) -> std::collections::HashMap<String, String> {
+/// A pack the loader fetches (scripts/pack-chunks.mjs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pack {
+    /// Its file.
+    pub file: String,
+    /// The page it is a part of, for a part fetched inside a page (the filing's later
+    /// steps); `None` for a page's own pack.
+    pub part_of: Option<String>,
+}
+
+/// The pack of each split (`const __civicPacks = {"page": ["pack_….pack", {…}], "part":
+/// ["pack_….pack", {…}, "page"]}` in the loader), none when the build did not pack.
+pub fn loader_packs(loader: &str) -> HashMap<String, Pack> {
     let table = loader
         .lines()
         .find_map(|line| line.strip_prefix("const __civicPacks = "))
         .map(|json| json.trim_end().trim_end_matches(';'));
-    table
-        .and_then(|json| {
-            serde_json::from_str::<std::collections::HashMap<String, (String, serde_json::Value)>>(
-                json,
-            )
-            .ok()
+    let Some(Ok(packs)) =
+        table.map(serde_json::from_str::<HashMap<String, Vec<serde_json::Value>>>)
+    else {
+        return HashMap::new();
+    };
+    packs
+        .into_iter()
+        .filter_map(|(split, entry)| {
+            let file = entry.first()?.as_str()?.to_owned();
+            let part_of = entry.get(2).and_then(|p| p.as_str()).map(str::to_owned);
+            Some((split, Pack { file, part_of }))
         })
-        .map(|packs| {
-            packs
-                .into_iter()
-                .map(|(page, (file, _))| (page, file))
-                .collect()
-        })
-        .unwrap_or_default()
+        .collect()
 }
 
 #[cfg(test)]
@@ -402,11 +445,25 @@ mod tests {
     #[test]
     fn a_loader_names_the_pack_of_each_page() {
         let loader = "import { initSync } from \"./civic-0123456789abcdef.js\";\n\
-            const __civicPacks = {\"track\":[\"pack_track-0123456789abcdef.pack\",{\"split_track-0123456789abcdef.wasm\":[0,10]}]};\n\
+            const __civicPacks = {\"track\":[\"pack_track-0123456789abcdef.pack\",{\"split_track-0123456789abcdef.wasm\":[0,10]}],\
+            \"file_case_steps\":[\"pack_file_case_steps-0123456789abcdef.pack\",{},\"file_case\"]};\n\
             const __civicStarted = new Map();\n";
         let packs = loader_packs(loader);
-        assert_eq!(packs.len(), 1);
-        assert_eq!(packs["track"], "pack_track-0123456789abcdef.pack");
+        assert_eq!(packs.len(), 2);
+        assert_eq!(
+            packs["track"],
+            Pack {
+                file: "pack_track-0123456789abcdef.pack".into(),
+                part_of: None
+            }
+        );
+        assert_eq!(
+            packs["file_case_steps"],
+            Pack {
+                file: "pack_file_case_steps-0123456789abcdef.pack".into(),
+                part_of: Some("file_case".into())
+            }
+        );
         assert!(loader_packs("const __chunk_1 = makeLoad(() => {}, []);").is_empty());
     }
 
