@@ -22,7 +22,8 @@ pub struct AppShell {
     /// The pages by route key (`""` for `index.html`, `"file"`, `"cases/_"`); empty when
     /// the app has not been built.
     pages: std::collections::HashMap<String, ShellPage>,
-    /// The Content-Security-Policy header for every response.
+    /// The Content-Security-Policy of other documents (feeds, images): the pages' policy
+    /// without inline scripts.
     pub csp: HeaderValue,
 }
 
@@ -34,11 +35,16 @@ struct ShellPage {
     gzip: bytes::Bytes,
     /// So a revisit is answered 304 without the page.
     etag: HeaderValue,
+    /// Its policy: its own inline scripts by hash, and no others.
+    csp: HeaderValue,
 }
 
 impl ShellPage {
-    fn new(html: String) -> Self {
+    fn new(html: String, frame_ancestors: &[String]) -> Self {
+        let csp = content_security_policy(&inline_script_hashes(&html), frame_ancestors);
         Self {
+            csp: HeaderValue::from_str(&csp)
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
             br: bytes::Bytes::from(brotli_bytes(html.as_bytes())),
             gzip: bytes::Bytes::from(gzip_bytes(html.as_bytes())),
             etag: entity_tag(html.as_bytes()),
@@ -61,8 +67,8 @@ fn route_key(path: &str) -> String {
 
 impl AppShell {
     /// Reads `static_dir/index.html` and the route pages beside it (`*/index.html`,
-    /// `*/_/index.html`), and builds the CSP around the hashes of their inline scripts
-    /// (Trunk's start-up script), so no `unsafe-inline` is needed.
+    /// `*/_/index.html`), each with a CSP that allows its own inline scripts by hash (the
+    /// boot script, the start-up), so no `unsafe-inline` is needed.
     pub fn load(static_dir: &Path, frame_ancestors: &[String]) -> Self {
         let mut found: Vec<(String, String)> = Vec::new();
         if let Ok(html) = std::fs::read_to_string(static_dir.join("index.html")) {
@@ -89,17 +95,11 @@ impl AppShell {
                 }
             }
         }
-        let mut hashes: Vec<String> = found
-            .iter()
-            .flat_map(|(_, html)| inline_script_hashes(html))
-            .collect();
-        hashes.sort();
-        hashes.dedup();
-        let csp = content_security_policy(&hashes, frame_ancestors);
+        let csp = content_security_policy(&[], frame_ancestors);
         Self {
             pages: found
                 .into_iter()
-                .map(|(key, html)| (key, ShellPage::new(html)))
+                .map(|(key, html)| (key, ShellPage::new(html, frame_ancestors)))
                 .collect(),
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
@@ -218,8 +218,8 @@ pub fn is_hashed_asset(path: &str) -> bool {
     })
 }
 
-/// Sets Cache-Control on static responses: a year for hashed assets, revalidation for
-/// the page itself, an hour for the rest.
+/// Sets Cache-Control on static responses: a year for hashed assets (without validators),
+/// revalidation for the page itself, an hour for the rest.
 pub async fn cache_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
@@ -237,6 +237,11 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
     } else if is_html {
         "no-cache"
     } else if is_hashed_asset(&path) {
+        // Never revalidated, never fetched in ranges: their validators would only add bytes.
+        let headers = response.headers_mut();
+        for name in [header::ETAG, header::LAST_MODIFIED, header::ACCEPT_RANGES] {
+            headers.remove(name);
+        }
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=3600"
@@ -265,8 +270,8 @@ pub fn is_document(content_type: Option<&str>) -> bool {
     }
 }
 
-/// Adds the security headers to every response: the page's policy (and Permissions-Policy)
-/// to what can be a page, [`INERT_CSP`] to the rest; `nosniff` and the referrer policy to
+/// Adds the security headers to every response: a page's policy (its own, for the app's
+/// pages) and Permissions-Policy to what can be a page, [`INERT_CSP`] to the rest; `nosniff` and the referrer policy to
 /// all.
 pub async fn security_headers(
     State(shell): State<Arc<AppShell>>,
@@ -281,14 +286,17 @@ pub async fn security_headers(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),
     );
-    let csp = if !document {
-        HeaderValue::from_static(INERT_CSP)
-    } else if example {
-        HeaderValue::from_static(EXAMPLE_PORTAL_CSP)
-    } else {
-        shell.csp.clone()
-    };
-    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    // An app page brings its own (`spa_fallback`).
+    if !document || !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let csp = if !document {
+            HeaderValue::from_static(INERT_CSP)
+        } else if example {
+            HeaderValue::from_static(EXAMPLE_PORTAL_CSP)
+        } else {
+            shell.csp.clone()
+        };
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     if document {
         headers.insert(
             "permissions-policy",
@@ -358,6 +366,7 @@ pub async fn spa_fallback(State(shell): State<Arc<AppShell>>, request: Request) 
     let headers = request.headers();
     let builder = Response::builder()
         .header(header::ETAG, page.etag.clone())
+        .header(header::CONTENT_SECURITY_POLICY, page.csp.clone())
         .header(header::VARY, "accept-encoding");
     if not_modified(headers, &page.etag) {
         return builder
