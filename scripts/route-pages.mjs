@@ -5,6 +5,10 @@
 // and the stylesheet shows the matching one), so what paints first is the page, not
 // "Loading". civic-server serves `<first segment>/index.html` for a route, else index.html
 // (`web::AppShell`); any static host can do the same (README).
+//
+// Each page also preloads its page's pack (scripts/pack-chunks.mjs), so that it downloads
+// beside the main wasm instead of after the app has started; detail pages (`cases/_/`,
+// `documents/_/`, `announcements/_/`: `/cases/<number>`…) get a page for that alone.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -21,6 +25,26 @@ const ROUTES = {
   accessibility: ['title_accessibility', 'a11y_intro'],
 };
 const HOME = ['home_heading', 'home_intro'];
+// Route folder → its page's split (src/lazy.rs), whose pack the page preloads.
+const SPLITS = {
+  file: 'file_case',
+  track: 'track',
+  cases: 'board',
+  documents: 'documents',
+  announcements: 'announcements',
+  statistics: 'statistics',
+  accessibility: 'accessibility',
+  'cases/_': 'case',
+  'documents/_': 'document',
+  'announcements/_': 'announcement',
+};
+
+/** `html` with `pack` added to the preloads its start-up script adds (scripts/split-wasm.mjs). */
+function preloadPack(html, pack) {
+  const list = '].forEach(function(p){';
+  if (!html.includes(list)) throw new Error("route-pages: no preload list in index.html");
+  return html.replace(list, `,${JSON.stringify(['preload', `/${pack}`, '', 'fetch', ''])}${list}`);
+}
 
 const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -48,17 +72,20 @@ function page(index, zh, en, keys, title) {
   return html;
 }
 
-export function writeRoutePages(staging, source) {
+export function writeRoutePages(staging, source, packs) {
   const locale = (name) => JSON.parse(fs.readFileSync(path.join(source, 'locales', `${name}.json`), 'utf8'));
   const [zh, en] = [locale('zh-CN'), locale('en')];
   const indexPath = path.join(staging, 'index.html');
   const index = fs.readFileSync(indexPath, 'utf8');
-  for (const [route, keys] of Object.entries(ROUTES)) {
+  for (const [route, split] of Object.entries(SPLITS)) {
+    if (!packs[split]) throw new Error(`route-pages: no pack for ${split}`);
+    const keys = ROUTES[route];
+    const html = keys ? page(index, zh, en, keys, keys[0]) : index;
     fs.mkdirSync(path.join(staging, route), { recursive: true });
-    fs.writeFileSync(path.join(staging, route, 'index.html'), page(index, zh, en, keys, keys[0]));
+    fs.writeFileSync(path.join(staging, route, 'index.html'), preloadPack(html, packs[split]));
   }
   // The home page is index.html itself (also every route without a page of its own: its
   // heading shows only at `/`, see style/main.css).
   fs.writeFileSync(indexPath, page(index, zh, en, HOME, null).replace('<div id="boot-page">', '<div id="boot-page" class="c-boot__home">'));
-  console.log(`route-pages: ${Object.keys(ROUTES).join(', ')}`);
+  console.log(`route-pages: ${Object.keys(SPLITS).join(', ')}`);
 }

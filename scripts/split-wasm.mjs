@@ -78,7 +78,8 @@ for (const name of chunks) {
   loader = loader.replaceAll(`"./${name}"`, `"./${hashed}"`);
   fs.writeFileSync(path.join(staging, hashed), bytes);
 }
-loader = packChunks(loader, staging);
+const packed = packChunks(loader, staging);
+loader = packed.loader;
 const loaderName = `__wasm_split-${fingerprint(loader)}.js`;
 fs.writeFileSync(path.join(staging, loaderName), loader);
 
@@ -99,7 +100,7 @@ for (const [name, bytes] of [[`${stem}.js`, Buffer.from(glue)], [main, read(main
 index = startOnlyWhereSupported(index);
 fs.writeFileSync(indexPath, index);
 console.log(`split-wasm: ${stem} + ${chunks.length} chunks (${chunks.join(', ')})`);
-writeRoutePages(staging, source);
+writeRoutePages(staging, source, packed.packs);
 
 // A browser that cannot run the app (no WebAssembly, or no reference types: `boot.js` sets
 // `window.__civicUnsupported` and shows the hotline instead) must download no wasm and throw

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use api::CaseNumber;
+use api::{CaseNumber, OwnerView};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use wasm_split_helpers::SplitLoaderError;
@@ -19,6 +19,7 @@ use wasm_split_helpers::SplitLoaderError;
 use crate::api::ApiFailure;
 use crate::browser;
 use crate::components::state::{LoadError, Loading};
+use crate::i18n::I18n;
 use crate::pages::*;
 
 /// Declares `$name($args) -> Result<AnyView, SplitLoaderError>`, async, rendering `$page`:
@@ -90,6 +91,54 @@ pub fn prefetch_filing_steps() {
 /// Tracking a case.
 pub fn track_page() -> AnyView {
     lazy_page(track)
+}
+
+// What only a case's owner sees on the tracking page: a chunk of its own, so that a link
+// to a case by its number does not wait for it (`pages/track_owner.rs`).
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(track_owner, fallible)]
+fn owner_panel(
+    owner: OwnerView,
+    number: CaseNumber,
+    code: String,
+    texts_offered: Signal<bool>,
+    i18n: I18n,
+    on_change: Callback<()>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <OwnerPanel owner number code texts_offered i18n on_change/> }.into_any())
+}
+
+#[cfg(not(feature = "split"))]
+async fn owner_panel(
+    owner: OwnerView,
+    number: CaseNumber,
+    code: String,
+    texts_offered: Signal<bool>,
+    i18n: I18n,
+    on_change: Callback<()>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <OwnerPanel owner number code texts_offered i18n on_change/> }.into_any())
+}
+
+/// The owner's panel of a tracked case, once its chunk is there.
+pub fn owner_panel_view(
+    owner: OwnerView,
+    number: CaseNumber,
+    code: String,
+    texts_offered: Signal<bool>,
+    i18n: I18n,
+    on_change: Callback<()>,
+) -> AnyView {
+    lazy_page(move || {
+        owner_panel(
+            owner.clone(),
+            number.clone(),
+            code.clone(),
+            texts_offered,
+            i18n,
+            on_change,
+        )
+    })
 }
 
 /// The public case board.

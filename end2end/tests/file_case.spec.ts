@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, openApp } from './fixtures/app';
+import { test, expect, openApp, ConsoleWatch } from './fixtures/app';
 import { STAFF, publish } from './fixtures/staff';
 
 /** A title no other test uses, so the case can be found again on the public board. */
@@ -342,4 +342,19 @@ test('publishing a description with a phone, an ID number or an email warns befo
   await page.getByRole('button', { name: '继续' }).click();
   await expect(page.locator('.c-panel--warning', { hasText: '似乎有个人信息' })).toBeVisible();
   await expect(page.getByRole('button', { name: '提交诉求' })).toBeEnabled();
+});
+
+test('moving on from the form the moment the title is typed leaves nothing running behind it', async ({ page }) => {
+  const watch = new ConsoleWatch(page);
+  await openApp(page, '/file');
+  await page.getByRole('button', { name: '开始填写' }).click();
+  await fillValidCase(page, uniqueTitle('工地夜间施工'), false);
+  // The title last, then straight on: its similar-cases lookup was still waiting to start.
+  await page.getByLabel('标题').fill(uniqueTitle('工地夜间施工噪音'));
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请核对您的诉求');
+  await page.waitForTimeout(800);
+  await page.getByRole('button', { name: '返回', exact: true }).click();
+  await expect(page.getByLabel('标题')).toBeVisible();
+  expect(watch.errors).toEqual([]);
 });

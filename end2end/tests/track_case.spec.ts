@@ -1,25 +1,7 @@
 import type { Page } from '@playwright/test';
-import { test, expect, openApp, publishedCaseNumber } from './fixtures/app';
+import { test, expect, openApp, publishedCaseNumber, fileCase } from './fixtures/app';
 import AxeBuilder from '@axe-core/playwright';
 import { act, publish } from './fixtures/staff';
-
-/** Files a case through the API (unpublished unless asked) and returns its number and code. */
-async function fileCase(page: Page, title: string, askToPublish = false, texts = false): Promise<{ number: string; code: string }> {
-  const meta = await (await page.request.get('/api/v1/meta')).json();
-  const category = meta.categories.find((c: { parent?: string }) => c.parent).code;
-  const response = await page.request.post('/api/v1/cases', {
-    headers: { 'Idempotency-Key': crypto.randomUUID() },
-    data: {
-      kind: 'complaint', category, district: meta.districts[0].code, place: '人民南路二段',
-      title, description: '小区门口的路灯坏了一个多月，晚上很黑，老人出门不安全。',
-      contact: { name: '王小明', phone: '13912345678' }, publish: askToPublish, privacy_accepted: true,
-      texts,
-    },
-  });
-  expect(response.status()).toBe(201);
-  const receipt = await response.json();
-  return { number: receipt.number, code: receipt.tracking_code };
-}
 
 /** Moves a case from submitted to replied through the staff API. */
 async function replyTo(page: Page, number: string): Promise<void> {

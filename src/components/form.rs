@@ -161,6 +161,22 @@ fn field_words(t: &'static Strings, field: &str) -> (&'static str, &'static str)
     }
 }
 
+/// The error of `field` in `errors`, as a sentence in the reader's language, for the field
+/// to show under its label.
+pub fn field_error(
+    i18n: I18n,
+    errors: RwSignal<FieldErrors>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        errors.with(|e| {
+            e.get(field)
+                .first()
+                .map(|fe| field_error_text(i18n.t(), field, fe))
+        })
+    })
+}
+
 /// The sentence for one field error, in the reader's language: it names the field and says
 /// what to do ("Enter a title", "Title must be at least 4 characters"), so that it reads on
 /// its own in the error summary.

@@ -9,7 +9,7 @@ use crate::api::{self as client, ApiFailure};
 use crate::browser::{self, NoPosition, format_date};
 use crate::components::form::{
     CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, error_entries,
-    field_error_text, fill,
+    field_error, fill,
 };
 use crate::components::{kind_name, status_name, taxon_name};
 use crate::i18n::{I18n, Strings, use_i18n};
@@ -156,15 +156,7 @@ fn FilingForm(filing: Filing) -> impl IntoView {
     let update = move |edit: fn(&mut NewCase, String)| {
         Callback::new(move |value: String| draft.update(|d| edit(&mut d.case, value)))
     };
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            errors.with(|e| {
-                e.get(field)
-                    .first()
-                    .map(|fe| field_error_text(i18n.t(), field, fe))
-            })
-        })
-    };
+    let error_for = move |field: &'static str| field_error(i18n, errors, field);
     let value_of =
         move |read: fn(&NewCase) -> String| Signal::derive(move || draft.with(|d| read(&d.case)));
     let summary = error_entries(i18n, errors, &FIELD_ORDER);
@@ -209,19 +201,31 @@ fn FilingForm(filing: Filing) -> impl IntoView {
 
     // Similar published cases, looked up once the title has rested for half a second.
     let settled_title = RwSignal::new(draft.with_untracked(|d| d.case.title.trim().to_owned()));
-    let title_timer = StoredValue::new(None::<TimeoutHandle>);
+    // Not in the reactive arena: the form's cleanup must still reach it to stop the timer, so
+    // that it never fires into the form once the resident has moved on to the check.
+    let title_timer = std::sync::Arc::new(std::sync::Mutex::new(None::<TimeoutHandle>));
+    let timer = title_timer.clone();
+    let stop = |timer: &std::sync::Mutex<Option<TimeoutHandle>>| {
+        if let Some(running) = timer.lock().ok().and_then(|mut t| t.take()) {
+            running.clear();
+        }
+    };
     Effect::new(move |_| {
         let title = draft.with(|d| d.case.title.trim().to_owned());
-        if let Some(timer) = title_timer.get_value() {
-            timer.clear();
-        }
+        stop(&timer);
         let settle = move || {
-            if settled_title.get_untracked() != title {
+            if settled_title
+                .try_get_untracked()
+                .is_some_and(|t| t != title)
+            {
                 settled_title.set(title);
             }
         };
-        title_timer.set_value(set_timeout_with_handle(settle, Duration::from_millis(500)).ok());
+        if let Ok(mut slot) = timer.lock() {
+            *slot = set_timeout_with_handle(settle, Duration::from_millis(500)).ok();
+        }
     });
+    on_cleanup(move || stop(&title_timer));
     // Quiet (like every `maybe`): these hints load while the person types, and must not
     // talk over them.
     let similar = Remote::maybe(move || {
@@ -273,9 +277,12 @@ fn FilingForm(filing: Filing) -> impl IntoView {
                         d.case.latitude = Some(lat);
                         d.case.longitude = Some(lon);
                     });
-                    locating.set(None);
+                    locating.try_set(None);
                 }
-                Err(why) => locating.set(Some(Locating::Failed(why))),
+                // The resident may have moved on while the browser asked.
+                Err(why) => {
+                    locating.try_set(Some(Locating::Failed(why)));
+                }
             }
         });
     };

@@ -12,6 +12,7 @@ mod home;
 mod not_found;
 mod statistics;
 mod track;
+mod track_owner;
 
 pub use accessibility::AccessibilityPage;
 pub use announcements::{AnnouncementPage, AnnouncementsPage};
@@ -24,3 +25,4 @@ pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use statistics::StatisticsPage;
 pub use track::TrackCasePage;
+pub use track_owner::OwnerPanel;

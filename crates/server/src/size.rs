@@ -416,8 +416,8 @@ pub struct Pack {
     pub part_of: Option<String>,
 }
 
-/// The pack of each split (`const __civicPacks = {"page": ["pack_….pack", {…}], "part":
-/// ["pack_….pack", {…}, "page"]}` in the loader), none when the build did not pack.
+/// The pack of each split (`const __civicPacks = {"page": ["pack_….pack", "split_page
+/// chunk_3 …"], "part": ["pack_….pack", "…", "page"]}` in the loader), none when the build did not pack.
 pub fn loader_packs(loader: &str) -> HashMap<String, Pack> {
     let table = loader
         .lines()
@@ -445,8 +445,8 @@ mod tests {
     #[test]
     fn a_loader_names_the_pack_of_each_page() {
         let loader = "import { initSync } from \"./civic-0123456789abcdef.js\";\n\
-            const __civicPacks = {\"track\":[\"pack_track-0123456789abcdef.pack\",{\"split_track-0123456789abcdef.wasm\":[0,10]}],\
-            \"file_case_steps\":[\"pack_file_case_steps-0123456789abcdef.pack\",{},\"file_case\"]};\n\
+            const __civicPacks = {\"track\":[\"pack_track-0123456789abcdef.pack\",\"split_track chunk_3\"],\
+            \"file_case_steps\":[\"pack_file_case_steps-0123456789abcdef.pack\",\"split_file_case_steps\",\"file_case\"]};\n\
             const __civicStarted = new Map();\n";
         let packs = loader_packs(loader);
         assert_eq!(packs.len(), 2);
@@ -549,7 +549,7 @@ export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
         let page = r#"<html><head><link rel="stylesheet" href="/main-0123456789abcdef.css">
             <script src="/civic-0123456789abcdef.js"></script>
             <link rel="preload" href="/civic-0123456789abcdef_bg.wasm" as="fetch"></head></html>"#;
-        let loader = "const __civicPacks = {\"file_case\":[\"pack_file_case-0123456789abcdef.pack\",{}]};\n\
+        let loader = "const __civicPacks = {\"file_case\":[\"pack_file_case-0123456789abcdef.pack\",\"split_file_case\"]};\n\
             export const __wasm_split_load_file_case = wrapAsyncCb(makeLoad(() => {\n\
             const src = fetch(new URL(\"./split_file_case-00000000000000cc.wasm\", import.meta.url));\n}\n, []));\n";
         let wasm = "w".repeat(5000);
