@@ -31,7 +31,10 @@ function __civicPack(name, load) {
         const stems = pack ? pack[1].split(" ") : [];
         // Worth it only while none of its modules has been fetched: it would send them again.
         if (pack && !stems.some((stem) => __civicSeen.has(stem))) {
-            const parts = fetch(new URL("./" + pack[0], import.meta.url)).then((r) => {
+            // The route's page may have started it already (scripts/split-wasm.mjs).
+            const ahead = window.__civicAhead && window.__civicAhead["/" + pack[0]];
+            if (ahead) delete window.__civicAhead["/" + pack[0]];
+            const parts = (ahead || fetch(new URL("./" + pack[0], import.meta.url))).then((r) => {
                 if (!r.ok) throw new Error("pack " + r.status);
                 return r.arrayBuffer();
             }).then((b) => {

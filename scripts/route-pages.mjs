@@ -6,8 +6,8 @@
 // "Loading". civic-server serves `<first segment>/index.html` for a route, else index.html
 // (`web::AppShell`); any static host can do the same (README).
 //
-// Each page also preloads its page's pack (scripts/pack-chunks.mjs), so that it downloads
-// beside the main wasm instead of after the app has started; detail pages (`cases/_/`,
+// Each page also starts fetching its page's pack (scripts/pack-chunks.mjs) at once, so that it
+// downloads beside the main wasm instead of after the app has started; detail pages (`cases/_/`,
 // `documents/_/`, `announcements/_/`: `/cases/<number>`…) get a page for that alone.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +25,7 @@ const ROUTES = {
   accessibility: ['title_accessibility', 'a11y_intro'],
 };
 const HOME = ['home_heading', 'home_intro'];
-// Route folder → its page's split (src/lazy.rs), whose pack the page preloads.
+// Route folder → its page's split (src/lazy.rs), whose pack the page fetches ahead.
 const SPLITS = {
   file: 'file_case',
   track: 'track',
@@ -39,7 +39,7 @@ const SPLITS = {
   'announcements/_': 'announcement',
 };
 
-/** `html` with `pack` added to the preloads its start-up script adds (scripts/split-wasm.mjs). */
+/** `html` with `pack` added to what its start-up script fetches ahead (scripts/split-wasm.mjs). */
 function preloadPack(html, pack) {
   const list = '].forEach(function(p){';
   if (!html.includes(list)) throw new Error("route-pages: no preload list in index.html");

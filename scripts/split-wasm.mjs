@@ -117,9 +117,13 @@ function startOnlyWhereSupported(html) {
     return '';
   });
   if (preloads.length !== 2) throw new Error(`split-wasm: expected Trunk's two preloads, found ${preloads.length}`);
-  const adder = `<script>if(!window.__civicUnsupported){${JSON.stringify(preloads)}.forEach(function(p){`
+  // What the app fetches itself (the wasm, a route's pack) is fetched here, at once, and
+  // handed over by URL (`window.__civicAhead`): WebKit does not give a `<link rel=preload
+  // as=fetch>` to a later fetch(), so a preload there meant downloading it twice.
+  const adder = `<script>if(!window.__civicUnsupported){window.__civicAhead={};${JSON.stringify(preloads)}.forEach(function(p){`
+    + 'if(p[3]==="fetch"){var f=fetch(p[1],p[2]?{integrity:p[2]}:{});f.catch(function(){});window.__civicAhead[p[1]]=f;return}'
     + 'var l=document.createElement("link");l.rel=p[0];l.href=p[1];if(p[2])l.integrity=p[2];'
-    + 'l.crossOrigin="";if(p[3])l.as=p[3];if(p[4])l.type=p[4];document.head.appendChild(l)})}</script>';
+    + 'l.crossOrigin="";if(p[4])l.type=p[4];document.head.appendChild(l)})}</script>';
   const start = /<script type=("?)module\1>([\s\S]*?)<\/script>/;
   const found = html.match(start);
   if (!found || !/import init, \* as bindings from '([^']+)';/.test(found[2])) {
@@ -128,6 +132,7 @@ function startOnlyWhereSupported(html) {
   const body = found[2].replace(
     /import init, \* as bindings from '([^']+)';/,
     "const bindings = await import('$1');\nconst init = bindings.default;",
-  );
+  ).replace(/module_or_path: '([^']+)'/, (_, wasm) => `module_or_path: window.__civicAhead['${wasm}'] || '${wasm}'`);
+  if (!body.includes('window.__civicAhead')) throw new Error("split-wasm: Trunk's start-up no longer names the wasm");
   return html.replace(start, () => `${adder}<script type=module>if (!window.__civicUnsupported) {\n${body}\n}</script>`);
 }

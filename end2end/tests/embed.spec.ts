@@ -65,7 +65,8 @@ test('three embeds size themselves to their content and drop the app header', as
 
   // The form is taller than the start page: the frame grows with it.
   const [before] = await heights(page, 'embed-file');
-  await page.frameLocator('#embed-file iframe').getByRole('button', { name: '开始填写' }).click();
+  // By the keyboard: a tap's position can go stale while the portal lays out its frames.
+  await page.frameLocator('#embed-file iframe').getByRole('button', { name: '开始填写' }).press('Enter');
   await expect(page.frameLocator('#embed-file iframe').getByLabel('标题')).toBeVisible();
   await expectFitted(page, 'embed-file');
   const [after] = await heights(page, 'embed-file');
@@ -89,10 +90,14 @@ test('a case is filed inside the frame, even where the browser blocks its storag
   const frame: FrameLocator = page.frameLocator('#embed-file iframe');
   // This browser context blocks third-party storage: the page says a draft will not be kept.
   await expect(frame.getByText('当前浏览器不允许本页面保存填写内容')).toBeVisible();
-  await frame.getByRole('button', { name: '开始填写' }).click();
+  await frame.getByRole('button', { name: '开始填写' }).press('Enter');
+  // The form comes in its own chunk: the frame grows to it before anything in it is tapped.
+  await expect(frame.getByRole('heading', { level: 1 })).toHaveText('填写诉求');
+  await expectFitted(page, 'embed-file');
   await fillCase(frame, '门户嵌入测试噪音');
   await frame.getByRole('button', { name: '继续' }).click();
   await expect(frame.getByRole('heading', { level: 1 })).toHaveText('请核对您的诉求');
+  await expectFitted(page, 'embed-file');
   await frame.getByRole('button', { name: '提交诉求' }).click();
   await expect(frame.getByRole('heading', { level: 1 })).toHaveText('诉求已提交');
   await expect(frame.locator('.c-confirmation__number')).toHaveText(/^\d{8}-\d{4,6}$/);

@@ -28,7 +28,7 @@ test('the home page fetches no page chunk; a deep link fetches its own and no ot
 
 test('a deep link fetches its page in one pack: the main wasm and one file, not dozens of chunks', async ({ page }) => {
   const fetched = wasmFetched(page);
-  // The route's page preloads the pack: it starts before the main wasm has arrived.
+  // The route's page starts the pack at once: before the main wasm has arrived.
   const events: string[] = [];
   page.on('request', (r) => events.push(`start ${new URL(r.url()).pathname}`));
   page.on('requestfinished', (r) => events.push(`end ${new URL(r.url()).pathname}`));
@@ -38,7 +38,7 @@ test('a deep link fetches its page in one pack: the main wasm and one file, not 
   const wasmArrived = events.findIndex((e) => /^end \/civic-[0-9a-f]+_bg\.wasm$/.test(e));
   expect(packStarted).toBeGreaterThanOrEqual(0);
   expect(packStarted).toBeLessThan(wasmArrived);
-  // Preloaded and then taken by the loader: fetched once, not twice.
+  // Started by the page and taken by the loader: fetched once, not twice.
   expect(fetched).toHaveLength(2);
   expect(fetched.filter((name) => /^civic-[0-9a-f]+_bg\.wasm$/.test(name))).toHaveLength(1);
   expect(fetched.filter((name) => /^pack_track-[0-9a-f]{16}\.pack$/.test(name))).toHaveLength(1);

@@ -170,6 +170,14 @@ class Walk:
 
         errors = self.errors()
         assert errors == [], f"page errors: {errors}"
+        # Every module and pack came once: WebKit gives no preloaded fetch to a later
+        # fetch(), so the page fetches them itself, ahead (scripts/split-wasm.mjs).
+        fetched = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name.split('/').pop())"
+            ".filter(n => n.endsWith('.wasm') || n.endsWith('.pack'))"
+        )
+        twice = sorted({name for name in fetched if fetched.count(name) > 1})
+        assert fetched and twice == [], f"fetched more than once: {twice}"
 
 
 def main():
