@@ -13,7 +13,8 @@
 //      hashes in `index.html` are updated to the new files;
 //   5. each page is packed with its chunks into one file for deep links
 //      (scripts/pack-chunks.mjs);
-//   6. a page per route is written beside `index.html` (scripts/route-pages.mjs).
+//   6. the stylesheet goes inline, so the first paint waits on no other request;
+//   7. a page per route is written beside `index.html` (scripts/route-pages.mjs).
 // Only tools installed by scripts/install-tools.sh are used; nothing is downloaded.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -97,7 +98,7 @@ for (const [name, bytes] of [[`${stem}.js`, Buffer.from(glue)], [main, read(main
     : tag));
   fs.writeFileSync(path.join(staging, name), bytes);
 }
-index = startOnlyWhereSupported(index);
+index = inlineStylesheet(startOnlyWhereSupported(index));
 fs.writeFileSync(indexPath, index);
 console.log(`split-wasm: ${stem} + ${chunks.length} chunks (${chunks.join(', ')})`);
 writeRoutePages(staging, source, packed.packs);
@@ -135,4 +136,19 @@ function startOnlyWhereSupported(html) {
   ).replace(/module_or_path: '([^']+)'/, (_, wasm) => `module_or_path: window.__civicAhead['${wasm}'] || '${wasm}'`);
   if (!body.includes('window.__civicAhead')) throw new Error("split-wasm: Trunk's start-up no longer names the wasm");
   return html.replace(start, () => `${adder}<script type=module>if (!window.__civicUnsupported) {\n${body}\n}</script>`);
+}
+
+// The stylesheet inside the page (~4 KiB brotli): as a file it cost the first paint a request
+// and its round trip, and every script after it, the early fetches included, waited for it.
+// The server allows it by its hash (`web::inline_hashes`); the file stays out of dist/.
+function inlineStylesheet(html) {
+  const link = /<link\b[^>]*\brel=("?)stylesheet\1[^>]*>/g;
+  const links = html.match(link) ?? [];
+  if (links.length !== 1) throw new Error(`split-wasm: expected one stylesheet, found ${links.length}`);
+  const name = links[0].match(/\bhref=("?)\/?([^"\s>]+)\1/)?.[2];
+  if (!name || !fs.existsSync(path.join(staging, name))) throw new Error(`split-wasm: no stylesheet file for ${links[0]}`);
+  const css = fs.readFileSync(path.join(staging, name), 'utf8');
+  if (/<\/style/i.test(css)) throw new Error('split-wasm: the stylesheet cannot go inline');
+  fs.rmSync(path.join(staging, name));
+  return html.replace(links[0], () => `<style>${css}</style>`);
 }

@@ -100,3 +100,24 @@ test('a browser that runs the app still fetches its module and wasm at once', as
   // One download of the main wasm: what the page started is what the app takes.
   expect(started.filter((path) => /civic-[0-9a-f]+_bg\.wasm$/.test(path))).toHaveLength(1);
 });
+
+for (const path of ['/', '/file', '/cases']) {
+  test(`${path}: the first paint waits on no stylesheet file, and the page's policy allows its inline one`, async ({ page }) => {
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __violations: string[] }).__violations = seen;
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+    const files: string[] = [];
+    page.on('request', (request) => files.push(new URL(request.url()).pathname));
+    const console = new ConsoleWatch(page);
+    await openApp(page, path);
+    expect(files.filter((file) => file.endsWith('.css'))).toEqual([]);
+    // The stylesheet applied: its tokens are defined and the skeleton is gone.
+    const primary = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--civic-color-primary').trim());
+    expect(primary).not.toEqual('');
+    await expect(page.locator('#boot')).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+    expect(console.errors).toEqual([]);
+  });
+}

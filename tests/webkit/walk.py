@@ -106,6 +106,12 @@ class Walk:
         driver.get(f"{self.base}/{query}")
         self.heading(self.words["home"])
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == self.language
+        # The stylesheet is inline, allowed by its hash in the page's CSP: it applied.
+        primary = driver.execute_script(
+            "return getComputedStyle(document.documentElement)"
+            ".getPropertyValue('--civic-color-primary').trim()"
+        )
+        assert primary, "the page's inline stylesheet did not apply"
         driver.execute_script(HOOK)
         # A new resident: no draft or cases of the walk before (the language stays in the URL).
         driver.execute_script("localStorage.removeItem('civic.draft')")

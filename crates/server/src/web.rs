@@ -35,13 +35,13 @@ struct ShellPage {
     gzip: bytes::Bytes,
     /// So a revisit is answered 304 without the page.
     etag: HeaderValue,
-    /// Its policy: its own inline scripts by hash, and no others.
+    /// Its policy: its own inline scripts and style by hash, and no others.
     csp: HeaderValue,
 }
 
 impl ShellPage {
     fn new(html: String, frame_ancestors: &[String]) -> Self {
-        let csp = content_security_policy(&inline_script_hashes(&html), frame_ancestors);
+        let csp = content_security_policy(&InlineHashes::of(&html), frame_ancestors);
         Self {
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
@@ -67,8 +67,8 @@ fn route_key(path: &str) -> String {
 
 impl AppShell {
     /// Reads `static_dir/index.html` and the route pages beside it (`*/index.html`,
-    /// `*/_/index.html`), each with a CSP that allows its own inline scripts by hash (the
-    /// boot script, the start-up), so no `unsafe-inline` is needed.
+    /// `*/_/index.html`), each with a CSP that allows its own inline scripts (the boot script,
+    /// the start-up) and stylesheet by hash, so no `unsafe-inline` is needed.
     pub fn load(static_dir: &Path, frame_ancestors: &[String]) -> Self {
         let mut found: Vec<(String, String)> = Vec::new();
         if let Ok(html) = std::fs::read_to_string(static_dir.join("index.html")) {
@@ -95,7 +95,7 @@ impl AppShell {
                 }
             }
         }
-        let csp = content_security_policy(&[], frame_ancestors);
+        let csp = content_security_policy(&InlineHashes::default(), frame_ancestors);
         Self {
             pages: found
                 .into_iter()
@@ -158,19 +158,23 @@ pub fn preferred_encoding(headers: &HeaderMap) -> Option<&'static str> {
         .find(|name| accepted.iter().any(|(a, ok)| a == name && *ok))
 }
 
-/// The `'sha256-…'` sources of every inline `<script>` in `html`.
-pub fn inline_script_hashes(html: &str) -> Vec<String> {
+/// The `'sha256-…'` sources of every inline `<tag>` element in `html` (`script`, `style`):
+/// what the page's policy allows besides its own origin's files.
+pub fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
+    let (open, close_tag) = (format!("<{tag}"), format!("</{tag}>"));
     let mut hashes = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         rest = &rest[start..];
         let Some(tag_end) = rest.find('>') else { break };
-        let tag = &rest[..tag_end];
+        let attributes = &rest[open.len()..tag_end];
         let body = &rest[tag_end + 1..];
-        let Some(close) = body.find("</script>") else {
+        let Some(close) = body.find(&close_tag) else {
             break;
         };
-        if !tag.contains(" src=") && !tag.contains(" src =") {
+        // `<scripts>` or `<styles>` is another element; `<script src=…>` is a file.
+        let this_element = attributes.is_empty() || attributes.starts_with([' ', '\t', '\n']);
+        if this_element && !attributes.contains(" src=") && !attributes.contains(" src =") {
             let digest = Sha256::digest(&body.as_bytes()[..close]);
             hashes.push(format!(
                 "'sha256-{}'",
@@ -182,18 +186,37 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
+/// A page's inline scripts and inline styles, by hash.
+#[derive(Debug, Default)]
+pub struct InlineHashes {
+    pub scripts: Vec<String>,
+    pub styles: Vec<String>,
+}
+
+impl InlineHashes {
+    pub fn of(html: &str) -> Self {
+        Self {
+            scripts: inline_hashes(html, "script"),
+            styles: inline_hashes(html, "style"),
+        }
+    }
+}
+
 /// The policy: everything from this origin only, wasm allowed to compile, inline scripts
-/// only by hash, embedding only by the listed origins.
-pub fn content_security_policy(script_hashes: &[String], frame_ancestors: &[String]) -> String {
+/// and styles only by hash, embedding only by the listed origins.
+pub fn content_security_policy(inline: &InlineHashes, frame_ancestors: &[String]) -> String {
     let mut scripts = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
-    scripts.extend(script_hashes.iter().cloned());
+    scripts.extend(inline.scripts.iter().cloned());
+    let mut styles = vec!["'self'".to_owned()];
+    styles.extend(inline.styles.iter().cloned());
     let mut ancestors = vec!["'self'".to_owned()];
     ancestors.extend(frame_ancestors.iter().cloned());
     format!(
-        "default-src 'self'; script-src {}; style-src 'self'; img-src 'self' data: blob:; \
+        "default-src 'self'; script-src {}; style-src {}; img-src 'self' data: blob:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors {}",
         scripts.join(" "),
+        styles.join(" "),
         ancestors.join(" ")
     )
 }
@@ -576,24 +599,36 @@ mod tests {
     }
 
     #[test]
-    fn inline_scripts_are_hashed_and_external_ones_skipped() {
-        let html = r#"<script src="/boot.js"></script><script type="module">alert(1)</script>"#;
-        let hashes = inline_script_hashes(html);
-        assert_eq!(hashes.len(), 1);
-        let expected =
-            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"alert(1)"));
-        assert_eq!(hashes[0], format!("'sha256-{expected}'"));
+    fn inline_scripts_and_styles_are_hashed_and_files_skipped() {
+        let hash = |body: &[u8]| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body))
+            )
+        };
+        let html = r#"<style>a{color:red}</style><link rel=stylesheet href=/x.css>
+            <script src="/boot.js"></script><script type="module">alert(1)</script>
+            <script>go()</script><styles>not css</styles>"#;
+        let found = InlineHashes::of(html);
+        assert_eq!(found.scripts, [hash(b"alert(1)"), hash(b"go()")]);
+        assert_eq!(found.styles, [hash(b"a{color:red}")]);
+        assert!(InlineHashes::of("<p>no inline code</p>").scripts.is_empty());
     }
 
     #[test]
     fn the_policy_allows_wasm_and_the_listed_embedders_only() {
-        let csp = content_security_policy(
-            &["'sha256-x'".into()],
-            &["https://www.chengdu.gov.cn".into()],
-        );
-        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-x'"));
+        let inline = InlineHashes {
+            scripts: vec!["'sha256-x'".into()],
+            styles: vec!["'sha256-y'".into()],
+        };
+        let csp = content_security_policy(&inline, &["https://www.chengdu.gov.cn".into()]);
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-x';"));
+        assert!(csp.contains("style-src 'self' 'sha256-y';"));
         assert!(csp.contains("frame-ancestors 'self' https://www.chengdu.gov.cn"));
         assert!(!csp.contains("unsafe-inline"));
+        let bare = content_security_policy(&InlineHashes::default(), &[]);
+        assert!(bare.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(bare.contains("style-src 'self';"));
     }
 
     #[test]

@@ -8,6 +8,8 @@ use tempfile::TempDir;
 
 /// The inline script of the fixture page, whose hash the CSP must carry.
 pub const INLINE_SCRIPT: &str = "import init from '/civic-0123456789abcdef.js'; await init();";
+/// The app's stylesheet, inline in every page as the build writes it.
+pub const INLINE_STYLE: &str = "body{margin:0}";
 /// A fingerprinted asset of the fixture app.
 pub const HASHED_JS: &str = "civic-0123456789abcdef.js";
 /// The wasm of the fixture app.
@@ -104,7 +106,7 @@ impl TestApp {
             static_dir.join("index.html"),
             format!(
                 "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>Civic</title>\
-                 <script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"
+                 <style>{INLINE_STYLE}</style><script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"
             ),
         )
         .unwrap();
@@ -126,7 +128,7 @@ impl TestApp {
                 static_dir.join(dir).join("index.html"),
                 format!(
                     "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>{title}</title>\
-                     <script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"
+                     <style>{INLINE_STYLE}</style><script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"
                 ),
             )
             .unwrap();

@@ -1,4 +1,4 @@
-use crate::helpers::{HASHED_JS, HASHED_WASM, INLINE_SCRIPT, TestApp};
+use crate::helpers::{HASHED_JS, HASHED_WASM, INLINE_SCRIPT, INLINE_STYLE, TestApp};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -164,9 +164,11 @@ async fn the_page_and_the_taxonomy_are_compressed_and_revalidated() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn_with(false).await;
-    let digest =
-        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT.as_bytes()));
-    // The app's pages carry a policy with their own inline scripts' hashes; other documents
+    let hash = |text: &str| {
+        let digest = Sha256::digest(text.as_bytes());
+        format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+    };
+    // The app's pages carry a policy with their own inline scripts' and style's hashes; other documents
     // (the feeds) the same policy without them; what no browser runs as a page, a short one
     // that forbids it (the page's policy governs what the page loads).
     #[derive(PartialEq)]
@@ -192,10 +194,20 @@ async fn every_response_carries_the_security_headers() {
             assert!(!headers.contains_key("permissions-policy"), "{path}");
         } else {
             assert!(csp.contains("default-src 'self'"), "{path}");
-            let hash = format!("'sha256-{digest}'");
-            assert_eq!(csp.contains(&hash), kind == Kind::AppPage, "{path}: {csp}");
+            let (script, style) = if kind == Kind::AppPage {
+                (
+                    format!(" {}", hash(INLINE_SCRIPT)),
+                    format!(" {}", hash(INLINE_STYLE)),
+                )
+            } else {
+                Default::default()
+            };
             assert!(
-                csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+                csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval'{script};")),
+                "{path}: {csp}"
+            );
+            assert!(
+                csp.contains(&format!("style-src 'self'{style};")),
                 "{path}: {csp}"
             );
             assert!(!csp.contains("unsafe-inline"), "{path}");
