@@ -151,39 +151,6 @@ pub fn remove_boot_skeleton() {
     }
 }
 
-/// A date or date-time from the API, written the local way (`2026年11月26日`,
-/// `26 Nov 2026`) by the browser's `Intl`, so no date library ships in the bundle.
-pub fn format_date(text: &str, locale_tag: &str, with_time: bool) -> String {
-    // A bare `YYYY-MM-DD` is a calendar day in China Standard Time.
-    let iso = if text.len() == 10 {
-        format!("{text}T00:00:00+08:00")
-    } else {
-        text.to_owned()
-    };
-    let date = js_sys::Date::new(&JsValue::from_str(&iso));
-    if date.get_time().is_nan() {
-        return text.to_owned();
-    }
-    let options = js_sys::Object::new();
-    let set = |k: &str, v: &str| {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-    };
-    set("timeZone", "Asia/Shanghai");
-    set("year", "numeric");
-    set("month", "short");
-    set("day", "numeric");
-    if with_time {
-        set("hour", "2-digit");
-        set("minute", "2-digit");
-    }
-    let formatted = if with_time {
-        date.to_locale_string(locale_tag, &options)
-    } else {
-        date.to_locale_date_string(locale_tag, &options)
-    };
-    formatted.as_string().unwrap_or_else(|| text.to_owned())
-}
-
 /// A random UUID from the browser's cryptographic generator (for idempotency keys).
 pub fn random_uuid() -> String {
     window()

@@ -66,6 +66,17 @@ pub fn provide_i18n() -> I18n {
     i18n
 }
 
+/// A day or an instant from the API as a resident reads it, on China's clock ("2026年1月5日
+/// 09:02", "Jan 5, 2026, 09:02"); the time only when `with_time` and the value has one.
+pub fn format_date(t: &Strings, text: &str, with_time: bool) -> String {
+    let words = crate::model::dates::DateWords {
+        months: t.months,
+        date: t.date,
+        date_time: t.date_time,
+    };
+    crate::model::dates::write_date(text, words, with_time)
+}
+
 /// The language in context.
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()

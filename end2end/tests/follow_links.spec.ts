@@ -97,3 +97,21 @@ test('the navigation marks the section on a case or a document, and a document l
   await expect(page).toHaveURL(/\/documents(\?lang=en)?$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Government information');
 });
+
+test("a case's dates are written on China's clock, the way each language writes them", async ({ page }) => {
+  const number = await publishedCaseNumber(page);
+  const summary = (await (await page.request.get(`/api/v1/cases/${number}`)).json()).summary;
+  // What the API says, moved to UTC+8 (China has no daylight saving).
+  const china = new Date(Date.parse(summary.submitted_at) + 8 * 3600 * 1000);
+  const [y, m, d] = [china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate()];
+  const time = `${String(china.getUTCHours()).padStart(2, '0')}:${String(china.getUTCMinutes()).padStart(2, '0')}`;
+  const months = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+  for (const [query, label, expected] of [
+    ['', '提交时间', `${y}年${m + 1}月${d}日 ${time}`],
+    ['?lang=en', 'Filed', `${months[m]} ${d}, ${y}, ${time}`],
+  ]) {
+    await openApp(page, `/cases/${number}${query}`);
+    const row = page.locator('.c-facts__row').filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) });
+    await expect(row.locator('dd')).toHaveText(expected);
+  }
+});

@@ -3,8 +3,8 @@
 use api::{AnnouncementSummary, CaseSummary, Meta, Span, Taxon};
 use leptos::prelude::*;
 
-use crate::browser::format_date;
 use crate::components::{kind_name, status_name, taxon_name};
+use crate::i18n::format_date;
 use crate::i18n::use_i18n;
 use crate::routes::AppRoute;
 
@@ -68,7 +68,7 @@ pub fn CaseCard(
         } else {
             t.card_filed_on
         };
-        pattern.replace("{date}", &format_date(&date, i18n.locale().tag(), false))
+        pattern.replace("{date}", &format_date(i18n.t(), &date, false))
     };
     view! {
         <li class="c-card">
@@ -101,7 +101,7 @@ pub fn AnnouncementItem(
             </a>
             <p class="c-card__meta">
                 {item.pinned.then(|| view! { <span class="c-tag c-tag--pinned">{move || i18n.t().announcement_pinned}</span> })}
-                <span>{move || format_date(&published, i18n.locale().tag(), false)}</span>
+                <span>{move || format_date(i18n.t(), &published, false)}</span>
             </p>
             {item.highlight.as_ref().and_then(|h| h.excerpt.clone().map(|text| (text, h.excerpt_marks.clone()))).map(|(text, marks)| view! {
                 <p class="c-card__excerpt" lang=item.language.tag()>{marked(&text, &marks)}</p>

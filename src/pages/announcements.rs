@@ -6,13 +6,13 @@ use crate::remote::Remote;
 
 use crate::api as client;
 use crate::app::use_meta;
-use crate::browser::format_date;
 use crate::components::blocks::Blocks;
 use crate::components::cards::AnnouncementItem;
 use crate::components::form::TextField;
 use crate::components::layout::use_page_title;
 use crate::components::state::{Empty, LoadError, Loading};
 use crate::components::taxon_name;
+use crate::i18n::format_date;
 use crate::i18n::use_i18n;
 use crate::routes::{AppRoute, with_query};
 use crate::t;
@@ -145,7 +145,7 @@ pub fn AnnouncementPage(
                             <div class="c-facts__row"><dt>{t!(i18n, announcement_agency)}</dt><dd>{move || {
                                 taxon_name(&meta.get().and_then(Result::ok), Taxon::Department, &agency, i18n.locale().tag())
                             }}</dd></div>
-                            <div class="c-facts__row"><dt>{t!(i18n, announcement_published)}</dt><dd>{move || format_date(&published, i18n.locale().tag(), true)}</dd></div>
+                            <div class="c-facts__row"><dt>{t!(i18n, announcement_published)}</dt><dd>{move || format_date(i18n.t(), &published, true)}</dd></div>
                         </dl>
                         <Blocks blocks=a.body.clone() language=s.language/>
                     }.into_any()

@@ -5,10 +5,10 @@ use crate::remote::Remote;
 
 use crate::api as client;
 use crate::app::use_meta;
-use crate::browser::format_date;
 use crate::components::layout::use_page_title;
 use crate::components::state::{LoadError, Loading};
 use crate::components::{kind_name, status_name, taxon_name};
+use crate::i18n::format_date;
 use crate::i18n::{I18n, use_i18n};
 use crate::t;
 
@@ -110,7 +110,7 @@ pub fn CaseView(
                 <p class="c-card__meta">
                     {move || format!("{}{}", i18n.t().case_replied_by, department_name(&meta.get(), &code, tag()))}
                     " · "
-                    {move || format_date(&at, tag(), true)}
+                    {move || format_date(i18n.t(), &at, true)}
                 </p>
             </section>
         }
@@ -136,12 +136,12 @@ pub fn CaseView(
                 <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::District, &district, tag())}</dd></div>
                 <div class="c-facts__row"><dt>{t!(i18n, case_place)}</dt><dd>{detail.place.clone()}</dd></div>
             })}
-            <div class="c-facts__row"><dt>{t!(i18n, case_submitted)}</dt><dd>{move || format_date(&submitted, tag(), true)}</dd></div>
+            <div class="c-facts__row"><dt>{t!(i18n, case_submitted)}</dt><dd>{move || format_date(i18n.t(), &submitted, true)}</dd></div>
             {department.map(|code| view! {
                 <div class="c-facts__row"><dt>{t!(i18n, case_department)}</dt><dd>{move || department_name(&meta.get(), &code, tag())}</dd></div>
             })}
             {deadline.map(|day| view! {
-                <div class="c-facts__row"><dt>{t!(i18n, case_deadline)}</dt><dd>{move || format_date(&day, tag(), false)}</dd></div>
+                <div class="c-facts__row"><dt>{t!(i18n, case_deadline)}</dt><dd>{move || format_date(i18n.t(), &day, false)}</dd></div>
             })}
             {written.then(|| view! {
                 <div class="c-facts__row"><dt>{t!(i18n, case_submitter)}</dt><dd>{move || submitter.clone().unwrap_or_else(|| i18n.t().case_anonymous.to_owned())}</dd></div>
@@ -158,7 +158,7 @@ pub fn CaseView(
                         <li class="c-timeline__item">
                             <p class="c-timeline__status">{move || status_name(i18n.t(), status)}</p>
                             <p class="c-card__meta">
-                                {move || format_date(&at, tag(), true)}
+                                {move || format_date(i18n.t(), &at, true)}
                                 {department.clone().map(|code| view! { " · " {move || department_name(&meta.get(), &code, tag())} })}
                             </p>
                             {entry.note.map(|note| view! { <p>{note}</p> })}

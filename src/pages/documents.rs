@@ -13,13 +13,13 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
-use crate::browser::format_date;
 use crate::components::blocks::Blocks;
 use crate::components::cards::marked;
 use crate::components::form::{Choice, SelectField, TextField, field_error_text};
 use crate::components::layout::use_page_title;
 use crate::components::state::{Empty, LoadError, Loading};
 use crate::components::taxon_name;
+use crate::i18n::format_date;
 use crate::i18n::{I18n, Strings, use_i18n};
 use crate::remote::Remote;
 use crate::routes::{AppRoute, with_query};
@@ -195,7 +195,7 @@ fn DocumentItem(item: DocumentSummary, meta: Signal<Option<Meta>>, i18n: I18n) -
                 <span class="c-tag">{move || type_name(i18n.t(), doc_type)}</span>
                 {item.number.clone().map(|n| view! { <span>{n}</span> })}
                 <span>{move || taxon_name(&meta.get(), Taxon::Department, &agency, i18n.locale().tag())}</span>
-                <span>{move || format_date(&issued, i18n.locale().tag(), false)}</span>
+                <span>{move || format_date(i18n.t(), &issued, false)}</span>
             </p>
             {excerpt.map(|text| view! { <p class="c-card__excerpt" lang=item.language.tag()>{marked(&text, &excerpt_marks)}</p> })}
         </li>
@@ -401,7 +401,7 @@ fn DocumentView(doc: Document, meta: Signal<Option<Meta>>, i18n: I18n) -> impl I
         s.published_on.clone(),
         doc.effective_on.clone(),
     );
-    let date = move |day: String| move || format_date(&day, tag(), false);
+    let date = move |day: String| move || format_date(i18n.t(), &day, false);
     let notice = (validity != Validity::Effective).then(|| {
         let text = move || match validity {
             Validity::Repealed => i18n.t().doc_repealed_note,

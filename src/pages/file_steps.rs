@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self as client, ApiFailure};
-use crate::browser::{self, NoPosition, format_date};
+use crate::browser::{self, NoPosition};
 use crate::components::form::{
     CheckboxField, Choice, ErrorSummary, RadioField, SelectField, TextField, error_entries,
     field_error, fill,
 };
 use crate::components::{kind_name, status_name, taxon_name};
+use crate::i18n::format_date;
 use crate::i18n::{I18n, Strings, use_i18n};
 use crate::model::draft::{
     DRAFT_KEY, Draft, FIELD_ORDER, MY_CASES_KEY, MyCase, field_id, my_cases_from_json, remember,
@@ -250,7 +251,7 @@ fn FilingForm(filing: Filing) -> impl IntoView {
                                     <span class="c-card__meta">
                                         {move || taxon_name(&meta.get(), Taxon::District, &district, i18n.locale().tag())}
                                         " · "
-                                        {move || format_date(&filed, i18n.locale().tag(), false)}
+                                        {move || format_date(i18n.t(), &filed, false)}
                                         " · "
                                         <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>
                                             {move || status_name(i18n.t(), status)}
@@ -558,7 +559,7 @@ fn FilingDone(filing: Filing, receipt: CaseReceipt) -> impl IntoView {
         <dl class="c-facts">
             <div class="c-facts__row">
                 <dt>{t!(i18n, done_deadline)}</dt>
-                <dd>{move || browser::format_date(&deadline, i18n.locale().tag(), false)}</dd>
+                <dd>{move || format_date(i18n.t(), &deadline, false)}</dd>
             </div>
         </dl>
         <h2 class="c-section__heading">{t!(i18n, done_next_heading)}</h2>

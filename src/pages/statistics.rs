@@ -8,7 +8,6 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{self as client, ApiFailure};
 use crate::app::use_meta;
-use crate::browser::format_date;
 use crate::components::charts::{
     Bar, Cell, Series, Tick, bar_chart, chart_table, line_chart, percent, table, tenths,
 };
@@ -16,6 +15,7 @@ use crate::components::form::{Choice, SelectField, TextField, field_error_text};
 use crate::components::layout::use_page_title;
 use crate::components::state::{LoadError, Loading};
 use crate::components::taxon_name;
+use crate::i18n::format_date;
 use crate::i18n::{I18n, Strings, use_i18n};
 use crate::markup::Markup;
 use crate::remote::Remote;
@@ -213,7 +213,7 @@ fn split_month(code: &str) -> (&str, usize) {
 
 /// A month's short name (1 is January), from the locale's list.
 fn month_name(t: &Strings, month: usize) -> Option<String> {
-    t.stats_months
+    t.months
         .split(' ')
         .nth(month.checked_sub(1)?)
         .map(str::to_owned)
@@ -243,8 +243,8 @@ fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> Str
         &[("class", "c-stats__period")],
         &format!(
             "{} – {} · {}",
-            format_date(&s.from, tag, false),
-            format_date(&s.to, tag, false),
+            format_date(t, &s.from, false),
+            format_date(t, &s.to, false),
             place
         ),
     );
@@ -327,7 +327,7 @@ fn render(s: &Stats, meta: &Option<Meta>, t: &'static Strings, tag: &str) -> Str
             "p",
             &[("class", "c-chart__note")],
             &t.stats_partial_month
-                .replace("{date}", &format_date(&s.to, tag, false)),
+                .replace("{date}", &format_date(t, &s.to, false)),
         );
     }
     let rows = s

@@ -56,7 +56,7 @@ pub fn OwnerPanel(
                 {move || rating_name(i18n.t(), record.rating)}
                 {record.comment.clone().map(|c| view! { <br/> {c} })}
                 <br/>
-                <span class="c-card__meta">{move || browser::format_date(&at, i18n.locale().tag(), true)}</span>
+                <span class="c-card__meta">{move || crate::i18n::format_date(i18n.t(), &at, true)}</span>
             </dd></div>
         }
     });

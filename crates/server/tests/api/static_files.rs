@@ -166,7 +166,10 @@ async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn_with(false).await;
     let hash = |text: &str| {
         let digest = Sha256::digest(text.as_bytes());
-        format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
     };
     // The app's pages carry a policy with their own inline scripts' and style's hashes; other documents
     // (the feeds) the same policy without them; what no browser runs as a page, a short one
