@@ -129,6 +129,49 @@
       // Handled here, so a failure nobody takes is not reported; the app sees it when it
       // takes the answer, and asks again on "try again".
       early[url].catch(function () {});
+      return early[url];
+    };
+    // A shared case's or document's own words, drawn from that answer while the app is still
+    // on its way (the app replaces them when it starts): the title, and the resident's
+    // published text or the document's first paragraph, with the classes the app gives them,
+    // so the largest thing on screen paints once, early. Text only (textContent), no markup.
+    var draw = function (answer, parts) {
+      answer.then(function (r) { return r.ok ? r.clone().json() : null; }).then(function (data) {
+        var loading = document.getElementById("boot-loading");
+        var shown = data && parts(data);
+        if (!loading || !shown || !shown.title) return;
+        var page = document.createElement("div");
+        page.id = "boot-page";
+        var add = function (parent, tag, className, text) {
+          var el = document.createElement(tag);
+          if (className) el.className = className;
+          if (text !== undefined) el.textContent = text;
+          parent.appendChild(el);
+          return el;
+        };
+        var heading = add(page, "h1", "c-page-heading", shown.title);
+        if (shown.lang) heading.lang = shown.lang;
+        if (shown.text) {
+          var box = add(page, shown.box[0], shown.box[1]);
+          if (shown.lang) box.lang = shown.lang;
+          add(box, "p", shown.textClass, shown.text);
+        }
+        // In place of "Loading", in one change, so nothing already on screen moves.
+        loading.hidden = true;
+        loading.parentNode.insertBefore(page, loading.nextSibling);
+      }).catch(function () {});
+    };
+    var firstParagraph = function (body) {
+      for (var i = 0; body && i < body.length; i++) {
+        if (body[i].type === "paragraph") return body[i].text;
+      }
+      return "";
+    };
+    var writing = function (doc) {
+      return {
+        title: doc.summary && doc.summary.title, lang: doc.summary && doc.summary.language,
+        text: firstParagraph(doc.body), box: ["div", "c-body"],
+      };
     };
     // A page's query as the app turns it into the API's (same names, non-blank values, in
     // the order src/api.rs writes them).
@@ -152,7 +195,13 @@
     } else if (path === "/cases") {
       ask(list("/cases", ["q", "district", "category", "kind", "status", "department", "from", "to", "sort"]));
     } else if ((m = /^\/cases\/([0-9]{8}-[0-9]{4,})$/.exec(path))) {
-      ask("/cases/" + m[1]);
+      draw(ask("/cases/" + m[1]), function (c) {
+        // Only what its resident agreed to publish is in a public answer; shown only then.
+        return {
+          title: c.summary && c.summary.title, text: c.published ? c.description : "",
+          box: ["section", "c-section"], textClass: "c-case__text",
+        };
+      });
     } else if (path === "/track" && /^[0-9]{8}-[0-9]{4,}$/.test(query.get("number") || "")) {
       // Not for a case filed on this device: the app asks with its code, for the owner's view.
       var mine = "";
@@ -163,7 +212,7 @@
       if (year !== null && !/^\s*[0-9]+\s*$/.test(year)) query.delete("year");
       ask(list("/documents", ["q", "topic", "agency", "doc_type", "year", "validity"]));
     } else if ((m = /^\/(documents|announcements)\/([0-9]+)$/.exec(path))) {
-      ask("/" + m[1] + "/" + m[2]);
+      draw(ask("/" + m[1] + "/" + m[2]), writing);
     } else if (path === "/announcements") {
       ask(list("/announcements", ["q"]));
     } else if (path === "/statistics") {

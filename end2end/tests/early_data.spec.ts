@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, openApp, publishedCaseNumber } from './fixtures/app';
+import { test, expect, fileCase, openApp, publishedCaseNumber } from './fixtures/app';
 
 /** What a deep link asked of the API, and when, against when the main wasm arrived: the
  * page's Resource Timing entries (start times from the navigation, in ms). */
@@ -111,9 +111,57 @@ for (const [path, zh, en] of [
   });
 }
 
+/** Resolves once the page has drawn twice more (what boot.js does with an answer is done). */
+async function afterTwoFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))));
+}
+
 test('a deep link to a case shows no other page\'s heading before the app', async ({ page }) => {
   await page.route(/\.wasm$/, (route) => route.abort());
-  await page.goto('/cases/20261126-0042');
+  // A number that names no case: nothing to draw, and no other page's heading.
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/cases/20200101-9999'));
+  await page.goto('/cases/20200101-9999');
+  await answered;
+  await afterTwoFrames(page);
   await expect(page.locator('#boot-loading')).toBeVisible();
   await expect(page.locator('#boot h1:visible')).toHaveCount(0);
+});
+
+test('before the app has arrived, a shared case or document already shows its own words', async ({ page }) => {
+  await page.route(/\.wasm$/, (route) => route.abort());
+  const number = await publishedCaseNumber(page);
+  const shared = await (await page.request.get(`/api/v1/cases/${number}`)).json();
+  await page.goto(`/cases/${number}`);
+  await expect(page.locator('#boot-page h1')).toHaveText(shared.summary.title);
+  await expect(page.locator('#boot-page .c-case__text')).toHaveText(shared.description);
+  // It takes the place of "Loading" (which would otherwise be pushed down: a layout shift).
+  await expect(page.locator('#boot-loading')).toBeHidden();
+
+  const id = (await (await page.request.get('/api/v1/documents?limit=1')).json()).items[0].id;
+  const doc = await (await page.request.get(`/api/v1/documents/${id}`)).json();
+  await page.goto(`/documents/${id}`);
+  await expect(page.locator('#boot-page h1')).toHaveText(doc.summary.title);
+  await expect(page.locator('#boot-page h1')).toHaveAttribute('lang', doc.summary.language);
+  const first = doc.body.find((block: { type: string }) => block.type === 'paragraph');
+  await expect(page.locator('#boot-page .c-body p')).toHaveText(first.text);
+});
+
+test('before the app has arrived, a case its resident did not publish shows nothing of it', async ({ page }) => {
+  const { number } = await fileCase(page, '小区路灯不亮需要维修');
+  await page.route(/\.wasm$/, (route) => route.abort());
+  const answered = page.waitForResponse((r) => r.url().endsWith(`/api/v1/cases/${number}`));
+  await page.goto(`/cases/${number}`);
+  await answered;
+  await afterTwoFrames(page);
+  await expect(page.locator('#boot-loading')).toBeVisible();
+  await expect(page.locator('#boot-page')).toHaveCount(0);
+  await expect(page.getByText('小区路灯不亮需要维修')).toHaveCount(0);
+});
+
+test('when the app starts, it takes the place of the words drawn before it', async ({ page }) => {
+  const number = await publishedCaseNumber(page);
+  await openApp(page, `/cases/${number}`);
+  await expect(page.locator('#boot')).toHaveCount(0);
+  await expect(page.locator('h1')).toHaveCount(1);
+  await expect(page.locator('.c-case__text').first()).toBeVisible();
 });
