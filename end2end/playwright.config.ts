@@ -1,8 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { STAFF_TOKEN } from './tests/fixtures/staff';
 
 // scripts/e2e.sh starts nothing itself: Playwright starts the server below on the free port
 // and the fresh temporary database the script chose, and stops it afterwards.
 const port = process.env.CIVIC_E2E_PORT ?? '18099';
+// The example portal, served by end2end/portal-server.mjs from an origin of its own.
+const portalPort = process.env.CIVIC_E2E_PORTAL_PORT ?? '18098';
 const database = process.env.CIVIC_E2E_DATABASE_URL ?? 'sqlite:///tmp/civic-e2e.db';
 const dataDir = process.env.CIVIC_E2E_DATA_DIR ?? '/tmp/civic-e2e-data';
 const server = process.env.CIVIC_E2E_SERVER ?? 'target/debug/civic-server';
@@ -53,7 +56,15 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
+  webServer: [{
+    command: `node end2end/portal-server.mjs ${portalPort}`,
+    cwd: '..',
+    url: `http://127.0.0.1:${portalPort}/healthz`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  }, {
     command: server,
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
@@ -69,11 +80,11 @@ export default defineConfig({
       CIVIC_DEMO: '1',
       // Every test files from 127.0.0.1; the per-client limit has its own server tests.
       CIVIC_FILING_RATE: '1000/60',
-      // The example portal is opened from http://localhost (another origin) and embeds the
-      // app from http://127.0.0.1.
-      CIVIC_FRAME_ANCESTORS: `http://localhost:${port}`,
+      // The example portal is opened from http://localhost:PORTAL (another site) and embeds
+      // the app from http://127.0.0.1.
+      CIVIC_FRAME_ANCESTORS: `http://localhost:${portalPort}`,
       // The staff API moves cases along in the tracking tests.
-      CIVIC_STAFF_TOKEN: 'e2e-staff-token',
+      CIVIC_STAFF_TOKEN: STAFF_TOKEN,
       // Texts are offered (the form asks, the owner can stop them); the gateway is a port
       // nothing listens on, so messages wait in the outbox and are retried.
       CIVIC_PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -81,5 +92,5 @@ export default defineConfig({
       CIVIC_SMS_SECRET: 'e2e-sms-secret-0123456789',
       RUST_LOG: 'warn',
     },
-  },
+  }],
 });

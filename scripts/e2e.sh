@@ -12,8 +12,13 @@ cargo build --locked -q -p civic-server
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port="$(free_port)"
 export CIVIC_E2E_PORT="$port"
+# The example portal is served from a port (an origin) of its own.
+portal_port="$(free_port)"
+while [ "$portal_port" = "$port" ]; do portal_port="$(free_port)"; done
+export CIVIC_E2E_PORTAL_PORT="$portal_port"
 if [ "${CIVIC_E2E_STORE:-sqlite}" = postgres ]; then
   : "${CIVIC_TEST_POSTGRES:?CIVIC_E2E_STORE=postgres runs inside scripts/with-postgres.sh}"
   name="civic_e2e_$$"

@@ -10,10 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-75}"
 st="$(scripts/install-tools.sh schemathesis-path)"
-token="schemathesis-staff-token-$$"
+token="schemathesis-staff-token-$$-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")"
 source scripts/demo-server.sh
 # No app to serve: the fuzzer meets the API alone.
-CIVIC_FILING_RATE=1000000/1 CIVIC_UPLOAD_RATE=1000000/1 CIVIC_STAFF_TOKEN="$token" \
+CIVIC_FILING_RATE=1000000/1 CIVIC_UPLOAD_RATE=1000000/1 CIVIC_STAFF_AUTH_FAILURES=1000000/1 \
+  CIVIC_TRACKING_CODE_FAILURES=1000000/1 CIVIC_STAFF_TOKEN="$token" \
   start_demo_server --static-dir /nonexistent-civic-app
 
 export SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$PWD/tests/schemathesis"

@@ -15,10 +15,11 @@ test.use({
   },
 });
 
-/** The example portal, opened from another origin (localhost) than the app's (127.0.0.1). */
+/** The example portal (deploy/portal-example), served from a site of its own (localhost) by
+ * end2end/portal-server.mjs, never by the app's server (127.0.0.1). */
 async function openPortal(page: Page, baseURL: string) {
   const app = new URL(baseURL);
-  const portal = `http://localhost:${app.port}/examples/portal.html?app=${encodeURIComponent(app.origin)}`;
+  const portal = `http://localhost:${process.env.CIVIC_E2E_PORTAL_PORT ?? '18098'}/portal.html?app=${encodeURIComponent(app.origin)}`;
   await page.goto(portal);
   for (const id of ['embed-file', 'embed-announcements', 'embed-home']) {
     await expect(page.locator(`#${id} iframe`)).toHaveCount(1);

@@ -130,7 +130,9 @@ pub fn CaseView(
                 <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>{move || status_name(i18n.t(), status)}</span>
                 {overdue.then(|| view! { " " <span class="c-tag c-tag--overdue">{move || i18n.t().case_overdue}</span> })}
             </dd></div>
-            <div class="c-facts__row"><dt>{t!(i18n, case_kind)}</dt><dd>{move || kind_name(i18n.t(), kind)}</dd></div>
+            {kind.map(|kind| view! {
+                <div class="c-facts__row"><dt>{t!(i18n, case_kind)}</dt><dd>{move || kind_name(i18n.t(), kind)}</dd></div>
+            })}
             {written.then(|| view! {
                 <div class="c-facts__row"><dt>{t!(i18n, case_category)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::Category, &category, tag())}</dd></div>
                 <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::District, &district, tag())}</dd></div>

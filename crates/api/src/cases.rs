@@ -87,8 +87,10 @@ impl From<CaseNumber> for String {
 pub struct CaseSummary {
     /// The case's public reference.
     pub number: CaseNumber,
-    /// What the resident is doing: complaining, suggesting, …
-    pub kind: CaseKind,
+    /// What the resident is doing: complaining, suggesting, … Absent from the public
+    /// answer about a case its resident did not publish (a report names someone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CaseKind>,
     /// The category's code (see [`Meta::categories`]).
     pub category: String,
     /// The district's code (see [`Meta::districts`]).
@@ -100,7 +102,8 @@ pub struct CaseSummary {
     /// The code of the department handling it, once assigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    /// When it was filed.
+    /// When it was filed: an RFC 3339 instant on China's clock (`+08:00`), or, in the public
+    /// answer about a case its resident did not publish, only the day (`YYYY-MM-DD`).
     pub submitted_at: String,
     /// The day by which the department must reply, once accepted (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +113,12 @@ pub struct CaseSummary {
     pub replied_at: Option<String>,
     /// Whether the deadline has passed without a reply.
     pub overdue: bool,
+}
+
+/// The day (`YYYY-MM-DD`) of an instant the API wrote: its instants are on China's clock
+/// (`+08:00`), so their first ten characters are China's day.
+pub fn china_day(instant: &str) -> String {
+    instant.get(..10).unwrap_or(instant).to_owned()
 }
 
 /// A case's page: its public view, or, with the tracking code, its owner's.
@@ -146,9 +155,10 @@ pub struct CaseDetail {
 
 impl CaseDetail {
     /// What anyone with the number may see of a case its resident did not publish: where it
-    /// stands (status, department, deadline, overdue, kind and the dates of its timeline),
-    /// but not what they wrote, where, about what, nor the reply and the timeline's notes,
-    /// which may quote them. Text fields are left empty, optional ones absent.
+    /// stands (status, department, deadline, overdue) and the days of its timeline, nothing
+    /// else: not what they wrote, where, about what or of which kind (a report names
+    /// someone), not the second it was filed, nor the reply and the timeline's notes, which
+    /// may quote them. Text fields are left empty, optional ones absent.
     pub fn progress_only(self) -> Self {
         let Self {
             published,
@@ -159,9 +169,12 @@ impl CaseDetail {
         Self {
             published,
             summary: CaseSummary {
+                kind: None,
                 title: String::new(),
                 category: String::new(),
                 district: String::new(),
+                submitted_at: china_day(&summary.submitted_at),
+                replied_at: None,
                 ..summary
             },
             place: String::new(),
@@ -170,8 +183,10 @@ impl CaseDetail {
             timeline: timeline
                 .into_iter()
                 .map(|entry| TimelineEntry {
+                    at: china_day(&entry.at),
                     note: None,
                     rating: None,
+                    follow_up: false,
                     ..entry
                 })
                 .collect(),
@@ -480,7 +495,8 @@ pub fn can_follow_up(status: CaseStatus, rating: Option<Rating>) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
-    /// When it happened.
+    /// When it happened: an RFC 3339 instant, or, in the public answer about a case its
+    /// resident did not publish, only the day (`YYYY-MM-DD`).
     pub at: String,
     /// The status the case moved to.
     pub status: CaseStatus,

@@ -35,6 +35,11 @@ pub const SIMILAR_MAX: u32 = 5;
 pub const SIMILAR_DEFAULT: u32 = 3;
 /// Most working days one extension of a deadline may add.
 pub const EXTENSION_MAX_WORKING_DAYS: u32 = 15;
+/// The years a day in a query may lie in (filters and custom statistics periods): the
+/// platform holds no case before 2000, and a bound keeps every day's arithmetic in range.
+pub const QUERY_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+/// The pattern of a day in a query: `YYYY-MM-DD` in [`QUERY_YEARS`].
+pub const QUERY_DAY_PATTERN: &str = "^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 use crate::validate::TextRule;
 

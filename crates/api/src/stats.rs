@@ -135,7 +135,9 @@ impl StatsQuery {
                 (Some(Period::Custom), Some(day)) if !looks_like_day(day) => {
                     errors.add(field, FieldErrorCode::InvalidFormat, None);
                 }
-                (Some(Period::Custom) | None, _) | (_, None | Some("")) => {}
+                // An empty day is no day: refused whatever the period, as the document says.
+                (_, Some("")) => errors.add(field, FieldErrorCode::InvalidFormat, None),
+                (Some(Period::Custom) | None, _) | (_, None) => {}
                 (Some(_), Some(_)) => errors.add(field, FieldErrorCode::InvalidFormat, None),
             }
         }

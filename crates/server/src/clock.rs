@@ -52,6 +52,17 @@ pub fn parse_iso_date(text: &str) -> Option<Date> {
     Date::parse(text, format_description!("[year]-[month]-[day]")).ok()
 }
 
+/// A day given in a query: `YYYY-MM-DD` (else `InvalidFormat`), a calendar day within
+/// [`api::limits::QUERY_YEARS`] (else `OutOfRange`).
+pub fn parse_query_day(text: &str) -> Result<Date, api::FieldErrorCode> {
+    let date = parse_iso_date(text).ok_or(api::FieldErrorCode::InvalidFormat)?;
+    if api::limits::QUERY_YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(api::FieldErrorCode::OutOfRange)
+    }
+}
+
 /// The Unix second at which `date` begins in China Standard Time.
 pub fn start_of_day(date: Date) -> i64 {
     date.midnight().assume_offset(CST).unix_timestamp()
@@ -184,5 +195,16 @@ mod tests {
         assert_eq!(compact_date(date!(2026 - 01 - 05)), "20260105");
         assert_eq!(parse_iso_date("2026-01-05"), Some(date!(2026 - 01 - 05)));
         assert_eq!(parse_iso_date("2026-13-05"), None);
+        for (text, day) in [
+            ("2026-01-05", Ok(date!(2026 - 01 - 05))),
+            ("2000-01-01", Ok(date!(2000 - 01 - 01))),
+            ("2099-12-31", Ok(date!(2099 - 12 - 31))),
+            ("9999-12-31", Err(api::FieldErrorCode::OutOfRange)),
+            ("1999-12-31", Err(api::FieldErrorCode::OutOfRange)),
+            ("2026-02-30", Err(api::FieldErrorCode::InvalidFormat)),
+            ("", Err(api::FieldErrorCode::InvalidFormat)),
+        ] {
+            assert_eq!(parse_query_day(text), day, "{text}");
+        }
     }
 }

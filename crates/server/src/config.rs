@@ -23,9 +23,29 @@ pub struct Settings {
     #[arg(long, env = "CIVIC_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
-    /// The bearer token of the staff API; when unset, staff endpoints are off.
-    #[arg(long, env = "CIVIC_STAFF_TOKEN", hide_env_values = true)]
+    /// The bootstrap dispatcher's bearer token (the account `bootstrap`), to start with
+    /// before accounts exist: at least 32 characters, never a published example (make one
+    /// with `openssl rand -base64 32`). Unset, only staff accounts sign in.
+    #[arg(long, env = "CIVIC_STAFF_TOKEN", hide_env_values = true, value_parser = parse_staff_token)]
     pub staff_token: Option<String>,
+
+    /// The file that holds the filing key, which tracking codes are derived with; kept
+    /// outside the database so that a copy of it yields no code. Default:
+    /// `$CREDENTIALS_DIRECTORY/filing-key` under systemd when present, else
+    /// `DATA_DIR/filing.key` (made, mode 0600, for a new database).
+    #[arg(long, env = "CIVIC_FILING_KEY_FILE")]
+    pub filing_key_file: Option<PathBuf>,
+
+    /// How many wrong staff tokens one client may send, as MAX/SECONDS, counted across
+    /// processes; past it the staff API answers 429 until the oldest failure ages out. A
+    /// token that works is never counted.
+    #[arg(long, env = "CIVIC_STAFF_AUTH_FAILURES", default_value = "10/900", value_parser = crate::ratelimit::parse_rate)]
+    pub staff_auth_failures: crate::ratelimit::Rate,
+
+    /// How many wrong tracking codes one client may send, as MAX/SECONDS, counted across
+    /// processes; past it a request with a code answers 429. A right code is never counted.
+    #[arg(long, env = "CIVIC_TRACKING_CODE_FAILURES", default_value = "30/900", value_parser = crate::ratelimit::parse_rate)]
+    pub tracking_code_failures: crate::ratelimit::Rate,
 
     /// Origins allowed to embed the app in a frame, separated by spaces or commas
     /// (`https://www.chengdu.gov.cn https://portal.example`).
@@ -177,6 +197,51 @@ pub fn parse_public_url(text: &str) -> Result<String, String> {
     Ok(trimmed.to_owned())
 }
 
+/// Tokens published as examples (in this repository's deployment files and documents, and
+/// the usual placeholders): a server started with one would let anyone in.
+const EXAMPLE_TOKENS: &[&str] = &[
+    "change-me",
+    "changeme",
+    "change-me-to-a-long-random-token",
+    "replace-me",
+    "secret",
+    "password",
+    "staff-token",
+    "e2e-staff-token",
+];
+
+/// Why `token` cannot be the bootstrap dispatcher's token, if it cannot: shorter than 32
+/// characters, a published example, or too few different characters to be random.
+pub fn staff_token_problem(token: &str) -> Option<String> {
+    const HOW: &str = "make one with `openssl rand -base64 32`";
+    let lower = token.trim().to_ascii_lowercase();
+    if EXAMPLE_TOKENS.contains(&lower.as_str()) {
+        return Some(format!(
+            "the staff token is a published example and would let anyone in; {HOW}"
+        ));
+    }
+    if token.chars().count() < 32 {
+        return Some(format!(
+            "the staff token must be at least 32 characters long; {HOW}"
+        ));
+    }
+    let distinct: std::collections::HashSet<char> = token.chars().collect();
+    if distinct.len() < 10 {
+        return Some(format!(
+            "the staff token repeats too few characters to be random; {HOW}"
+        ));
+    }
+    None
+}
+
+/// The bootstrap token as a flag or environment variable gives it (see [`staff_token_problem`]).
+pub fn parse_staff_token(text: &str) -> Result<String, String> {
+    match staff_token_problem(text) {
+        Some(problem) => Err(problem),
+        None => Ok(text.to_owned()),
+    }
+}
+
 /// A number of seconds, positive, fractions allowed.
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -236,6 +301,16 @@ impl Settings {
         }
     }
 
+    /// Where the filing key is kept (see [`crate::filing_key::key_path`]).
+    pub fn filing_key_path(&self) -> PathBuf {
+        let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+        crate::filing_key::key_path(
+            self.filing_key_file.as_deref(),
+            credentials.as_deref(),
+            &self.data_dir,
+        )
+    }
+
     /// How failed messages are retried.
     pub fn retry_rule(&self) -> crate::domain::notify::RetryRule {
         crate::domain::notify::RetryRule {
@@ -252,17 +327,14 @@ impl Settings {
             static_dir,
             data_dir,
             staff_token: None,
+            filing_key_file: None,
+            staff_auth_failures: crate::ratelimit::Rate::per(10, 900),
+            tracking_code_failures: crate::ratelimit::Rate::per(30, 900),
             frame_ancestors: Origins::default(),
             auto_close_days: 7,
             reply_days: crate::rules::ReplyDays::default(),
-            filing_rate: crate::ratelimit::Rate {
-                max: 1000,
-                window: std::time::Duration::from_secs(60),
-            },
-            upload_rate: crate::ratelimit::Rate {
-                max: 1000,
-                window: std::time::Duration::from_secs(60),
-            },
+            filing_rate: crate::ratelimit::Rate::per(1000, 60),
+            upload_rate: crate::ratelimit::Rate::per(1000, 60),
             photo_decodes: 2,
             photo_decode_wait: 2,
             trusted_proxies: crate::client::TrustedProxies::default(),
@@ -340,6 +412,25 @@ mod tests {
         settings.public_url = Some("https://12345.example.gov.cn".into());
         assert_eq!(settings.endpoints().unwrap().len(), 2);
         assert_eq!(settings.retry_rule().base_ms, 5_000);
+    }
+
+    #[test]
+    fn a_weak_or_published_staff_token_is_refused() {
+        for (token, ok) in [
+            ("change-me", false),
+            ("CHANGE-ME", false),
+            ("abc12345", false),
+            ("e2e-staff-token", false),
+            ("change-me-change-me-change-me-change-me", false),
+            ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false),
+            ("0123456789012345678901234567890", false),
+            ("0123456789abcdefghij0123456789ab", true),
+            ("q8Ox0v3Yg2m1QmJ4kq0cB3kQ2n7Hq3cZ8o4lTq1p9Zs=", true),
+        ] {
+            assert_eq!(parse_staff_token(token).is_ok(), ok, "{token}");
+        }
+        let problem = staff_token_problem("abc12345").unwrap();
+        assert!(problem.contains("openssl rand -base64 32"), "{problem}");
     }
 
     #[test]

@@ -59,23 +59,31 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<Copied, String> {
     if to.taxonomy().await.map_err(fail("target taxonomy"))? != taxonomy {
         return Err("the target database has another taxonomy; copy into a new database".into());
     }
-    // A source that never ran a server has no key yet: it gets one, as a server would.
-    let mut fresh = [0u8; 32];
-    getrandom::fill(&mut fresh).map_err(|e| format!("random key: {e}"))?;
-    let key = from
-        .secret("filing_key", &fresh)
-        .await
-        .map_err(fail("reading the filing key"))?;
-    let kept = to
-        .secret("filing_key", &key)
-        .await
-        .map_err(fail("writing the filing key"))?;
-    if kept != key {
-        return Err(
-            "the target database has a filing key of its own (a server ran on it); \
-                    copy into a new database"
-                .into(),
-        );
+    // The filing key's fingerprint goes along (the key itself lives outside the database:
+    // the target's server needs the same key file), and so does the key a database made by
+    // an older release still holds, which the target's server then moves out.
+    for name in [
+        crate::filing_key::FINGERPRINT_SECRET,
+        crate::filing_key::LEGACY_SECRET,
+    ] {
+        let Some(value) = from
+            .read_secret(name)
+            .await
+            .map_err(fail("reading the filing key's fingerprint"))?
+        else {
+            continue;
+        };
+        let kept = to
+            .secret(name, &value)
+            .await
+            .map_err(fail("writing the filing key's fingerprint"))?;
+        if kept != value {
+            return Err(
+                "the target database has a filing key of its own (a server ran on it); \
+                 copy into a new database"
+                    .into(),
+            );
+        }
     }
 
     let mut copied = Copied::default();

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod feeds;
+pub mod filing_key;
 pub mod hashing;
 pub mod import;
 pub mod monitoring;

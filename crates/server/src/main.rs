@@ -496,9 +496,21 @@ async fn outbox(settings: &Settings, command: OutboxCommand) -> Result<(), Strin
             if counts.is_empty() {
                 println!("the outbox is empty");
             }
+            let now = clock::now_millis();
+            let kept_days = civic_server::service::OUTBOX_KEPT_SECONDS / 86_400;
             for count in counts {
-                println!("{:<8} {:<10} {}", count.receiver, count.state, count.count);
+                println!(
+                    "{:<8} {:<10} {:>8}   oldest {} days old",
+                    count.receiver,
+                    count.state,
+                    count.count,
+                    (now - count.oldest_ms) / 86_400_000
+                );
             }
+            println!(
+                "messages are deleted {kept_days} days after delivery, or after they were \
+                 written when never delivered (dead letters, receivers no longer set)"
+            );
             Ok(())
         }
         OutboxCommand::Retry { receiver } => {

@@ -87,9 +87,10 @@ pub const CASE_NUMBER_PATTERN: &str = "^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]
 pub const TRACKING_CODE_PATTERN: &str =
     "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$";
 
-/// A day, `YYYY-MM-DD`, or nothing (an empty filter is no filter). Whether the day exists
-/// (no 31 February) the server checks.
-pub const DAY_PATTERN: &str = "^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+/// A day, `YYYY-MM-DD` in the years a query may name ([`api::limits::QUERY_YEARS`]); an
+/// empty one is refused, as the server refuses it. Whether the day exists (no 31 February)
+/// the server checks.
+pub const DAY_PATTERN: &str = api::limits::QUERY_DAY_PATTERN;
 
 /// What the annotations cannot say, by parameter name and place wherever the parameter
 /// appears: the formats of `crates/api` (case numbers, tracking codes, idempotency keys,
@@ -170,6 +171,10 @@ fn constrain(document: &mut utoipa::openapi::OpenApi, taxonomy: &api::Meta) {
                         ObjectBuilder::new()
                             .schema_type(Type::String)
                             .min_length(Some(1))
+                            .description(Some(
+                                "Opaque: only the `next_cursor` of the page before, asked \
+                                 with the same filters and order; any other value is 400.",
+                            ))
                             .build(),
                     ),
                     ("district", ParameterIn::Query) => codes(districts.clone()),
@@ -282,6 +287,9 @@ fn constrain_bodies(document: &mut serde_json::Value, taxonomy: &api::Meta) {
         ("NewRating", "rating"),
     ];
     let schemas = &mut document["components"]["schemas"];
+    // Coordinates come in pairs.
+    schemas["NewCase"]["dependentRequired"] =
+        json!({"latitude": ["longitude"], "longitude": ["latitude"]});
     for (schema, field, rule) in fields {
         for object in objects_with(&mut schemas[schema], field) {
             let property = &mut object["properties"][field];
@@ -307,7 +315,7 @@ fn constrain_bodies(document: &mut serde_json::Value, taxonomy: &api::Meta) {
             "required": ["file"],
             "additionalProperties": false,
             "properties": {"file": {"type": "string", "contentMediaType": "image/jpeg",
-                "description": "A JPEG, PNG or WebP image"}},
+                "minLength": 1, "description": "A JPEG, PNG or WebP image (not empty)"}},
         });
     }
 }

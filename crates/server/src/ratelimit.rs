@@ -21,6 +21,16 @@ pub struct Rate {
 }
 
 /// Parses `5/600` (five per 600 seconds).
+impl Rate {
+    /// `max` per `seconds`.
+    pub const fn per(max: usize, seconds: u64) -> Self {
+        Self {
+            max,
+            window: Duration::from_secs(seconds),
+        }
+    }
+}
+
 pub fn parse_rate(text: &str) -> Result<Rate, String> {
     let (max, seconds) = text
         .split_once('/')
@@ -233,6 +243,65 @@ impl SharedLimiter {
             id,
             kept: false,
         }))
+    }
+}
+
+/// Wrong credentials (staff tokens, tracking codes) from one client, counted in the database
+/// so the count holds across processes. An attempt takes a use before the credential is
+/// checked and gives it back when the credential was right: only failures count, a success
+/// is never slowed, and a client past the limit is refused before its guess is even tried.
+#[derive(Debug, Clone)]
+pub struct FailureLimiter {
+    limiter: SharedLimiter,
+    /// What is guessed (`staff_token`, `tracking_code`): the metrics' label.
+    pub credential: &'static str,
+}
+
+/// One check of a credential, holding its use until it is known right or wrong. Dropped
+/// without a verdict (the check failed for another reason), its use is given back.
+#[must_use = "an attempt dropped at once is given back"]
+pub struct Attempt(SharedSlot);
+
+impl Attempt {
+    /// The credential was wrong: the use stays counted.
+    pub fn failed(self) {
+        self.0.keep();
+    }
+
+    /// The credential was right: the use is given back.
+    pub async fn succeeded(self) {
+        self.0.give_back().await;
+    }
+}
+
+impl FailureLimiter {
+    /// A limit of `rate` failures per client, its clients keyed with `secret`.
+    pub fn new(credential: &'static str, rate: Rate, secret: &[u8]) -> Self {
+        Self {
+            limiter: SharedLimiter::new(credential, rate, secret),
+            credential,
+        }
+    }
+
+    /// How long a failure counts.
+    pub fn window(&self) -> Duration {
+        self.limiter.window()
+    }
+
+    /// Begins an attempt by `client` at `now_ms`, or the seconds to wait when it has failed
+    /// too often.
+    pub async fn begin(
+        &self,
+        store: &Arc<dyn Store>,
+        client: IpAddr,
+        now_ms: i64,
+    ) -> Result<Result<Attempt, u64>, StoreError> {
+        let client = crate::client::limit_key(client);
+        Ok(self
+            .limiter
+            .reserve(store, client, now_ms)
+            .await?
+            .map(Attempt))
     }
 }
 

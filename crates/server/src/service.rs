@@ -378,11 +378,12 @@ pub struct Housekept {
     pub closed: Vec<CaseNumber>,
     /// Uses of per-client limits forgotten.
     pub forgotten_uses: u64,
-    /// Delivered messages deleted from the outbox.
-    pub forgotten_messages: u64,
+    /// Messages deleted from the outbox 30 days on (delivered, and dead or never sent).
+    pub forgotten_messages: crate::storage::ForgottenMessages,
 }
 
-/// How long a delivered message stays in the outbox (its body may hold a phone number).
+/// How long a message stays in the outbox, delivered or not (its body may hold a phone
+/// number): from its delivery, or from its writing when it was never delivered.
 pub const OUTBOX_KEPT_SECONDS: i64 = 30 * 86_400;
 
 /// A round of housekeeping at `now` by the process `holder`, when no other process is
@@ -411,7 +412,7 @@ pub async fn housekeep(
                 .forget_uses(now.saturating_mul(1000) - rules.limit_window_ms)
                 .await?,
             forgotten_messages: store
-                .forget_delivered((now - OUTBOX_KEPT_SECONDS).saturating_mul(1000))
+                .forget_messages((now - OUTBOX_KEPT_SECONDS).saturating_mul(1000))
                 .await?,
         })
     }

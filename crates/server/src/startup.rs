@@ -35,6 +35,9 @@ pub enum StartupError {
     /// The settings do not fit together.
     #[error("settings: {0}")]
     Settings(String),
+    /// The filing key is missing, or not this database's.
+    #[error("{0}")]
+    FilingKey(#[from] crate::filing_key::KeyError),
 }
 
 /// A built server, bound to its port but not yet serving.
@@ -50,6 +53,13 @@ impl Application {
     /// static files and binds the address.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let endpoints = settings.endpoints().map_err(StartupError::Settings)?;
+        if let Some(problem) = settings
+            .staff_token
+            .as_deref()
+            .and_then(crate::config::staff_token_problem)
+        {
+            return Err(StartupError::Settings(problem));
+        }
         let store = crate::storage::open(&settings.database_url).await?;
         store.install_taxonomy(&taxonomy::chengdu()).await?;
         if settings.demo && store.is_empty().await? {
@@ -83,11 +93,14 @@ impl Application {
         } else {
             tracing::warn!(dir = %settings.static_dir.display(), "no built app found; run `make build`");
         }
-        let mut fresh = [0u8; 32];
-        getrandom::fill(&mut fresh).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let filing_key = store.secret("filing_key", &fresh).await?;
+        let filing_key =
+            crate::filing_key::load(store.as_ref(), &settings.filing_key_path()).await?;
         let listener = TcpListener::bind(settings.addr).await?;
         let (filing_rate, upload_rate) = (settings.filing_rate, settings.upload_rate);
+        let (staff_failures, code_failures) = (
+            settings.staff_auth_failures,
+            settings.tracking_code_failures,
+        );
         let photo_decodes = settings.photo_decodes.max(1);
         let openapi = crate::openapi::document_for(&meta);
         let meta_json =
@@ -104,6 +117,16 @@ impl Application {
                 &filing_key,
             ),
             filing_gate: crate::ratelimit::Limiter::new(filing_rate),
+            staff_auth_failures: crate::ratelimit::FailureLimiter::new(
+                "staff_token",
+                staff_failures,
+                &filing_key,
+            ),
+            tracking_code_failures: crate::ratelimit::FailureLimiter::new(
+                "tracking_code",
+                code_failures,
+                &filing_key,
+            ),
             filing_key: filing_key.into(),
             instance: instance_id()?,
             upload_limiter: crate::ratelimit::Limiter::new(upload_rate),
@@ -222,6 +245,7 @@ pub fn router(state: AppState) -> Router {
             get(crate::feeds::announcements),
         )
         .route("/feeds/documents.atom", get(crate::feeds::documents))
+        .layer(axum::middleware::from_fn(routes::private_answers))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .with_state(state);
@@ -285,8 +309,18 @@ async fn housekeeping(state: &AppState) {
     let rules = crate::service::Housekeeping {
         rating_period_seconds: i64::from(state.settings.auto_close_days) * 86_400,
         upload_seconds: 86_400,
-        limit_window_ms: i64::try_from(state.filing_limiter.window().as_millis())
-            .unwrap_or(i64::MAX),
+        limit_window_ms: i64::try_from(
+            [
+                state.filing_limiter.window(),
+                state.staff_auth_failures.window(),
+                state.tracking_code_failures.window(),
+            ]
+            .into_iter()
+            .max()
+            .unwrap_or_default()
+            .as_millis(),
+        )
+        .unwrap_or(i64::MAX),
     };
     let started = std::time::Instant::now();
     let round = crate::service::housekeep(
@@ -300,11 +334,17 @@ async fn housekeeping(state: &AppState) {
     match round {
         Ok(Some(done)) => {
             ran("housekeeping", started, "ok");
+            let forgotten = done.forgotten_messages;
+            metrics::counter!("civic_outbox_forgotten_total", "state" => "delivered")
+                .increment(forgotten.delivered);
+            metrics::counter!("civic_outbox_forgotten_total", "state" => "undelivered")
+                .increment(forgotten.undelivered);
             tracing::info!(
                 expired_uploads = done.expired_uploads,
                 closed_unrated = done.closed.len(),
                 forgotten_limit_uses = done.forgotten_uses,
-                forgotten_messages = done.forgotten_messages,
+                forgotten_delivered = done.forgotten_messages.delivered,
+                forgotten_undelivered = done.forgotten_messages.undelivered,
                 "housekeeping done"
             );
         }

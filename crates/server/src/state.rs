@@ -29,6 +29,10 @@ pub struct AppState {
     /// The same limit counted in this process alone: a client over it here is over it
     /// everywhere, so a flood is refused before it costs a database transaction.
     pub filing_gate: Arc<crate::ratelimit::Limiter>,
+    /// Wrong staff tokens per client, counted across processes.
+    pub staff_auth_failures: crate::ratelimit::FailureLimiter,
+    /// Wrong tracking codes per client, counted across processes.
+    pub tracking_code_failures: crate::ratelimit::FailureLimiter,
     /// The per-client limit on uploads.
     pub upload_limiter: Arc<crate::ratelimit::Limiter>,
     /// Permits to decode a photo: a cap on the memory decoding takes at once.

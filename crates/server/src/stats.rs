@@ -26,6 +26,11 @@ const REFRESH_BUDGET: std::time::Duration = std::time::Duration::from_millis(500
 /// How long a statistics request waits before asking again while another refresher counts.
 const REFRESH_PAUSE: std::time::Duration = std::time::Duration::from_millis(25);
 
+/// The fewest cases of the recent week a category needs to be called rising: one private
+/// case in a small district is never made "hot" (statistics count unpublished cases, but only
+/// as numbers no case can be recognised from).
+pub const HOT_MIN_CASES: u64 = 3;
+
 /// How long the rising topics of a day are reused before they are counted again.
 const TOPICS_TTL_SECONDS: i64 = 600;
 
@@ -69,6 +74,10 @@ pub enum PeriodError {
     BadFrom,
     /// `to` is not a calendar day.
     BadTo,
+    /// `from` lies outside [`api::limits::QUERY_YEARS`].
+    FromOutside,
+    /// `to` lies outside [`api::limits::QUERY_YEARS`].
+    ToOutside,
     /// `to` is before `from`.
     Reversed,
     /// The period is longer than [`PERIOD_MAX_DAYS`].
@@ -82,6 +91,8 @@ impl PeriodError {
         match self {
             Self::BadFrom => ("from", InvalidFormat, None),
             Self::BadTo => ("to", InvalidFormat, None),
+            Self::FromOutside => ("from", OutOfRange, None),
+            Self::ToOutside => ("to", OutOfRange, None),
             Self::Reversed => ("to", OutOfRange, None),
             Self::TooLong => ("to", OutOfRange, Some(u64::from(PERIOD_MAX_DAYS))),
         }
@@ -108,12 +119,13 @@ pub fn resolve(
             Ok((a_year_ago + Duration::days(1), today))
         }
         Period::Custom => {
-            let from = from
-                .and_then(clock::parse_iso_date)
-                .ok_or(PeriodError::BadFrom)?;
-            let to = to
-                .and_then(clock::parse_iso_date)
-                .ok_or(PeriodError::BadTo)?;
+            let day = |text: Option<&str>, bad, outside| match text.map(clock::parse_query_day) {
+                Some(Ok(day)) => Ok(day),
+                Some(Err(api::FieldErrorCode::OutOfRange)) => Err(outside),
+                _ => Err(bad),
+            };
+            let from = day(from, PeriodError::BadFrom, PeriodError::FromOutside)?;
+            let to = day(to, PeriodError::BadTo, PeriodError::ToOutside)?;
             if to < from {
                 return Err(PeriodError::Reversed);
             }
@@ -395,7 +407,7 @@ impl TopicsCache {
         let previous = store
             .category_counts(&day(2 * window - 1), &day(window), district)
             .await?;
-        let categories = rising(&recent, &previous, 1);
+        let categories = rising(&recent, &previous, HOT_MIN_CASES);
         let end = clock::start_of_day(today + Duration::days(1));
         let middle = clock::start_of_day(today - Duration::days(window - 1));
         let start = clock::start_of_day(today - Duration::days(2 * window - 1));
@@ -590,6 +602,25 @@ mod tests {
                 today
             ),
             Err(PeriodError::TooLong)
+        );
+        // Far years never reach the date arithmetic (9999-12-31 plus a day overflowed).
+        assert_eq!(
+            resolve(
+                Period::Custom,
+                Some("9999-12-31"),
+                Some("9999-12-31"),
+                today
+            ),
+            Err(PeriodError::FromOutside)
+        );
+        assert_eq!(
+            resolve(
+                Period::Custom,
+                Some("2026-01-01"),
+                Some("2100-01-01"),
+                today
+            ),
+            Err(PeriodError::ToOutside)
         );
     }
 

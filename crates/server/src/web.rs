@@ -79,7 +79,7 @@ impl AppShell {
                 .flatten()
             {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if !entry.path().is_dir() || name == "examples" {
+                if !entry.path().is_dir() {
                     continue;
                 }
                 for (key, file) in [
@@ -221,11 +221,27 @@ pub fn content_security_policy(inline: &InlineHashes, frame_ancestors: &[String]
     )
 }
 
-/// The policy of the example portal under `/examples/`: it stands for another site, so it
-/// may load `embed.js` from, and frame, the app's origin wherever that is; nothing inline.
-pub const EXAMPLE_PORTAL_CSP: &str = "default-src 'self'; script-src 'self' http: https:; \
-     frame-src http: https:; style-src 'self'; img-src 'self'; object-src 'none'; \
-     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// Whether a policy names a source that admits a whole scheme or every origin (`http:`,
+/// `https:`, `*`; for scripts also `data:` and `blob:`): a page of this origin may then run
+/// or frame another origin's code. No policy the server sends has one (SECURITY.md).
+pub fn has_scheme_wide_source(policy: &str) -> bool {
+    policy.split(';').any(|directive| {
+        let mut words = directive.split_whitespace();
+        let name = words.next().unwrap_or_default().to_ascii_lowercase();
+        let scripts = matches!(
+            name.as_str(),
+            "script-src" | "default-src" | "script-src-elem"
+        );
+        words.any(|source| {
+            let source = source.to_ascii_lowercase();
+            source == "*"
+                || source == "http:"
+                || source == "https:"
+                || source.starts_with("*.")
+                || (scripts && (source == "data:" || source == "blob:"))
+        })
+    })
+}
 
 /// Whether `path` names a file Trunk fingerprinted (`civic-0123456789abcdef_bg.wasm`),
 /// which can be cached for a year because its name changes with its content.
@@ -301,7 +317,6 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let example = request.uri().path().starts_with("/examples/");
     let mut response = next.run(request).await;
     let headers: &mut HeaderMap = response.headers_mut();
     let document = is_document(
@@ -313,8 +328,6 @@ pub async fn security_headers(
     if !document || !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         let csp = if !document {
             HeaderValue::from_static(INERT_CSP)
-        } else if example {
-            HeaderValue::from_static(EXAMPLE_PORTAL_CSP)
         } else {
             shell.csp.clone()
         };
@@ -371,12 +384,7 @@ pub async fn guard_paths(request: Request, next: Next) -> Response {
 pub async fn spa_fallback(State(shell): State<Arc<AppShell>>, request: Request) -> Response {
     let path = request.uri().path();
     let last = path.rsplit('/').next().unwrap_or_default();
-    // The example portal is only its own files: the app is never served under its looser
-    // policy.
-    if (last.contains('.') && path != "/index.html")
-        || path.starts_with("/examples/")
-        || path == "/examples"
-    {
+    if last.contains('.') && path != "/index.html" {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
     let Some(page) = shell.page_for(path) else {
@@ -503,6 +511,30 @@ fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_with_a_scheme_wide_source_is_told_apart() {
+        for (policy, wide) in [
+            ("default-src 'self'; script-src 'self' 'sha256-abc='", false),
+            ("default-src 'self'; img-src 'self' data: blob:", false),
+            ("default-src 'self'; script-src 'self' http: https:", true),
+            ("default-src 'self'; frame-src https:", true),
+            ("default-src *", true),
+            ("script-src 'self' *.example.com", true),
+            ("script-src 'self' data:", true),
+            ("default-src 'self' blob:", true),
+            ("script-src 'self' HTTPS:", true),
+        ] {
+            assert_eq!(has_scheme_wide_source(policy), wide, "{policy}");
+        }
+        // The policies the server itself writes.
+        let hashes = InlineHashes::of("<script>go()</script><style>p{}</style>");
+        let origins = ["https://portal.example".to_owned()];
+        assert!(!has_scheme_wide_source(&content_security_policy(
+            &hashes, &origins
+        )));
+        assert!(!has_scheme_wide_source(INERT_CSP));
+    }
 
     #[test]
     fn a_path_finds_the_page_of_its_route() {

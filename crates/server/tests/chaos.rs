@@ -34,6 +34,11 @@ async fn start(database: &str, dir: &std::path::Path, name: &str) -> ServerProce
             ("CIVIC_ADDR", "127.0.0.1:0"),
             ("DATABASE_URL", database),
             ("CIVIC_DATA_DIR", &data.display().to_string()),
+            // The processes of one city share one filing key.
+            (
+                "CIVIC_FILING_KEY_FILE",
+                &dir.join("filing.key").display().to_string(),
+            ),
             ("CIVIC_STATIC_DIR", &dist.display().to_string()),
             ("RUST_LOG", "info"),
         ],

@@ -170,7 +170,7 @@ mod tests {
             published,
             summary: CaseSummary {
                 number: CaseNumber::parse("20261126-0001").unwrap(),
-                kind: CaseKind::Complaint,
+                kind: Some(CaseKind::Complaint),
                 category: "environment.noise".into(),
                 district: "wuhou".into(),
                 title: "夜间施工噪音".into(),
@@ -222,6 +222,9 @@ mod tests {
         let unpublished = public_view(detail(false));
         assert_eq!(unpublished.summary.status, CaseStatus::Replied);
         assert_eq!(unpublished.summary.deadline.as_deref(), Some("2026-12-03"));
+        assert_eq!(unpublished.summary.kind, None);
+        assert_eq!(unpublished.summary.submitted_at, "2026-11-26");
+        assert_eq!(unpublished.timeline[0].at, "2026-11-26");
         for text in [
             &unpublished.summary.title,
             &unpublished.place,

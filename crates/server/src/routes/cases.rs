@@ -53,12 +53,9 @@ fn decode_cursor(sort: CaseSort, text: &str) -> Option<CaseCursor> {
 }
 
 fn parse_day(errors: &mut FieldErrors, field: &str, text: Option<&str>) -> Option<time::Date> {
-    let text = text?;
-    let day = clock::parse_iso_date(text);
-    if day.is_none() {
-        errors.add(field, FieldErrorCode::InvalidFormat, None);
-    }
-    day
+    clock::parse_query_day(text?)
+        .map_err(|code| errors.add(field, code, None))
+        .ok()
 }
 
 /// Published cases, newest filed or most recently replied first, filtered.
@@ -183,20 +180,25 @@ fn code_hash(code: &str) -> Result<String, ApiError> {
     responses((status = 200, description = "The case's page: only its progress when unpublished; `owner` only with the right tracking code", body = CaseDetail),
               (status = 400, description = "Not a case number", body = ErrorBody),
               (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 404, description = "No case has this number", body = ErrorBody)))]
 pub async fn get_case(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let number = parse_number(&number)?;
     let today = clock::cst_date(clock::now());
     if let Some(code) = headers.get(api::TRACKING_CODE_HEADER) {
-        let hash = code_hash(code.to_str().unwrap_or_default())?;
-        return service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
-            .await?
-            .map(Json)
-            .ok_or(ApiError::Unauthorized);
+        return super::guarded(&state, &state.tracking_code_failures, client, async {
+            let hash = code_hash(code.to_str().unwrap_or_default())?;
+            service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
+                .await?
+                .map(Json)
+                .ok_or(ApiError::Unauthorized)
+        })
+        .await;
     }
     service::public_case(state.store.as_ref(), &number, today)
         .await?
@@ -221,32 +223,37 @@ fn citizen_outcome(
     responses((status = 200, description = "Rated and closed; the owner's view", body = CaseDetail),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 409, description = "Not replied yet, or already rated", body = ErrorBody),
               (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
               (status = 415, description = "Not application/json", body = ErrorBody),
               (status = 422, description = "The rating's fields are not valid", body = ErrorBody)))]
 pub async fn rate_case(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path(number): Path<String>,
     ApiJson(rating): ApiJson<NewRating>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let number = parse_number(&number)?;
     rating.validate().map_err(ApiError::Validation)?;
-    let hash = code_hash(&rating.tracking_code)?;
     let value = rating
         .rating
         .ok_or_else(|| ApiError::Internal("validated rating without a value".into()))?;
-    let outcome = service::rate(
-        state.store.as_ref(),
-        &state.notices,
-        &number,
-        &hash,
-        value,
-        Some(rating.comment.as_str()),
-        clock::now(),
-    )
-    .await?;
-    citizen_outcome(outcome, "Only a replied case can be rated, and only once.")
+    super::guarded(&state, &state.tracking_code_failures, client, async {
+        let hash = code_hash(&rating.tracking_code)?;
+        let outcome = service::rate(
+            state.store.as_ref(),
+            &state.notices,
+            &number,
+            &hash,
+            value,
+            Some(rating.comment.as_str()),
+            clock::now(),
+        )
+        .await?;
+        citizen_outcome(outcome, "Only a replied case can be rated, and only once.")
+    })
+    .await
 }
 
 /// The owner asks for the case to be handled again (追问), after a reply they have not
@@ -256,32 +263,37 @@ pub async fn rate_case(
     responses((status = 200, description = "Reopened; the owner's view", body = CaseDetail),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 409, description = "The case cannot be reopened now", body = ErrorBody),
               (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
               (status = 415, description = "Not application/json", body = ErrorBody),
               (status = 422, description = "The follow-up's fields are not valid", body = ErrorBody)))]
 pub async fn follow_up_case(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path(number): Path<String>,
     ApiJson(follow_up): ApiJson<NewFollowUp>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let number = parse_number(&number)?;
     follow_up.validate().map_err(ApiError::Validation)?;
-    let hash = code_hash(&follow_up.tracking_code)?;
-    let outcome = service::follow_up(
-        state.store.as_ref(),
-        &state.notices,
-        &number,
-        &hash,
-        &follow_up.text,
-        clock::now(),
-        &state.settings.reply_days,
-    )
-    .await?;
-    citizen_outcome(
-        outcome,
-        "Only a replied case, or one rated dissatisfied, can be handled again.",
-    )
+    super::guarded(&state, &state.tracking_code_failures, client, async {
+        let hash = code_hash(&follow_up.tracking_code)?;
+        let outcome = service::follow_up(
+            state.store.as_ref(),
+            &state.notices,
+            &number,
+            &hash,
+            &follow_up.text,
+            clock::now(),
+            &state.settings.reply_days,
+        )
+        .await?;
+        citizen_outcome(
+            outcome,
+            "Only a replied case, or one rated dissatisfied, can be handled again.",
+        )
+    })
+    .await
 }
 
 /// The owner stops the texts about their case (`texts: false`; texts not yet sent are
@@ -291,41 +303,46 @@ pub async fn follow_up_case(
     responses((status = 200, description = "Chosen; the owner's view", body = CaseDetail),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "The tracking code does not match", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 409, description = "This server sends no texts", body = ErrorBody),
               (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
               (status = 415, description = "Not application/json", body = ErrorBody),
               (status = 422, description = "The choice's fields are not valid", body = ErrorBody)))]
 pub async fn choose_texts(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path(number): Path<String>,
     ApiJson(choice): ApiJson<TextsChoice>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let number = parse_number(&number)?;
     choice.validate().map_err(ApiError::Validation)?;
-    let hash = code_hash(&choice.tracking_code)?;
     let today = clock::cst_date(clock::now());
-    // Only the owner learns that this server sends no texts.
-    if choice.texts && !state.notices.texts {
-        return match service::owner_case(
-            state.store.as_ref(),
-            &state.notices,
-            &number,
-            &hash,
-            today,
-        )
-        .await?
-        {
-            Some(_) => Err(ApiError::Conflict("This service sends no text messages.")),
-            None => Err(ApiError::Unauthorized),
-        };
-    }
-    if !state.store.set_texts(&number, &hash, choice.texts).await? {
-        return Err(ApiError::Unauthorized);
-    }
-    service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
-        .await?
-        .map(Json)
-        .ok_or(ApiError::Unauthorized)
+    super::guarded(&state, &state.tracking_code_failures, client, async {
+        let hash = code_hash(&choice.tracking_code)?;
+        // Only the owner learns that this server sends no texts.
+        if choice.texts && !state.notices.texts {
+            return match service::owner_case(
+                state.store.as_ref(),
+                &state.notices,
+                &number,
+                &hash,
+                today,
+            )
+            .await?
+            {
+                Some(_) => Err(ApiError::Conflict("This service sends no text messages.")),
+                None => Err(ApiError::Unauthorized),
+            };
+        }
+        if !state.store.set_texts(&number, &hash, choice.texts).await? {
+            return Err(ApiError::Unauthorized);
+        }
+        service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
+            .await?
+            .map(Json)
+            .ok_or(ApiError::Unauthorized)
+    })
+    .await
 }
 
 /// Files a case. Send an `Idempotency-Key` (one per draft): a retry with the same key and

@@ -23,6 +23,68 @@ use crate::state::AppState;
 
 pub use meta::build_meta;
 
+/// Every API answer to a request that carried a credential (`Authorization`,
+/// `X-Tracking-Code`), every staff answer and every answer to a change (`POST`: the owner's
+/// view after a rating) is `Cache-Control: no-store`, so no cache keeps a resident's name,
+/// phone or words, or a case only staff may see; and every API answer says it varies by
+/// those headers, so no cache hands a public answer to an owner or the reverse. Public
+/// answers keep their own caching.
+pub async fn private_answers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, Method, header};
+    let private = request.headers().contains_key(header::AUTHORIZATION)
+        || request.headers().contains_key(api::TRACKING_CODE_HEADER)
+        || request.uri().path().starts_with("/api/v1/staff")
+        || !matches!(*request.method(), Method::GET | Method::HEAD);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.remove(header::ETAG);
+    }
+    headers.append(
+        header::VARY,
+        HeaderValue::from_static("authorization, x-tracking-code"),
+    );
+    response
+}
+
+/// Checks a credential `client` sent (a tracking code, a staff token) with `check`, under
+/// `limiter`: 429 with Retry-After once the client has sent too many wrong ones; an answer
+/// of 401 counts as one more. Both are counted in the metrics.
+pub(crate) async fn guarded<T>(
+    state: &AppState,
+    limiter: &crate::ratelimit::FailureLimiter,
+    client: std::net::IpAddr,
+    check: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let attempt = limiter
+        .begin(&state.store, client, crate::clock::now_millis())
+        .await?
+        .map_err(|wait| {
+            metrics::counter!("civic_rate_limited_total", "limit" => limiter.credential)
+                .increment(1);
+            ApiError::RateLimited {
+                retry_after: wait,
+                message: "Too many wrong codes or tokens from this connection; try again after Retry-After seconds.",
+            }
+        })?;
+    match check.await {
+        Err(ApiError::Unauthorized) => {
+            attempt.failed();
+            metrics::counter!("civic_credential_failures_total", "credential" => limiter.credential)
+                .increment(1);
+            Err(ApiError::Unauthorized)
+        }
+        outcome => {
+            attempt.succeeded().await;
+            outcome
+        }
+    }
+}
+
 /// Every versioned endpoint with its documentation, paths relative to [`api::API_PREFIX`].
 /// Each route is registered by `routes!` from its handler's `#[utoipa::path]`, so the router
 /// and the OpenAPI document come from one list: a route cannot go undocumented, nor a

@@ -16,7 +16,7 @@ use super::{bad_cursor, check_code, known};
 use crate::clock;
 use crate::domain::staff::Actor;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, ClientAddress};
 use crate::service::{self, Applied, Reviewed, StaffView};
 use crate::state::AppState;
 use crate::storage::{CaseCursor, CaseFilter, StaffAccount};
@@ -58,8 +58,13 @@ pub fn actor(account: StaffAccount) -> Actor {
 
 /// Who the request's bearer token belongs to: the bootstrap dispatcher when it is the
 /// server's `--staff-token` (unless that account is revoked), else the live account whose
-/// token hashes to it; 401 otherwise.
-pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ApiError> {
+/// token hashes to it; 401 otherwise. A wrong token counts against `client`
+/// (`--staff-auth-failures`): past the limit, 429 before the token is even checked.
+pub(super) async fn authenticate(
+    state: &AppState,
+    client: std::net::IpAddr,
+    headers: &HeaderMap,
+) -> Result<Actor, ApiError> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -67,23 +72,26 @@ pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Resul
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(ApiError::Unauthorized)?;
-    let bootstrap = state
-        .settings
-        .staff_token
-        .as_deref()
-        .filter(|t| !t.is_empty())
-        .is_some_and(|expected| token_matches(given, expected));
-    let account = if bootstrap {
-        state
-            .store
-            .staff_named(BOOTSTRAP)
-            .await?
-            .filter(|a| a.revoked_at.is_none())
-    } else {
-        let hash = crate::hashing::hex_sha256(given.as_bytes());
-        state.store.staff_by_token(&hash).await?
-    };
-    account.map(actor).ok_or(ApiError::Unauthorized)
+    super::guarded(state, &state.staff_auth_failures, client, async {
+        let bootstrap = state
+            .settings
+            .staff_token
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .is_some_and(|expected| token_matches(given, expected));
+        let account = if bootstrap {
+            state
+                .store
+                .staff_named(BOOTSTRAP)
+                .await?
+                .filter(|a| a.revoked_at.is_none())
+        } else {
+            let hash = crate::hashing::hex_sha256(given.as_bytes());
+            state.store.staff_by_token(&hash).await?
+        };
+        account.map(actor).ok_or(ApiError::Unauthorized)
+    })
+    .await
 }
 
 /// The work queue: cases newest first, published or not, with filters; a department's staff
@@ -93,13 +101,15 @@ pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Resul
     responses((status = 200, description = "A page of cases", body = Page<CaseSummary>),
               (status = 400, description = "A filter, the limit or the cursor is not valid", body = ErrorBody),
               (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 403, description = "Another department's cases", body = ErrorBody)))]
 pub async fn work_queue(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<StaffCaseQuery>,
 ) -> Result<Json<Page<CaseSummary>>, ApiError> {
-    let actor = authenticate(&state, &headers).await?;
+    let actor = authenticate(&state, client, &headers).await?;
     let mut errors = api::validate::page_limit(query.limit)
         .err()
         .unwrap_or_default();
@@ -154,14 +164,16 @@ fn decode_cursor(text: &str) -> Option<CaseCursor> {
     responses((status = 200, description = "The case", body = StaffCase),
               (status = 400, description = "Not a case number", body = ErrorBody),
               (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 403, description = "Another department holds the case", body = ErrorBody),
               (status = 404, description = "No such case", body = ErrorBody)))]
 pub async fn staff_case(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Json<StaffCase>, ApiError> {
-    let actor = authenticate(&state, &headers).await?;
+    let actor = authenticate(&state, client, &headers).await?;
     let number = super::parse_number(&number)?;
     let today = clock::cst_date(clock::now());
     match service::staff_case(state.store.as_ref(), &number, &actor, today).await? {
@@ -181,6 +193,7 @@ pub async fn staff_case(
     responses((status = 200, description = "Reviewed", body = StaffCase),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 403, description = "Not a dispatcher", body = ErrorBody),
               (status = 404, description = "No such case", body = ErrorBody),
               (status = 409, description = "The case is not awaiting review", body = ErrorBody),
@@ -189,11 +202,12 @@ pub async fn staff_case(
               (status = 422, description = "The redacted texts or the reason are not valid", body = ErrorBody)))]
 pub async fn review_case(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Path(number): Path<String>,
     ApiJson(decision): ApiJson<ReviewDecision>,
 ) -> Result<Json<StaffCase>, ApiError> {
-    let actor = authenticate(&state, &headers).await?;
+    let actor = authenticate(&state, client, &headers).await?;
     let number = super::parse_number(&number)?;
     match service::review(
         state.store.as_ref(),
@@ -222,6 +236,7 @@ pub async fn review_case(
     responses((status = 200, description = "The case moved", body = StaffActionResult),
               (status = 400, description = "Not a case number, or malformed JSON", body = ErrorBody),
               (status = 401, description = "Missing or unknown staff token", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 403, description = "Not this account's role, or another department's case", body = ErrorBody),
               (status = 404, description = "No such case", body = ErrorBody),
               (status = 409, description = "Not allowed in the case's status; `allowed` lists what is", body = ErrorBody),
@@ -230,11 +245,12 @@ pub async fn review_case(
               (status = 422, description = "The action's fields are not valid", body = ErrorBody)))]
 pub async fn act_on_case(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Path(number): Path<String>,
     ApiJson(action): ApiJson<StaffAction>,
 ) -> Result<Json<StaffActionResult>, ApiError> {
-    let actor = authenticate(&state, &headers).await?;
+    let actor = authenticate(&state, client, &headers).await?;
     let number = super::parse_number(&number)?;
     match service::act(
         state.store.as_ref(),

@@ -165,22 +165,27 @@ pub async fn upload(
     responses((status = 200, description = "The photo", content_type = "image/jpeg", body = super::documents::FileBytes),
               (status = 400, description = "Not a case number", body = ErrorBody),
               (status = 401, description = "Neither the case's tracking code nor a staff token", body = ErrorBody),
+              (status = 429, description = "Too many wrong codes or tokens from this client; see Retry-After", body = ErrorBody),
               (status = 404, description = "The case has no such photo (or, without a tracking code, the staff API is off)", body = ErrorBody)))]
 pub async fn case_photo(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Path((number, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let number = super::parse_number(&number)?;
     if let Some(code) = headers.get(api::TRACKING_CODE_HEADER) {
-        let hash = crate::domain::filing::code_hash(code.to_str().unwrap_or_default())
-            .ok_or(ApiError::Unauthorized)?;
-        let today = clock::cst_date(clock::now());
-        crate::service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        super::guarded(&state, &state.tracking_code_failures, client, async {
+            let hash = crate::domain::filing::code_hash(code.to_str().unwrap_or_default())
+                .ok_or(ApiError::Unauthorized)?;
+            let today = clock::cst_date(clock::now());
+            crate::service::owner_case(state.store.as_ref(), &state.notices, &number, &hash, today)
+                .await?
+                .ok_or(ApiError::Unauthorized)
+        })
+        .await?;
     } else {
-        let actor = super::staff::authenticate(&state, &headers).await?;
+        let actor = super::staff::authenticate(&state, client, &headers).await?;
         let today = clock::cst_date(clock::now());
         let case = state
             .store
@@ -202,7 +207,7 @@ pub async fn case_photo(
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
+            (header::CACHE_CONTROL, "no-store"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
         jpeg,

@@ -398,6 +398,7 @@ pub trait Store:
     + StatsStore
     + CoordinationStore
     + OutboxStore
+    + SecretStore
     + Send
     + Sync
     + 'static
@@ -414,13 +415,29 @@ impl<T> Store for T where
         + StatsStore
         + CoordinationStore
         + OutboxStore
+        + SecretStore
         + Send
         + Sync
         + 'static
 {
 }
 
-/// The database itself: whether it answers, the taxonomy, the server's secrets.
+/// Small named values the server keeps in `server_secrets`: the filing key's fingerprint
+/// (never the key itself, which lives outside the database: `crate::filing_key`), and,
+/// in a database an older release made, the key it kept there until it is moved out.
+#[async_trait]
+pub trait SecretStore: Send + Sync {
+    /// The value called `name`, set to `fresh` unless it has one already.
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// The value called `name`, if any.
+    async fn read_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Forgets the value called `name`; whether there was one.
+    async fn forget_secret(&self, name: &str) -> Result<bool, StoreError>;
+}
+
+/// The database itself: whether it answers, the taxonomy.
 #[async_trait]
 pub trait BaseStore: Send + Sync {
     /// Checks that the database answers.
@@ -431,9 +448,6 @@ pub trait BaseStore: Send + Sync {
 
     /// The taxonomy as stored.
     async fn taxonomy(&self) -> Result<Taxonomy, StoreError>;
-
-    /// The server's secret called `name`, created from `fresh` on first use.
-    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError>;
 
     /// Whether the database holds no cases, documents or announcements yet.
     async fn is_empty(&self) -> Result<bool, StoreError>;
@@ -808,6 +822,16 @@ pub struct OutboxCount {
     pub state: String,
     /// How many.
     pub count: u64,
+    /// When the oldest of them was written (Unix milliseconds).
+    pub oldest_ms: i64,
+}
+
+/// The messages housekeeping deleted: delivered ones (counted from their delivery), and the
+/// rest, dead letters or messages for a receiver no longer configured (from their writing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ForgottenMessages {
+    pub delivered: u64,
+    pub undelivered: u64,
 }
 
 /// The outbox: messages written with the changes they tell of (see
@@ -849,8 +873,10 @@ pub trait OutboxStore: Send + Sync {
     /// How many messages each receiver has in each state.
     async fn outbox_counts(&self) -> Result<Vec<OutboxCount>, StoreError>;
 
-    /// Deletes the messages delivered before `before_ms`; returns how many.
-    async fn forget_delivered(&self, before_ms: i64) -> Result<u64, StoreError>;
+    /// Deletes the messages delivered before `before_ms`, and every undelivered one (a dead
+    /// letter, or one for a receiver no longer configured) written before it: each may hold
+    /// a phone number.
+    async fn forget_messages(&self, before_ms: i64) -> Result<ForgottenMessages, StoreError>;
 
     /// Whether the resident of case `number`, whose tracking code hashes to `owner`, gets
     /// texts; stopping them also drops the texts not yet sent. `false` when no case matches.

@@ -57,7 +57,7 @@ impl CaseRow {
         Ok(CaseSummary {
             number: CaseNumber::parse(&self.number)
                 .map_err(|_| StoreError::Corrupt(format!("case number {:?}", self.number)))?,
-            kind: decode_code(&self.kind, CaseKind::from_code)?,
+            kind: Some(decode_code(&self.kind, CaseKind::from_code)?),
             category: self.category,
             district: self.district,
             title: self.title,

@@ -104,6 +104,40 @@ macro_rules! shared_queries {
         }
 
         #[async_trait]
+        impl super::SecretStore for $store {
+            async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+                sqlx::query(
+                    "INSERT INTO server_secrets (name, value) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(fresh)
+                .execute(&self.pool)
+                .await?;
+                Ok(self.read_secret(name).await?.ok_or_else(|| {
+                    StoreError::Corrupt("a secret vanished as it was written".into())
+                })?)
+            }
+
+            async fn read_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+                Ok(
+                    sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+                        .bind(name)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                )
+            }
+
+            async fn forget_secret(&self, name: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query("DELETE FROM server_secrets WHERE name = $1")
+                    .bind(name)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+        }
+
+        #[async_trait]
         impl StaffStore for $store {
             async fn add_staff(
                 &self,
@@ -262,30 +296,43 @@ macro_rules! shared_queries {
             }
 
             async fn outbox_counts(&self) -> Result<Vec<OutboxCount>, StoreError> {
-                let rows: Vec<(String, String, i64)> = sqlx::query_as(
-                    "SELECT receiver, state, COUNT(*) FROM outbox GROUP BY receiver, state \
-                     ORDER BY receiver, state",
+                let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT receiver, state, COUNT(*), MIN(created_at) FROM outbox \
+                     GROUP BY receiver, state ORDER BY receiver, state",
                 )
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(receiver, state, count)| OutboxCount {
+                    .map(|(receiver, state, count, oldest_ms)| OutboxCount {
                         receiver,
                         state,
                         count: u64::try_from(count).unwrap_or_default(),
+                        oldest_ms,
                     })
                     .collect())
             }
 
-            async fn forget_delivered(&self, before_ms: i64) -> Result<u64, StoreError> {
-                let forgotten = sqlx::query(
+            async fn forget_messages(
+                &self,
+                before_ms: i64,
+            ) -> Result<super::ForgottenMessages, StoreError> {
+                let delivered = sqlx::query(
                     "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < $1",
                 )
                 .bind(before_ms)
                 .execute(&self.pool)
                 .await?;
-                Ok(forgotten.rows_affected())
+                let undelivered = sqlx::query(
+                    "DELETE FROM outbox WHERE state <> 'delivered' AND created_at < $1",
+                )
+                .bind(before_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(super::ForgottenMessages {
+                    delivered: delivered.rows_affected(),
+                    undelivered: undelivered.rows_affected(),
+                })
             }
 
             async fn set_texts(

@@ -11,7 +11,7 @@ use crate::filing::valid_case;
 use crate::helpers::{TestApp, new_database};
 use crate::lists::walk;
 
-const TOKEN: &str = "copy-test-token";
+const TOKEN: &str = "copy-test-token-0123456789abcdefghijk";
 
 /// Every public answer worth comparing, in one list of `(path, body)`.
 async fn public_answers(app: &TestApp) -> Vec<(String, Value)> {

@@ -28,6 +28,19 @@ pub struct TestApp {
     pub staff_token: Option<String>,
 }
 
+/// The filing key file every test server shares, as a city's processes share theirs: servers
+/// on one database (a second process, a copy's or a restore's target) need the same key.
+pub fn shared_key_file() -> PathBuf {
+    static FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("civic-test-keys-{}", std::process::id()));
+        let path = dir.join("filing.key");
+        civic_server::filing_key::write_key(&path, &[42u8; 32]).expect("the tests' key file");
+        path
+    })
+    .clone()
+}
+
 /// A new, empty database for one test: an SQLite file in `dir`, or, when
 /// `CIVIC_TEST_STORE=postgres`, a new database on the PostgreSQL server that
 /// `CIVIC_TEST_POSTGRES` names (`scripts/with-postgres.sh` starts a throwaway one).
@@ -140,6 +153,7 @@ impl TestApp {
         let mut settings =
             Settings::for_tests(database_url.clone(), static_dir, PathBuf::from(dir.path()));
         settings.demo = demo;
+        settings.filing_key_file = Some(shared_key_file());
         settings.staff_token = staff_token.map(str::to_owned);
         settings.frame_ancestors =
             civic_server::config::parse_origins("https://portal.example").unwrap();

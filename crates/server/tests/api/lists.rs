@@ -77,7 +77,7 @@ async fn filters_narrow_the_case_list_and_a_group_matches_its_children() {
         ),
         (
             "kind=complaint",
-            Box::new(|c: &CaseSummary| c.kind == api::CaseKind::Complaint),
+            Box::new(|c: &CaseSummary| c.kind == Some(api::CaseKind::Complaint)),
         ),
         (
             "district=wuhou",
@@ -94,7 +94,7 @@ async fn filters_narrow_the_case_list_and_a_group_matches_its_children() {
         (
             "status=closed&kind=complaint",
             Box::new(|c: &CaseSummary| {
-                c.status == CaseStatus::Closed && c.kind == api::CaseKind::Complaint
+                c.status == CaseStatus::Closed && c.kind == Some(api::CaseKind::Complaint)
             }),
         ),
     ];

@@ -62,7 +62,7 @@ impl Process {
 
 #[tokio::test]
 async fn the_log_has_a_line_per_request_and_nothing_private() {
-    let token = "planted-staff-token-9c1e4d";
+    let token = "planted-staff-token-9c1e4d-0123456789abcdef";
     let server = Process::start(token, &[]).await;
     let client = reqwest::Client::new();
     let base = server.address.clone();
@@ -260,7 +260,7 @@ async fn a_calendar_file_is_checked_and_a_missing_year_is_warned_of() {
 
     // A server given a calendar without this year says so at start-up.
     let server = Process::start(
-        "token-for-calendar-test",
+        "token-for-calendar-test-0123456789abcdef",
         &["--holidays", good.to_str().unwrap()],
     )
     .await;

@@ -24,6 +24,7 @@ mod operations;
 mod processes;
 mod review;
 mod search;
+mod security;
 mod staff;
 mod static_files;
 mod stats;

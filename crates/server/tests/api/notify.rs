@@ -18,7 +18,7 @@ use sqlx::Row;
 use crate::filing::valid_case;
 use crate::helpers::TestApp;
 
-const STAFF_TOKEN: &str = "notify-test-staff-token-0123456789";
+const STAFF_TOKEN: &str = "notify-test-staff-token-0123456789abcdef";
 const SMS_SECRET: &str = "sms-secret-0123456789";
 const EVENTS_SECRET: &str = "events-secret-0123456789";
 const SITE: &str = "https://12345.example.gov.cn";
@@ -172,6 +172,20 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// A round of housekeeping as if it were `at`.
+    async fn housekeep_at(&self, at: i64) -> civic_server::service::Housekept {
+        let rules = civic_server::service::Housekeeping {
+            rating_period_seconds: 7 * 86_400,
+            upload_seconds: 86_400,
+            limit_window_ms: 600_000,
+        };
+        let notices = civic_server::domain::notify::Notices::default();
+        civic_server::service::housekeep(self.store().await.as_ref(), &notices, "test", at, rules)
+            .await
+            .unwrap()
+            .expect("no other round running")
+    }
+
     /// The outbox once no message is pending any more (or after 10 s, to fail on).
     async fn outbox_settled(&self) -> Vec<(String, String, String, i64)> {
         for _ in 0..200 {
@@ -268,26 +282,11 @@ async fn texts_and_events_arrive_once_signed_in_the_residents_language_without_t
     let states: Vec<String> = app.outbox().await.into_iter().map(|m| m.2).collect();
     assert!(states.iter().all(|s| s == "delivered"), "{states:?}");
     // Delivered messages (a text holds a phone number) are deleted after 30 days.
-    let store = app.store().await;
-    let rules = civic_server::service::Housekeeping {
-        rating_period_seconds: 7 * 86_400,
-        upload_seconds: 86_400,
-        limit_window_ms: 600_000,
-    };
-    let notices = civic_server::domain::notify::Notices::default();
     let now = civic_server::clock::now();
-    let soon =
-        civic_server::service::housekeep(store.as_ref(), &notices, "test", now + 86_400, rules)
-            .await
-            .unwrap()
-            .unwrap();
-    assert_eq!(soon.forgotten_messages, 0);
-    let later = now + 31 * 86_400;
-    let done = civic_server::service::housekeep(store.as_ref(), &notices, "test", later, rules)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(done.forgotten_messages, states.len() as u64);
+    let soon = app.housekeep_at(now + 86_400).await;
+    assert_eq!(soon.forgotten_messages.delivered, 0);
+    let done = app.housekeep_at(now + 31 * 86_400).await;
+    assert_eq!(done.forgotten_messages.delivered, states.len() as u64);
     assert!(app.outbox().await.is_empty());
 }
 
@@ -340,9 +339,15 @@ async fn a_receiver_down_past_the_tries_leaves_dead_letters_that_retry_sends() {
     let status = outbox_command(&app, &["status"]);
     let rows: Vec<Vec<&str>> = status
         .lines()
+        .filter(|l| l.starts_with("events") || l.starts_with("sms"))
         .map(|l| l.split_whitespace().collect())
         .collect();
-    assert_eq!(rows, [["events", "dead", "1"]], "{status}");
+    assert_eq!(
+        rows,
+        [["events", "dead", "1", "oldest", "0", "days", "old"]],
+        "{status}"
+    );
+    assert!(status.contains("deleted 30 days after"), "{status}");
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_civic-server"))
         .args(["outbox", "retry", "--receiver", "email"])
         .env("DATABASE_URL", &app.database_url)
@@ -354,6 +359,52 @@ async fn a_receiver_down_past_the_tries_leaves_dead_letters_that_retry_sends() {
     let tries = receiver.wait_for("/events", 4).await;
     assert_eq!(tries[3].message_id, tries[0].message_id);
     assert_eq!(app.outbox_settled().await[0].2, "delivered");
+}
+
+/// A text holds a phone number: a dead letter, or a message waiting for a receiver the
+/// server no longer sends to, is deleted 30 days after it was written, as a delivered one is
+/// 30 days after its delivery.
+#[tokio::test]
+async fn undelivered_messages_are_deleted_after_thirty_days_too() {
+    let receiver = Receiver::spawn(&[503, 503]).await;
+    let app = spawn_app(&receiver, |settings| {
+        // Texts go to a port nothing listens on, and are retried long after this test.
+        settings.sms_webhook = Some("http://127.0.0.1:9/sms".into());
+        settings.outbox_retry_base = 3600.0;
+        settings.outbox_tries = 1;
+    })
+    .await;
+    let receipt = app.file_with_texts("zh-CN", true).await;
+    receiver.wait_for("/events", 1).await;
+    // Accepting the case queues a text (to the dead gateway) and an event.
+    let accepted = app
+        .act_as_staff(receipt.number.as_str(), json!({ "action": "accept" }))
+        .await;
+    assert_eq!(accepted.status(), 200);
+    let mut outbox = Vec::new();
+    for _ in 0..100 {
+        outbox = app.outbox().await;
+        if outbox.len() == 3 && outbox.iter().all(|m| m.2 == "dead") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(outbox.len(), 3, "{outbox:?}");
+    assert!(outbox.iter().all(|m| m.2 == "dead"), "{outbox:?}");
+    assert!(outbox.iter().any(|m| m.0 == "sms"), "{outbox:?}");
+    let now = civic_server::clock::now();
+    let soon = app.housekeep_at(now + 29 * 86_400).await;
+    assert_eq!(soon.forgotten_messages.undelivered, 0);
+    assert_eq!(app.outbox().await.len(), 3);
+    let later = app.housekeep_at(now + 31 * 86_400).await;
+    assert_eq!(
+        later.forgotten_messages,
+        civic_server::storage::ForgottenMessages {
+            delivered: 0,
+            undelivered: 3
+        }
+    );
+    assert!(app.outbox().await.is_empty());
 }
 
 #[tokio::test]

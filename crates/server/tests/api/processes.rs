@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::filing::valid_case;
 use crate::helpers::TestApp;
 
-const TOKEN: &str = "staff-token-for-tests";
+const TOKEN: &str = "staff-token-for-tests-0123456789abcdef";
 
 /// Two servers on one new database, with the staff API on; `adjust` sets both alike.
 async fn two_processes(adjust: impl Fn(&mut civic_server::config::Settings)) -> [TestApp; 2] {
@@ -106,7 +106,10 @@ async fn a_photo_uploaded_through_one_process_is_filed_and_served_through_either
     for app in [&one, &other] {
         for headers in [
             [("x-tracking-code", receipt.tracking_code.as_str())],
-            [("authorization", "Bearer staff-token-for-tests")],
+            [(
+                "authorization",
+                "Bearer staff-token-for-tests-0123456789abcdef",
+            )],
         ] {
             let response = app.get_photo(&number, &photo.id, &headers).await;
             assert_eq!(response.status(), 200, "{} {headers:?}", app.address);

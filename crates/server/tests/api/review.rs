@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::filing::valid_case;
 use crate::helpers::TestApp;
 
-const TOKEN: &str = "staff-token-for-reviews";
+const TOKEN: &str = "staff-token-for-reviews-0123456789abcdef";
 
 impl TestApp {
     /// `POST /api/v1/staff/cases/{number}/review` with `token`.

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::filing::valid_case;
 use crate::helpers::TestApp;
 
-const TOKEN: &str = "staff-token-for-tests";
+const TOKEN: &str = "staff-token-for-tests-0123456789abcdef";
 
 impl TestApp {
     /// Posts a staff action with `token`.

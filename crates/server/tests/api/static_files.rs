@@ -36,6 +36,64 @@ async fn deep_links_reload_into_the_app_but_missing_files_are_404() {
     assert_eq!(response.status(), 404);
 }
 
+/// Every HTML file under the static folder, as a path the server answers.
+fn html_files(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            html_files(&path, root, out);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy();
+            out.push(format!("/{relative}"));
+        }
+    }
+}
+
+/// A page of this origin that ran another origin's script could read every tracking code
+/// in its storage (the example portal once loaded `embed.js` from any origin `?app=` named):
+/// no HTML answer the server gives may name a scheme-wide source in its policy.
+#[tokio::test]
+async fn no_page_the_server_sends_may_run_another_origins_script() {
+    let app = TestApp::spawn_with(false).await;
+    let dist = app.dir.path().join("dist");
+    // A stray page dropped into the folder is served under the app's policy too.
+    std::fs::create_dir_all(dist.join("examples")).unwrap();
+    std::fs::write(
+        dist.join("examples/portal.html"),
+        "<!DOCTYPE html><title>x</title><script src=\"http://evil.example/embed.js\"></script>",
+    )
+    .unwrap();
+    let mut paths = Vec::new();
+    html_files(&dist, &dist, &mut paths);
+    assert!(paths.len() >= 4, "{paths:?}");
+    paths.extend(
+        [
+            "/",
+            "/file",
+            "/cases/20261126-0042",
+            "/examples/portal.html?app=http://evil.example",
+            "/anything/at/all",
+            "/feeds/documents.atom",
+        ]
+        .map(str::to_owned),
+    );
+    for path in &paths {
+        let response = app.get(path).await;
+        let policy = response
+            .headers()
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no policy"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            !civic_server::web::has_scheme_wide_source(&policy),
+            "{path}: {policy}"
+        );
+        assert!(policy.contains("script-src 'self'"), "{path}: {policy}");
+    }
+}
+
 #[tokio::test]
 async fn hashed_assets_are_precompressed_and_cached_for_a_year() {
     let app = TestApp::spawn_with(false).await;

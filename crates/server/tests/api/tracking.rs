@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use crate::filing::valid_case;
 use crate::helpers::TestApp;
 
-const TOKEN: &str = "staff-token-for-tests";
+const TOKEN: &str = "staff-token-for-tests-0123456789abcdef";
 
 impl TestApp {
     /// `GET /api/v1/cases/{number}` with a tracking code.

@@ -200,7 +200,7 @@ impl TestApp {
 
 #[tokio::test]
 async fn a_case_photo_is_shown_to_its_owner_and_the_staff_only() {
-    let app = TestApp::spawn_configured(false, Some("staff-secret")).await;
+    let app = TestApp::spawn_configured(false, Some("staff-secret-0123456789abcdefghijklmn")).await;
     let photo: UploadReceipt = app.photo().await;
     let stray: UploadReceipt = app.photo().await;
     let mut case = valid_case();
@@ -217,7 +217,10 @@ async fn a_case_photo_is_shown_to_its_owner_and_the_staff_only() {
     let code = receipt.tracking_code.as_str();
     for headers in [
         vec![("x-tracking-code", code)],
-        vec![("authorization", "Bearer staff-secret")],
+        vec![(
+            "authorization",
+            "Bearer staff-secret-0123456789abcdefghijklmn",
+        )],
     ] {
         let response = app.get_photo(number, &photo.id, &headers).await;
         assert_eq!(response.status(), 200, "{headers:?}");

@@ -168,21 +168,6 @@ impl BaseStore for PostgresStore {
         })
     }
 
-    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
-        sqlx::query(
-            "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(fresh)
-        .execute(&self.pool)
-        .await?;
-        let value: Vec<u8> = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(value)
-    }
-
     async fn is_empty(&self) -> Result<bool, StoreError> {
         let any: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM documents) \

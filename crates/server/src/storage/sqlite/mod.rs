@@ -254,22 +254,6 @@ impl BaseStore for SqliteStore {
         })
     }
 
-    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
-        sqlx::query(
-            "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(fresh)
-        .execute(&self.pool)
-        .await?;
-        let (value,): (Vec<u8>,) =
-            sqlx::query_as("SELECT value FROM server_secrets WHERE name = ?")
-                .bind(name)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(value)
-    }
-
     async fn is_empty(&self) -> Result<bool, StoreError> {
         let (count,): (i64,) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM documents) \
