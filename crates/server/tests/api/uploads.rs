@@ -225,7 +225,8 @@ async fn a_case_photo_is_shown_to_its_owner_and_the_staff_only() {
         let response = app.get_photo(number, &photo.id, &headers).await;
         assert_eq!(response.status(), 200, "{headers:?}");
         assert_eq!(response.headers()["content-type"], "image/jpeg");
-        assert_eq!(response.headers()["cache-control"], "private, max-age=3600");
+        // Never kept by any cache: a photo may show a home or a face (SECURITY.md).
+        assert_eq!(response.headers()["cache-control"], "no-store");
         let bytes = response.bytes().await.unwrap();
         assert_eq!(bytes.len() as u64, photo.bytes);
         assert!(!contains(&bytes, b"GPSLatitude"));
