@@ -74,7 +74,7 @@ pub fn CaseCard(
         <li class="c-card">
             <a class="c-card__title" href=href>{case.title.clone()}</a>
             <p class="c-card__meta">
-                {kind.map(|kind| view! { <span class="c-tag">{move || kind_name(i18n.t(), kind)}</span> })}
+                <span class="c-tag">{move || kind.map_or("", |kind| kind_name(i18n.t(), kind))}</span>
                 <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>
                     {move || status_name(i18n.t(), status)}
                 </span>

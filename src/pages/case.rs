@@ -130,10 +130,10 @@ pub fn CaseView(
                 <span class=format!("c-tag c-tag--status c-tag--{}", status.code())>{move || status_name(i18n.t(), status)}</span>
                 {overdue.then(|| view! { " " <span class="c-tag c-tag--overdue">{move || i18n.t().case_overdue}</span> })}
             </dd></div>
-            {kind.map(|kind| view! {
-                <div class="c-facts__row"><dt>{t!(i18n, case_kind)}</dt><dd>{move || kind_name(i18n.t(), kind)}</dd></div>
-            })}
+            // The public answer about an unpublished case has no kind (a report names someone):
+            // the written facts all come together.
             {written.then(|| view! {
+                <div class="c-facts__row"><dt>{t!(i18n, case_kind)}</dt><dd>{move || kind.map_or("", |kind| kind_name(i18n.t(), kind))}</dd></div>
                 <div class="c-facts__row"><dt>{t!(i18n, case_category)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::Category, &category, tag())}</dd></div>
                 <div class="c-facts__row"><dt>{t!(i18n, case_district)}</dt><dd>{move || taxon_name(&meta.get(), Taxon::District, &district, tag())}</dd></div>
                 <div class="c-facts__row"><dt>{t!(i18n, case_place)}</dt><dd>{detail.place.clone()}</dd></div>

@@ -180,7 +180,8 @@ pub fn TrackCasePage() -> impl IntoView {
                     Some(Err(failure)) if failure.is_not_found() => view! {
                         <p class="c-state" role="alert">{t!(i18n, track_not_found)}</p>
                     }.into_any(),
-                    Some(Err(ApiFailure::Server { status: 401, .. })) => view! {
+                    // 429: too many wrong codes from this connection (the message says to wait).
+                    Some(Err(ApiFailure::Server { status: 401 | 429, .. })) => view! {
                         <p class="c-state c-state--error" role="alert">{t!(i18n, track_code_mismatch)}</p>
                     }.into_any(),
                     Some(Err(failure)) => view! {

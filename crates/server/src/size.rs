@@ -597,7 +597,7 @@ export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
         assert_eq!(wasm_sent.raw, 5000);
         // Sent as the server's brotli copy, with its headers (type, caching, policy).
         assert_eq!(wasm_sent.body, web::brotli_bytes(wasm.as_bytes()).len());
-        assert!(wasm_sent.headers > 300, "{}", wasm_sent.headers);
+        assert!(wasm_sent.headers > 200, "{}", wasm_sent.headers);
         assert_eq!(
             deep.sent(),
             deep.transfers
@@ -605,7 +605,7 @@ export const __wasm_split_load_accessibility = wrapAsyncCb(makeLoad(() => {
                 .map(|t| t.headers + t.body)
                 .sum::<usize>()
         );
-        assert!(deep.headers() > 6 * 300);
+        assert!(deep.headers() > 6 * 200);
         // A page the report has no deep link for is an error, not a silent gap.
         std::fs::write(
             dir.path().join("__wasm_split-0123456789abcdef.js"),

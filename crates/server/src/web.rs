@@ -309,9 +309,45 @@ pub fn is_document(content_type: Option<&str>) -> bool {
     }
 }
 
+/// What a response of this content type is to a browser, for the headers it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// It can be a page (HTML, SVG, XML, or no type): the page's policy.
+    Document,
+    /// A script: loaded by a page as code, never a page itself with `nosniff` and its type.
+    /// Browsers apply a CSP only to documents and workers (the app has none), so it carries
+    /// none; it keeps the referrer policy, which a module's own fetches follow.
+    Script,
+    /// Wasm, a pack of it, a stylesheet: loaded by a page as data or style, never a page
+    /// (`nosniff`), and no referrer policy applies to them: neither header is sent, which
+    /// keeps every deep link's bytes down.
+    Subresource,
+    /// Anything else (JSON, images, attachments): [`INERT_CSP`], in case one is opened.
+    Other,
+}
+
+impl Answer {
+    /// The kind of answer a response of `content_type` is.
+    pub fn of(content_type: Option<&str>) -> Self {
+        if is_document(content_type) {
+            return Self::Document;
+        }
+        let essence = content_type
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        match essence.as_str() {
+            "text/javascript" | "application/javascript" => Self::Script,
+            "application/wasm" | "text/css" | "application/octet-stream" => Self::Subresource,
+            _ => Self::Other,
+        }
+    }
+}
+
 /// Adds the security headers to every response: a page's policy (its own, for the app's
-/// pages) and Permissions-Policy to what can be a page, [`INERT_CSP`] to the rest; `nosniff` and the referrer policy to
-/// all.
+/// pages) and Permissions-Policy to what can be a page, none to code a page loads
+/// ([`Answer`]), [`INERT_CSP`] to the rest; `nosniff` to all, the referrer policy to all but
+/// wasm, packs and styles.
 pub async fn security_headers(
     State(shell): State<Arc<AppShell>>,
     request: Request,
@@ -319,19 +355,24 @@ pub async fn security_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let headers: &mut HeaderMap = response.headers_mut();
-    let document = is_document(
+    let answer = Answer::of(
         headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),
     );
-    // An app page brings its own (`spa_fallback`).
-    if !document || !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let csp = if !document {
-            HeaderValue::from_static(INERT_CSP)
-        } else {
-            shell.csp.clone()
-        };
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    let document = answer == Answer::Document;
+    match answer {
+        // An app page brings its own (`spa_fallback`).
+        Answer::Document if !headers.contains_key(header::CONTENT_SECURITY_POLICY) => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, shell.csp.clone());
+        }
+        Answer::Other => {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(INERT_CSP),
+            );
+        }
+        Answer::Document | Answer::Script | Answer::Subresource => {}
     }
     if document {
         headers.insert(
@@ -343,10 +384,12 @@ pub async fn security_headers(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    if answer != Answer::Subresource {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+    }
     response
 }
 
@@ -511,6 +554,29 @@ fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_answer_gets_the_headers_its_kind_needs() {
+        for (content_type, answer) in [
+            (Some("text/html; charset=utf-8"), Answer::Document),
+            (Some("image/svg+xml"), Answer::Document),
+            (Some("application/atom+xml"), Answer::Document),
+            (None, Answer::Document),
+            (Some("text/javascript"), Answer::Script),
+            (
+                Some("application/javascript; charset=utf-8"),
+                Answer::Script,
+            ),
+            (Some("application/wasm"), Answer::Subresource),
+            (Some("application/octet-stream"), Answer::Subresource),
+            (Some("text/css"), Answer::Subresource),
+            (Some("application/json"), Answer::Other),
+            (Some("image/jpeg"), Answer::Other),
+            (Some("application/pdf"), Answer::Other),
+        ] {
+            assert_eq!(Answer::of(content_type), answer, "{content_type:?}");
+        }
+    }
 
     #[test]
     fn a_policy_with_a_scheme_wide_source_is_told_apart() {

@@ -237,6 +237,9 @@ async fn every_response_carries_the_security_headers() {
         AppPage,
         Document,
         Inert,
+        /// Code a page loads (scripts, wasm): no policy of its own, which browsers would
+        /// ignore; `nosniff` and its type keep it from ever being a page.
+        Code,
     }
     for (path, kind) in [
         ("/", Kind::AppPage),
@@ -245,10 +248,20 @@ async fn every_response_carries_the_security_headers() {
         ("/api/v1/nothing", Kind::Inert),
         ("/healthz", Kind::Inert),
         ("/feeds/announcements.atom", Kind::Document),
-        (format!("/{HASHED_WASM}").as_str(), Kind::Inert),
+        (format!("/{HASHED_WASM}").as_str(), Kind::Code),
+        (format!("/{HASHED_JS}").as_str(), Kind::Code),
     ] {
         let response = app.get(path).await;
         let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        if kind == Kind::Code {
+            assert!(!headers.contains_key("content-security-policy"), "{path}");
+            assert!(!headers.contains_key("permissions-policy"), "{path}");
+            // A module's own fetches follow its referrer policy; wasm has none to follow.
+            let script = path.ends_with(".js");
+            assert_eq!(headers.contains_key("referrer-policy"), script, "{path}");
+            continue;
+        }
         let csp = headers["content-security-policy"].to_str().unwrap();
         if kind == Kind::Inert {
             assert_eq!(csp, "default-src 'none'; frame-ancestors 'none'", "{path}");
