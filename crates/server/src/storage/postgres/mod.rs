@@ -11,12 +11,9 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
 
-mod announcements;
 mod cases;
-mod coordination;
 mod documents;
 mod stats;
-mod uploads;
 
 use super::rows::{
     AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DetailRow,
@@ -35,6 +32,57 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// A transaction that writes.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Holds `key` for the rest of the transaction, in every process on the database: an
+    /// advisory lock on the key's hash, let go at commit or rollback.
+    async fn lock_key(tx: &mut sqlx::PgConnection, key: &str) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Indexes row `id` of `table` (documents, announcements) for search: its title's terms
+    /// and all its terms, as arrays in the row (GIN-indexed).
+    async fn index_text(
+        tx: &mut sqlx::PgConnection,
+        table: &str,
+        id: i64,
+        title: &str,
+        body: &[api::Block],
+    ) -> Result<(), StoreError> {
+        let body_text = crate::search::blocks_text(body);
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {table} SET title_terms = $1, terms = $2 WHERE id = $3"
+        )))
+        .bind(term_array(&[title]))
+        .bind(term_array(&[title, &body_text]))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Pushes the condition that the row `alias` holds every term (in its title alone when
+    /// `title_only`).
+    fn push_text_match(
+        query: &mut QueryBuilder<Postgres>,
+        _table: &str,
+        alias: &str,
+        terms: &[String],
+        title_only: bool,
+    ) {
+        let column = if title_only { "title_terms" } else { "terms" };
+        query
+            .push(format!("{alias}.{column} @> "))
+            .push_bind(terms.to_vec());
+    }
+
     /// Connects to the database at `url` (`postgres://user@host:port/name`) and applies the
     /// migrations (sqlx takes an advisory lock, so processes starting together migrate once).
     pub async fn open(url: &str) -> Result<Self, StoreError> {

@@ -13,12 +13,9 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
 use time::Date;
 
-mod announcements;
 mod cases;
-mod coordination;
 mod documents;
 mod stats;
-mod uploads;
 
 use super::rows::{
     AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DetailRow,
@@ -46,6 +43,46 @@ impl SqliteStore {
     /// housekeeping's expiry) may.
     async fn write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Holds `key` for the rest of a [`Self::write`] transaction: nothing to do, as that
+    /// transaction holds SQLite's one writer lock already.
+    async fn lock_key(_tx: &mut sqlx::SqliteConnection, _key: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Indexes row `id` of `table` (documents, announcements) for search: its title and
+    /// body go into the FTS5 table `{table}_search`.
+    async fn index_text(
+        tx: &mut sqlx::SqliteConnection,
+        table: &str,
+        id: i64,
+        title: &str,
+        body: &[Block],
+    ) -> Result<(), StoreError> {
+        index_item(tx, &format!("{table}_search"), id, title, body).await
+    }
+
+    /// Pushes the condition that the row `alias` of `table` holds every term (in its title
+    /// alone when `title_only`).
+    fn push_text_match(
+        query: &mut QueryBuilder<Sqlite>,
+        table: &str,
+        alias: &str,
+        terms: &[String],
+        title_only: bool,
+    ) {
+        let expression = fts5_match(terms);
+        query
+            .push(format!(
+                "{alias}.id IN (SELECT rowid FROM {table}_search WHERE {table}_search MATCH "
+            ))
+            .push_bind(if title_only {
+                format!("title : ({expression})")
+            } else {
+                expression
+            })
+            .push(")");
     }
 
     /// Opens (creating if needed) the database at `url` (`sqlite://data/civic.db`, or

@@ -1,6 +1,15 @@
 //! Queries both stores run with the very same SQL (`$1`-style parameters, which SQLite reads
-//! too), written once: the staff accounts, the staff's views of cases, and the outbox. A
-//! macro, because the two stores' pools are of different types.
+//! too), written once: the staff accounts, the staff's views of cases, the outbox, the
+//! server's secrets (here), uploads and coordination (one file each). Macros, because the two
+//! stores' pools are of different types; where the databases truly differ, a store's own
+//! method says how (`write`, `lock_key`).
+
+#[macro_use]
+mod announcements;
+#[macro_use]
+mod coordination;
+#[macro_use]
+mod uploads;
 
 /// Implements [`super::StaffStore`] and [`super::OutboxStore`] for a store and adds the
 /// staff's case queries (`queue_cases`, `staff_case_record`) to it; `$db` is its sqlx
@@ -8,6 +17,10 @@
 /// transaction holds (PostgreSQL's `FOR UPDATE SKIP LOCKED`; SQLite has one writer).
 macro_rules! shared_queries {
     ($store:ty, $db:ty, $skip_locked:literal) => {
+        shared_uploads!($store);
+        shared_coordination!($store);
+        shared_announcements!($store, $db);
+
         /// Writes `messages` about case `id` into the outbox, due at once, in the caller's
         /// transaction: they are kept exactly when the change they tell of is.
         async fn write_outbox(
