@@ -29,8 +29,11 @@ test('no page of the build runs another origin\'s script, whatever its query say
   const dist = path.resolve(__dirname, '../../dist');
   const pages = htmlFiles(dist);
   expect(pages.length).toBeGreaterThan(5);
-  expect(pages.some((p) => p.startsWith('/examples/')), 'the example portal is not served').toBe(false);
-  for (const page of [...pages, '/', '/file', '/cases/20261126-0042', '/examples/portal.html?app=http://evil.example']) {
+  expect(pages.some((p) => p.startsWith('/examples/')), 'the example portal is not in the build').toBe(false);
+  const portal = await request.get('/examples/portal.html?app=http://evil.example');
+  expect(portal.status(), 'the example portal is not served').toBe(404);
+  expect(schemeWide(portal.headers()['content-security-policy'] ?? '')).toEqual([]);
+  for (const page of [...pages, '/', '/file', '/cases/20261126-0042', '/no/such/page']) {
     const response = await request.get(page);
     const policy = response.headers()['content-security-policy'] ?? '';
     expect(policy, page).toContain("script-src 'self'");
