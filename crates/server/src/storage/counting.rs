@@ -16,6 +16,9 @@ pub(super) const COUNTED_COLUMNS: &str = "c.district, \
      c.submitted_at, c.replied_at, c.replied_on_time, r.rating, \
      EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.follow_up = true) AS reopened";
 
+/// How many dirty days one transaction recounts, so that filings wait little.
+pub(super) const DAYS_PER_TRANSACTION: i64 = 16;
+
 /// One case as the counts see it.
 #[derive(sqlx::FromRow)]
 pub(super) struct CountedCase {

@@ -47,6 +47,11 @@ impl PostgresStore {
         Ok(())
     }
 
+    /// Nothing: PostgreSQL's planner picks the index itself (SQLite's store names it).
+    fn indexed_by(_index: &str) -> String {
+        String::new()
+    }
+
     /// Indexes row `id` of `table` (documents, announcements) for search: its title's terms
     /// and all its terms, as arrays in the row (GIN-indexed).
     async fn index_text(

@@ -1,19 +1,9 @@
-//! The statistics' counts in PostgreSQL: recounting dirty filing days, and summing buckets,
-//! as the SQLite store does. One process recounts at a time (an advisory lock), so two never
-//! write the same month's rows.
-
-use sqlx::{AssertSqlSafe, PgConnection, QueryBuilder};
-
-use std::collections::BTreeMap;
-
-use async_trait::async_trait;
+//! How PostgreSQL takes the dirty filing days to recount: one process recounts at a time
+//! (an advisory lock), so two never write the same month's rows, and days are claimed so a
+//! refresher that dies gives them back (the recount itself is `storage/shared/stats.rs`).
 
 use super::PostgresStore;
-use crate::clock;
-use crate::storage::counting::{
-    BucketSums, COUNTED_COLUMNS, CountedCase, GroupSums, SUMS, day_counts, push_range, ranges,
-};
-use crate::storage::{Buckets, Counts, PeriodCounts, Refreshed, StatsStore, StoreError};
+use crate::storage::{Refreshed, StoreError};
 
 /// The advisory lock key of recounting (any constant no other lock uses).
 const STATS_LOCK: i64 = 0x0C1C_57A7;
@@ -21,12 +11,12 @@ const STATS_LOCK: i64 = 0x0C1C_57A7;
 /// After how long a claimed day whose recount never finished is counted again.
 const CLAIM_TIMEOUT_SECONDS: i64 = 60;
 
-/// How many dirty days one transaction recounts, so that filings wait little.
-const DAYS_PER_TRANSACTION: i64 = 16;
-
-#[async_trait]
-impl StatsStore for PostgresStore {
-    async fn refresh_stats(&self, max_days: Option<usize>) -> Result<Refreshed, StoreError> {
+impl PostgresStore {
+    /// Recounts the days marked dirty (see [`crate::storage::StatsStore::refresh_stats`]).
+    pub(super) async fn refresh_dirty(
+        &self,
+        max_days: Option<usize>,
+    ) -> Result<Refreshed, StoreError> {
         // Most requests find nothing to do: ask before taking the writer's lock.
         let dirty: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM stats_dirty) OR EXISTS (SELECT 1 FROM stats_claims)",
@@ -78,7 +68,7 @@ impl StatsStore for PostgresStore {
                  INSERT INTO stats_claims (day, claimed_at) SELECT DISTINCT day, $2 FROM taken \
                  ON CONFLICT (day) DO UPDATE SET claimed_at = excluded.claimed_at RETURNING day",
             )
-            .bind(DAYS_PER_TRANSACTION)
+            .bind(crate::storage::counting::DAYS_PER_TRANSACTION)
             .bind(now)
             .fetch_all(&self.pool)
             .await?;
@@ -86,17 +76,7 @@ impl StatsStore for PostgresStore {
                 tx.rollback().await?;
                 return self.pending(recounted).await;
             }
-            let mut months: Vec<String> = Vec::new();
-            for day in &days {
-                recount_day(&mut tx, day).await?;
-                let month = day[..7].to_owned();
-                if !months.contains(&month) {
-                    months.push(month);
-                }
-            }
-            for month in &months {
-                recount_month(&mut tx, month).await?;
-            }
+            Self::recount_days(&mut tx, &days).await?;
             sqlx::query("DELETE FROM stats_claims WHERE day = ANY($1) AND claimed_at = $2")
                 .bind(&days)
                 .bind(now)
@@ -105,123 +85,6 @@ impl StatsStore for PostgresStore {
             tx.commit().await?;
             recounted += days.len();
         }
-    }
-
-    async fn period_counts(
-        &self,
-        buckets: &Buckets,
-        district: Option<&str>,
-    ) -> Result<PeriodCounts, StoreError> {
-        let mut groups: BTreeMap<(String, String), Counts> = BTreeMap::new();
-        let mut histogram: BTreeMap<u32, u64> = BTreeMap::new();
-        for range in ranges(buckets) {
-            let mut query = QueryBuilder::new(format!(
-                "SELECT district, department, {SUMS} FROM stats_counts"
-            ));
-            push_range(&mut query, range, district);
-            query.push(" GROUP BY district, department");
-            let rows: Vec<GroupSums> = query.build_query_as().fetch_all(&self.pool).await?;
-            for r in rows {
-                *groups.entry((r.district, r.department)).or_default() += r.sums.into();
-            }
-            let mut query =
-                QueryBuilder::new("SELECT days, SUM(replies)::BIGINT FROM stats_reply_days");
-            push_range(&mut query, range, district);
-            query.push(" GROUP BY days");
-            let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&self.pool).await?;
-            for (days, n) in rows {
-                *histogram.entry(days.max(0) as u32).or_default() += n.max(0) as u64;
-            }
-        }
-        Ok(PeriodCounts {
-            rows: groups
-                .into_iter()
-                .map(|((district, department), c)| (district, department, c))
-                .collect(),
-            reply_days: histogram.into_iter().collect(),
-        })
-    }
-
-    async fn monthly_counts(
-        &self,
-        first: &str,
-        last: &str,
-        district: Option<&str>,
-    ) -> Result<Vec<(String, Counts)>, StoreError> {
-        let mut query = QueryBuilder::new(format!("SELECT bucket, {SUMS} FROM stats_counts"));
-        push_range(&mut query, ("month", first, last), district);
-        query.push(" GROUP BY bucket ORDER BY bucket");
-        let rows: Vec<BucketSums> = query.build_query_as().fetch_all(&self.pool).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.bucket, r.sums.into()))
-            .collect())
-    }
-
-    async fn overdue_count(
-        &self,
-        filed_from: i64,
-        filed_before: i64,
-        today: &str,
-        district: Option<&str>,
-    ) -> Result<u64, StoreError> {
-        // The condition repeats the partial index's, so SQLite uses it.
-        let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM cases \
-             WHERE status IN ('accepted', 'assigned', 'in_progress') \
-             AND deadline < $1 AND submitted_at >= $2 AND submitted_at < $3 \
-             AND ($4::text IS NULL OR district = $4)",
-        )
-        .bind(today)
-        .bind(filed_from)
-        .bind(filed_before)
-        .bind(district)
-        .bind(district)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(count.max(0) as u64)
-    }
-
-    async fn category_counts(
-        &self,
-        first: &str,
-        last: &str,
-        district: Option<&str>,
-    ) -> Result<Vec<(String, u64)>, StoreError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT category, SUM(received)::BIGINT FROM stats_categories \
-             WHERE day BETWEEN $1 AND $2 AND ($3::text IS NULL OR district = $3) \
-             GROUP BY category ORDER BY category",
-        )
-        .bind(first)
-        .bind(last)
-        .bind(district)
-        .bind(district)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(c, n)| (c, n.max(0) as u64))
-            .collect())
-    }
-
-    async fn titles_filed(
-        &self,
-        filed_from: i64,
-        filed_before: i64,
-        district: Option<&str>,
-    ) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT title FROM cases \
-             WHERE submitted_at >= $1 AND submitted_at < $2 AND published \
-             AND ($3::text IS NULL OR district = $3)",
-        )
-        .bind(filed_from)
-        .bind(filed_before)
-        .bind(district)
-        .bind(district)
-        .fetch_all(&self.pool)
-        .await?)
     }
 }
 
@@ -239,124 +102,4 @@ impl PostgresStore {
             pending: pending.max(0) as usize,
         })
     }
-}
-
-/// Recounts one filing day from its cases.
-async fn recount_day(tx: &mut PgConnection, day: &str) -> Result<(), StoreError> {
-    for table in ["stats_counts", "stats_reply_days"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE grain = 'day' AND bucket = $1"
-        )))
-        .bind(day)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("DELETE FROM stats_categories WHERE day = $1")
-        .bind(day)
-        .execute(&mut *tx)
-        .await?;
-    let Some(date) = clock::parse_iso_date(day) else {
-        return Err(StoreError::Corrupt(format!("dirty statistics day {day}")));
-    };
-    let start = clock::start_of_day(date);
-    let cases: Vec<CountedCase> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT {COUNTED_COLUMNS} FROM cases c LEFT JOIN ratings r ON r.case_id = c.id \
-         WHERE c.submitted_at >= $1 AND c.submitted_at < $2"
-    )))
-    .bind(start)
-    .bind(start + 86_400)
-    .fetch_all(&mut *tx)
-    .await?;
-    let day_rows = day_counts(&cases)?;
-    for ((district, department), c) in &day_rows.counts {
-        insert_counts(tx, day, district, department, *c).await?;
-    }
-    for ((district, days), n) in &day_rows.reply_days {
-        sqlx::query(
-            "INSERT INTO stats_reply_days (grain, bucket, district, days, replies) \
-             VALUES ('day', $1, $2, $3, $4)",
-        )
-        .bind(day)
-        .bind(district)
-        .bind(i64::from(*days))
-        .bind(*n as i64)
-        .execute(&mut *tx)
-        .await?;
-    }
-    for ((district, category), n) in &day_rows.categories {
-        sqlx::query(
-            "INSERT INTO stats_categories (day, district, category, received) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(day)
-        .bind(district)
-        .bind(category)
-        .bind(*n as i64)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn insert_counts(
-    tx: &mut PgConnection,
-    bucket: &str,
-    district: &str,
-    department: &str,
-    c: Counts,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO stats_counts (grain, bucket, district, department, received, accepted, \
-         replied, closed, on_time, rated, satisfied, reopened, reply_days_sum) \
-         VALUES ('day', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(bucket)
-    .bind(district)
-    .bind(department)
-    .bind(c.received as i64)
-    .bind(c.accepted as i64)
-    .bind(c.replied as i64)
-    .bind(c.closed as i64)
-    .bind(c.on_time as i64)
-    .bind(c.rated as i64)
-    .bind(c.satisfied as i64)
-    .bind(c.reopened as i64)
-    .bind(c.reply_days_sum as i64)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// Recounts a month's rows from its days' rows.
-async fn recount_month(tx: &mut PgConnection, month: &str) -> Result<(), StoreError> {
-    let first = format!("{month}-01");
-    let last = format!("{month}-31");
-    for table in ["stats_counts", "stats_reply_days"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE grain = 'month' AND bucket = $1"
-        )))
-        .bind(month)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO stats_counts SELECT 'month', $1, district, department, {SUMS} \
-         FROM stats_counts WHERE grain = 'day' AND bucket BETWEEN $2 AND $3 \
-         GROUP BY district, department"
-    )))
-    .bind(month)
-    .bind(&first)
-    .bind(&last)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO stats_reply_days SELECT 'month', $1, district, days, SUM(replies) \
-         FROM stats_reply_days WHERE grain = 'day' AND bucket BETWEEN $2 AND $3 \
-         GROUP BY district, days",
-    )
-    .bind(month)
-    .bind(&first)
-    .bind(&last)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }

@@ -9,6 +9,8 @@ mod announcements;
 #[macro_use]
 mod coordination;
 #[macro_use]
+mod stats;
+#[macro_use]
 mod uploads;
 
 /// Implements [`super::StaffStore`] and [`super::OutboxStore`] for a store and adds the
@@ -20,6 +22,7 @@ macro_rules! shared_queries {
         shared_uploads!($store);
         shared_coordination!($store);
         shared_announcements!($store, $db);
+        shared_stats!($store, $db);
 
         /// Writes `messages` about case `id` into the outbox, due at once, in the caller's
         /// transaction: they are kept exactly when the change they tell of is.
