@@ -12,7 +12,6 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
 
 mod cases;
-mod documents;
 mod stats;
 
 use super::rows::{
@@ -86,6 +85,43 @@ impl PostgresStore {
         query
             .push(format!("{alias}.{column} @> "))
             .push_bind(terms.to_vec());
+    }
+
+    /// Pushes the rows of `table` (as `alias`) whose terms hold every term in `tier` (GIN
+    /// indexes on both arrays), and returns the column that orders them by id.
+    fn push_text_scan(
+        query: &mut QueryBuilder<Postgres>,
+        table: &str,
+        alias: &str,
+        terms: &[String],
+        tier: shared::TextTier,
+        _rows: bool,
+    ) -> String {
+        query.push(format!("{table} {alias} WHERE "));
+        match tier {
+            shared::TextTier::Title => {
+                query
+                    .push(format!("{alias}.title_terms @> "))
+                    .push_bind(terms.to_vec());
+            }
+            shared::TextTier::BodyOnly => {
+                query
+                    .push(format!("{alias}.terms @> "))
+                    .push_bind(terms.to_vec())
+                    .push(format!(" AND NOT {alias}.title_terms @> "))
+                    .push_bind(terms.to_vec());
+            }
+        }
+        format!("{alias}.id")
+    }
+
+    /// Checks deferrable constraints at commit instead of at each statement, for the rest
+    /// of `tx`.
+    async fn defer_foreign_keys(tx: &mut sqlx::PgConnection) -> Result<(), StoreError> {
+        sqlx::query("SET CONSTRAINTS ALL DEFERRED")
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
     }
 
     /// Connects to the database at `url` (`postgres://user@host:port/name`) and applies the

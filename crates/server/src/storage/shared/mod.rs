@@ -9,9 +9,20 @@ mod announcements;
 #[macro_use]
 mod coordination;
 #[macro_use]
+mod documents;
+#[macro_use]
 mod stats;
 #[macro_use]
 mod uploads;
+
+/// Which of a text's parts a search scan matches the terms in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextTier {
+    /// Every term in the title.
+    Title,
+    /// Every term in the title and body together, but not every one in the title.
+    BodyOnly,
+}
 
 /// Implements [`super::StaffStore`] and [`super::OutboxStore`] for a store and adds the
 /// staff's case queries (`queue_cases`, `staff_case_record`) to it; `$db` is its sqlx
@@ -23,6 +34,7 @@ macro_rules! shared_queries {
         shared_coordination!($store);
         shared_announcements!($store, $db);
         shared_stats!($store, $db);
+        shared_documents!($store, $db);
 
         /// Writes `messages` about case `id` into the outbox, due at once, in the caller's
         /// transaction: they are kept exactly when the change they tell of is.

@@ -14,7 +14,6 @@ use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
 use time::Date;
 
 mod cases;
-mod documents;
 mod stats;
 
 use super::rows::{
@@ -89,6 +88,44 @@ impl SqliteStore {
                 expression
             })
             .push(")");
+    }
+
+    /// Pushes the rows of `table` (as `alias`) whose text holds every term in `tier`: FROM
+    /// its FTS5 table, joined to the rows only when `rows` (a bare count needs no join), and
+    /// the WHERE that matches. Returns the column that orders them by id as FTS5 streams
+    /// them, so a page stops early instead of sorting every match.
+    fn push_text_scan(
+        query: &mut QueryBuilder<Sqlite>,
+        table: &str,
+        alias: &str,
+        terms: &[String],
+        tier: shared::TextTier,
+        rows: bool,
+    ) -> String {
+        let expression = fts5_match(terms);
+        let index = format!("{table}_search");
+        if rows {
+            query.push(format!(
+                "{index} JOIN {table} {alias} ON {alias}.id = {index}.rowid"
+            ));
+        } else {
+            query.push(&index);
+        }
+        query
+            .push(format!(" WHERE {index} MATCH "))
+            .push_bind(match tier {
+                shared::TextTier::Title => format!("title : ({expression})"),
+                shared::TextTier::BodyOnly => format!("({expression}) NOT title : ({expression})"),
+            });
+        format!("{index}.rowid")
+    }
+
+    /// Checks foreign keys at commit instead of at each statement, for the rest of `tx`.
+    async fn defer_foreign_keys(tx: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
     }
 
     /// Opens (creating if needed) the database at `url` (`sqlite://data/civic.db`, or
