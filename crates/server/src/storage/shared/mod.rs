@@ -7,6 +7,8 @@
 #[macro_use]
 mod announcements;
 #[macro_use]
+mod cases;
+#[macro_use]
 mod coordination;
 #[macro_use]
 mod documents;
@@ -35,6 +37,7 @@ macro_rules! shared_queries {
         shared_announcements!($store, $db);
         shared_stats!($store, $db);
         shared_documents!($store, $db);
+        shared_cases!($store, $db);
 
         /// Writes `messages` about case `id` into the outbox, due at once, in the caller's
         /// transaction: they are kept exactly when the change they tell of is.
