@@ -7,6 +7,8 @@
 #[macro_use]
 mod announcements;
 #[macro_use]
+mod base;
+#[macro_use]
 mod cases;
 #[macro_use]
 mod coordination;
@@ -38,6 +40,7 @@ macro_rules! shared_queries {
         shared_stats!($store, $db);
         shared_documents!($store, $db);
         shared_cases!($store, $db);
+        shared_base!($store);
 
         /// Writes `messages` about case `id` into the outbox, due at once, in the caller's
         /// transaction: they are kept exactly when the change they tell of is.
@@ -107,13 +110,7 @@ macro_rules! shared_queries {
                     place,
                 });
                 let detail = self.load_detail(id, today, true).await?;
-                let events: Vec<super::rows::EventRow> = sqlx::query_as(
-                    "SELECT at, status, department, note, rating, follow_up, action, actor \
-                     FROM case_events WHERE case_id = $1 ORDER BY at, id",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
+                let events = self.event_rows(id).await?;
                 let photos: Vec<String> = sqlx::query_scalar(
                     "SELECT id FROM uploads WHERE case_id = $1 ORDER BY created_at, id",
                 )

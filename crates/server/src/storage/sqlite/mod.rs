@@ -3,7 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use api::{Block, Category, LocalizedText, Term};
+use api::Block;
 use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -228,120 +228,20 @@ fn fts5_match(terms: &[String]) -> String {
 /// This build's migrations.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-#[async_trait]
-impl BaseStore for SqliteStore {
-    async fn snapshot_into(&self, path: &std::path::Path) -> Result<bool, StoreError> {
+impl SqliteStore {
+    /// Writes a consistent copy of the database to `path` (see
+    /// [`BaseStore::snapshot_into`]).
+    async fn snapshot(&self, path: &std::path::Path) -> Result<bool, StoreError> {
         // One read transaction: the copy is the database as of its start, whatever is
         // written meanwhile (WAL readers do not block the writer).
         let path = path
             .to_str()
             .ok_or_else(|| StoreError::Database("the snapshot path is not UTF-8".into()))?;
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(path)
             .execute(&self.pool)
             .await?;
         Ok(true)
-    }
-
-    async fn migrations(&self) -> Result<Migrations, StoreError> {
-        migrations(&self.pool, &MIGRATOR).await
-    }
-
-    async fn pool_status(&self) -> Result<PoolStatus, StoreError> {
-        pool_status(&self.pool).await
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    async fn install_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM districts")
-            .fetch_one(&mut *tx)
-            .await?;
-        if count > 0 {
-            return Ok(());
-        }
-        for (table, terms) in [
-            ("districts", &taxonomy.districts),
-            ("departments", &taxonomy.departments),
-        ] {
-            for (position, term) in terms.iter().enumerate() {
-                sqlx::query(AssertSqlSafe(format!(
-                    "INSERT INTO {table} (code, name_zh, name_en, position) VALUES (?, ?, ?, ?)"
-                )))
-                .bind(&term.code)
-                .bind(&term.name.zh)
-                .bind(&term.name.en)
-                .bind(position as i64)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        for (position, category) in taxonomy.categories.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO categories (code, parent, name_zh, name_en, position) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&category.code)
-            .bind(&category.parent)
-            .bind(&category.name.zh)
-            .bind(&category.name.en)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn taxonomy(&self) -> Result<Taxonomy, StoreError> {
-        let mut terms = Vec::new();
-        for table in ["districts", "departments"] {
-            let rows: Vec<(String, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT code, name_zh, name_en FROM {table} ORDER BY position"
-            )))
-            .fetch_all(&self.pool)
-            .await?;
-            terms.push(
-                rows.into_iter()
-                    .map(|(code, zh, en)| Term {
-                        code,
-                        name: LocalizedText { zh, en },
-                    })
-                    .collect::<Vec<_>>(),
-            );
-        }
-        let categories: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
-            "SELECT code, parent, name_zh, name_en FROM categories ORDER BY position",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let departments = terms.pop().unwrap_or_default();
-        let districts = terms.pop().unwrap_or_default();
-        Ok(Taxonomy {
-            districts,
-            departments,
-            categories: categories
-                .into_iter()
-                .map(|(code, parent, zh, en)| Category {
-                    code,
-                    parent,
-                    name: LocalizedText { zh, en },
-                })
-                .collect(),
-        })
-    }
-
-    async fn is_empty(&self) -> Result<bool, StoreError> {
-        let (count,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM documents) \
-             + (SELECT COUNT(*) FROM announcements)",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(count == 0)
     }
 }
 
