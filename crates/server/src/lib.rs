@@ -1,5 +1,5 @@
-//! The Civic reference backend: the REST API of the contract in `crates/api`, on axum and
-//! SQLite, and the built app it serves. `main.rs` is glue; [`startup::Application`] is
+//! The Civic reference backend: the REST API of the contract in `crates/api`, on axum with
+//! SQLite (embedded) or PostgreSQL (a city), and the built app it serves. `main.rs` is glue; [`startup::Application`] is
 //! what tests and the binary both run.
 
 pub mod backup;

@@ -5,11 +5,12 @@
 use api::{CaseDetail, CaseNumber, FieldErrorCode, FieldErrors, Meta, Rating, StaffAction, Taxon};
 use time::Date;
 
+use crate::domain::filing::{self, Filing, ValidCase};
 use crate::domain::notify::Notices;
 use crate::domain::staff::Actor;
 use crate::domain::{Refusal, lifecycle, owner, publication, staff};
 use crate::rules::ReplyDays;
-use crate::storage::{CaseKey, Store, StoreError};
+use crate::storage::{self, CaseKey, Store, StoreError};
 
 /// What a staff action did.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +36,104 @@ pub enum CitizenOutcome {
     NoMatch,
     /// The case's state does not allow it (already rated, not replied yet, …).
     NotAllowed,
+}
+
+/// What filing a case did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filed {
+    /// A new case: its receipt.
+    Created(api::CaseReceipt),
+    /// A retry of a filing made before: its receipt again.
+    Replayed(api::CaseReceipt),
+    /// A field is not valid after all (a photo no upload has, or another case's).
+    Invalid(FieldErrors),
+    /// The idempotency key was used for a different case.
+    KeyReused,
+    /// Too many filings from this client: try again after this many seconds.
+    Limited(u64),
+}
+
+/// What filing needs of the server.
+pub struct Filer<'a> {
+    pub store: &'a std::sync::Arc<dyn Store>,
+    /// The key tracking codes of retried filings are derived with.
+    pub filing_key: &'a [u8],
+    pub reply_days: &'a ReplyDays,
+    pub notices: &'a std::sync::Arc<Notices>,
+    /// This process's limit on a client's filings (a flood stops here).
+    pub gate: &'a std::sync::Arc<crate::ratelimit::Limiter>,
+    /// The same limit across processes, in the database.
+    pub limiter: &'a crate::ratelimit::SharedLimiter,
+}
+
+/// Files `case`, already checked as `valid`, for `client`, once per idempotency `key`: a
+/// retry of a filing that was made is answered before any limit (a lost receipt can always
+/// be fetched again); a new one takes a use of the filing limit, given back unless a case
+/// is created.
+pub async fn file_case(
+    filer: &Filer<'_>,
+    case: &api::NewCase,
+    valid: ValidCase,
+    key: Option<String>,
+    client: std::net::IpAddr,
+) -> Result<Filed, StoreError> {
+    let request_hash = filing::request_hash(case);
+    let code = filing::new_tracking_code(key.as_deref(), filer.filing_key);
+    let earlier = match &key {
+        Some(key) => filer.store.earlier_filing(key, &request_hash).await?,
+        None => None,
+    };
+    let stored = match earlier {
+        Some(earlier) => earlier,
+        None => {
+            let client = crate::client::limit_key(client);
+            let gate = match filer.gate.reserve(client, std::time::Instant::now()) {
+                Ok(gate) => gate,
+                Err(wait) => return Ok(Filed::Limited(wait)),
+            };
+            let slot = match filer
+                .limiter
+                .reserve(filer.store, client, crate::clock::now_millis())
+                .await?
+            {
+                Ok(slot) => slot,
+                Err(wait) => return Ok(Filed::Limited(wait)),
+            };
+            let filing = Filing::new(
+                valid,
+                crate::clock::now(),
+                filer.reply_days,
+                &code,
+                key.map(|key| (key, request_hash)),
+            )
+            .with_notices(filer.notices.clone());
+            let stored = filer.store.file_case(&filing).await?;
+            if matches!(stored, storage::Filed::Created(_)) {
+                gate.keep();
+                slot.keep();
+            } else {
+                slot.give_back().await;
+            }
+            stored
+        }
+    };
+    let receipt = |filed: storage::FiledCase| api::CaseReceipt {
+        number: filed.number,
+        tracking_code: code.clone(),
+        status: filed.status,
+        submitted_at: crate::clock::rfc3339(filed.submitted_at),
+        deadline: filed.deadline,
+    };
+    Ok(match stored {
+        storage::Filed::Created(filed) => Filed::Created(receipt(filed)),
+        storage::Filed::Replayed(filed) => Filed::Replayed(receipt(filed)),
+        storage::Filed::UnknownPhotos => {
+            let mut fields = FieldErrors::new();
+            fields.add("photos", FieldErrorCode::UnknownCode, None);
+            Filed::Invalid(fields)
+        }
+        storage::Filed::KeyReused => Filed::KeyReused,
+    })
 }
 
 /// Checks a staff action's fields and its department against the taxonomy.

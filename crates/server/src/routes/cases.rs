@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Response};
 
 use super::{bad_cursor, check_code, known, parse_number, search_query};
 use crate::clock;
-use crate::domain::filing::{self, Filing, ValidCase};
+use crate::domain::filing::{self, ValidCase};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, ClientAddress};
 use crate::service::{self, CitizenOutcome};
 use crate::state::AppState;
-use crate::storage::{CaseCursor, CaseFilter, CaseSort, Filed, FiledCase};
+use crate::storage::{CaseCursor, CaseFilter, CaseSort};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -374,98 +374,36 @@ pub async fn file_case(
         },
     };
     let valid = ValidCase::parse(&case, &state.meta).map_err(ApiError::Validation)?;
-    // A retry is the same case whatever language the page was in and whatever was chosen
-    // about texts by then: the earlier filing's choice stands.
-    let request_hash = {
-        let same = NewCase {
-            texts: false,
-            language: Default::default(),
-            ..case.clone()
-        };
-        let body = serde_json::to_vec(&same).map_err(|e| ApiError::Internal(Box::new(e)))?;
-        crate::hashing::hex_sha256(&body)
+    let filer = service::Filer {
+        store: &state.store,
+        filing_key: &state.filing_key,
+        reply_days: &state.settings.reply_days,
+        notices: &state.notices,
+        gate: &state.filing_gate,
+        limiter: &state.filing_limiter,
     };
-    let mut random = [0u8; 10];
-    getrandom::fill(&mut random).map_err(|e| ApiError::Internal(e.to_string().into()))?;
-    let code = filing::tracking_code(key.as_deref(), &state.filing_key, random);
-    // A retry of a filing that was made is answered before any limit: a lost receipt can
-    // always be fetched again.
-    let earlier = match &key {
-        Some(key) => state.store.earlier_filing(key, &request_hash).await?,
-        None => None,
-    };
-    let filed = match earlier {
-        Some(earlier) => earlier,
-        None => {
-            // The use is taken before the write and given back unless a case is created:
-            // first in this process (a flood stops here), then in the database.
-            let refused = |wait| {
-                metrics::counter!("civic_rate_limited_total", "limit" => "filing").increment(1);
-                ApiError::RateLimited {
-                    retry_after: wait,
-                    message: "Too many cases from this connection; try again after Retry-After seconds.",
-                }
-            };
-            let client = crate::client::limit_key(client);
-            let gate = state
-                .filing_gate
-                .reserve(client, std::time::Instant::now())
-                .map_err(refused)?;
-            let slot = state
-                .filing_limiter
-                .reserve(&state.store, client, clock::now_millis())
-                .await?
-                .map_err(refused)?;
-            let filing = Filing::new(
-                valid,
-                clock::now(),
-                &state.settings.reply_days,
-                &code,
-                key.map(|key| (key, request_hash)),
-            )
-            .with_notices(state.notices.clone());
-            let filed = state.store.file_case(&filing).await?;
-            if matches!(filed, Filed::Created(_)) {
-                gate.keep();
-                slot.keep();
-            } else {
-                slot.give_back().await;
-            }
-            filed
-        }
-    };
-    let (filed, replayed) = match filed {
-        Filed::Created(filed) => {
+    let (receipt, replayed) = match service::file_case(&filer, &case, valid, key, client).await? {
+        service::Filed::Created(receipt) => {
             metrics::counter!("civic_filings_total").increment(1);
-            (filed, false)
+            (receipt, false)
         }
-        Filed::UnknownPhotos => {
-            let mut fields = FieldErrors::new();
-            fields.add("photos", FieldErrorCode::UnknownCode, None);
-            return Err(ApiError::Validation(fields));
-        }
-        Filed::Replayed(filed) => {
+        service::Filed::Replayed(receipt) => {
             metrics::counter!("civic_filing_replays_total").increment(1);
-            (filed, true)
+            (receipt, true)
         }
-        Filed::KeyReused => {
+        service::Filed::Invalid(fields) => return Err(ApiError::Validation(fields)),
+        service::Filed::KeyReused => {
             return Err(ApiError::Conflict(
                 "This Idempotency-Key was used for a different case.",
             ));
         }
-    };
-    let FiledCase {
-        number,
-        status,
-        submitted_at,
-        deadline,
-    } = filed;
-    let receipt = CaseReceipt {
-        number,
-        tracking_code: code,
-        status,
-        submitted_at: clock::rfc3339(submitted_at),
-        deadline,
+        service::Filed::Limited(wait) => {
+            metrics::counter!("civic_rate_limited_total", "limit" => "filing").increment(1);
+            return Err(ApiError::RateLimited {
+                retry_after: wait,
+                message: "Too many cases from this connection; try again after Retry-After seconds.",
+            });
+        }
     };
     let mut response = (StatusCode::CREATED, Json(receipt)).into_response();
     let headers = response.headers_mut();

@@ -1,7 +1,9 @@
 //! The storage boundary. Handlers and services speak to a [`Store`], one trait per resource
 //! ([`BaseStore`], [`CaseStore`], [`DocumentStore`], [`AnnouncementStore`], [`UploadStore`],
-//! [`StatsStore`]); [`SqliteStore`] is the embedded implementation and [`PostgresStore`]
-//! the city-scale one, each in one module per resource over the same tables. The traits' types are
+//! [`StatsStore`], [`StaffStore`], [`OutboxStore`], [`CoordinationStore`], [`SecretStore`]);
+//! [`SqliteStore`] is the embedded implementation and [`PostgresStore`] the city-scale one,
+//! both written once in `shared/` (the same SQL) with each database's dialect in its own
+//! module. The traits' types are
 //! plain Rust values, never SQL, and a store holds no rule: how a case may change is
 //! decided by `crate::domain`, inside the store's transaction (see [`CaseStore::change_case`]).
 
