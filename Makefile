@@ -35,7 +35,7 @@ test:
 
 ## print what a new visitor is sent, headers included: the first load and each deep link (at most 200 KiB each)
 size: build
-	target/release/civic-server size dist --budget-kib 200 --deep-link-kib 200 --max-wasm-files 6
+	target/release/civic-size dist --budget-kib 200 --deep-link-kib 200 --max-wasm-files 6
 
 ## Lighthouse's mobile preset (slow 4G, 4x CPU), 3 runs per route against the release build
 ## with demo data: a table of medians and spreads (a measurement, not a test; ~10 minutes)

@@ -45,7 +45,7 @@ step "API fuzzing (schemathesis --checks all, as a resident and as staff, 90 s e
 step "Browser unit tests (wasm-bindgen-test, headless Chromium)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p civic --target wasm32-unknown-unknown --test web
 step "Release build of the app" trunk build --release --offline
-step "What a visitor is sent (first load and every deep link at most 200 KiB with headers, at most 6 wasm files)" target/debug/civic-server size dist --budget-kib 200 --deep-link-kib 200 --max-wasm-files 6
+step "What a visitor is sent (first load and every deep link at most 200 KiB with headers, at most 6 wasm files)" target/debug/civic-size dist --budget-kib 200 --deep-link-kib 200 --max-wasm-files 6
 step "Playwright end-to-end suite" scripts/e2e.sh
 step "WebKit walk (the engine of iOS Safari and WeChat on iOS), both languages" scripts/webkit.sh
 step "Playwright smoke on PostgreSQL" \

@@ -15,7 +15,9 @@
 //! - **reply rate**: replied ÷ accepted.
 //! - **on-time rate**: replies given on or before the case's deadline (after any extension)
 //!   ÷ replied.
-//! - **overdue now**: accepted cases of the period with no reply whose deadline has passed.
+//! - **overdue now**: cases of the period that still owe a reply
+//!   ([`crate::CaseStatus::awaits_reply`]: submitted, accepted, assigned or in progress)
+//!   whose deadline has passed.
 //! - **working days to reply**: working days (weekends and public holidays skipped, make-up
 //!   working days counted) from the day of filing to the day of the reply; average and median
 //!   over the replied cases.

@@ -20,6 +20,7 @@ pub mod monitoring;
 pub mod openapi;
 pub mod outbox;
 pub mod photos;
+pub mod presenter;
 pub mod ratelimit;
 pub mod routes;
 pub mod rules;

@@ -68,7 +68,7 @@ pub fn document_for(meta: &api::Meta) -> String {
 
 /// The document with the built-in taxonomy (`taxonomy::chengdu`), as snapshotted.
 pub fn document_json() -> String {
-    document_for(&routes::build_meta(&crate::taxonomy::chengdu()))
+    document_for(&crate::taxonomy::chengdu().meta())
 }
 
 /// `GET /api/openapi.json`: the document for this server's taxonomy, written at start-up.

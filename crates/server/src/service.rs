@@ -231,10 +231,11 @@ pub async fn staff_case(
     actor: &Actor,
     today: Date,
 ) -> Result<StaffView, StoreError> {
-    let Some(record) = store.staff_case(number, today).await? else {
+    let Some(record) = store.staff_case(number).await? else {
         return Ok(StaffView::NotFound);
     };
-    let mut case = record.detail;
+    let audit = staff::audit(&record.file.events);
+    let mut case = crate::presenter::case_detail(record.file, today);
     let holder = case.summary.department.clone();
     if !actor.may_see(holder.as_deref()) {
         return Ok(StaffView::Forbidden);
@@ -256,7 +257,7 @@ pub async fn staff_case(
         case,
         contact,
         photos: record.photos,
-        audit: staff::audit(&record.events),
+        audit,
         allowed,
         publication,
         withheld_reason,
@@ -397,9 +398,9 @@ pub async fn public_case(
     today: Date,
 ) -> Result<Option<CaseDetail>, StoreError> {
     Ok(store
-        .case_detail(number, None, today)
+        .case_detail(number, None)
         .await?
-        .map(publication::public_view))
+        .map(|file| publication::public_view(crate::presenter::case_detail(file, today))))
 }
 
 /// What the owner sees of their case, when `tracking_hash` is its code's hash: texts are
@@ -412,8 +413,9 @@ pub async fn owner_case(
     today: Date,
 ) -> Result<Option<CaseDetail>, StoreError> {
     let mut detail = store
-        .case_detail(number, Some(tracking_hash), today)
-        .await?;
+        .case_detail(number, Some(tracking_hash))
+        .await?
+        .map(|file| crate::presenter::case_detail(file, today));
     if let Some(owner) = detail.as_mut().and_then(|d| d.owner.as_mut()) {
         owner.texts &= notices.texts;
     }

@@ -1,7 +1,8 @@
-//! `civic-server size`: what the built app costs a visitor, the first load and a deep link to
-//! each page, measured by serving `dist/` exactly as the server does (the same router and
-//! layers, on a loopback port) and counting what each answer puts on the wire: the status
-//! line and headers, and the body in the encoding a browser is sent (brotli).
+//! What the built app costs a visitor, for the build tool `civic-size`
+//! (`src/bin/civic-size.rs`): the first load and a deep link to each page, measured by
+//! serving `dist/` exactly as the server does (the same router and layers, on a loopback
+//! port) and counting what each answer puts on the wire: the status line and headers, and
+//! the body in the encoding a browser is sent (brotli).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

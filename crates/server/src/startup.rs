@@ -80,7 +80,7 @@ impl Application {
         if adopted > 0 {
             tracing::info!(photos = adopted, "moved photo files into the database");
         }
-        let mut meta = routes::build_meta(&store.taxonomy().await?);
+        let mut meta = store.taxonomy().await?.meta();
         let notices = Arc::new(settings.notices(&meta));
         meta.texts = notices.texts;
         let retry = settings.retry_rule();

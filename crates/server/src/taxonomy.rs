@@ -1,7 +1,7 @@
 //! Chengdu's reference taxonomy: the divisions, departments and case categories that a new
 //! database starts with. A city adopting Civic replaces this module's data with its own.
 
-use api::{Category, LocalizedText, Term};
+use api::{CaseKind, CaseStatus, Category, KindTerm, LocalizedText, Meta, StatusTerm, Term};
 
 /// The taxonomy tables as installed in a fresh database.
 #[derive(Debug, Clone, PartialEq)]
@@ -286,6 +286,36 @@ pub const CATEGORIES: &[CategoryGroup] = &[
         ],
     ),
 ];
+
+/// The hotline every page offers as the alternative to filing online.
+pub const HOTLINE: &str = "12345";
+
+impl Taxonomy {
+    /// The meta document (`GET /meta`): this taxonomy with the contract's fixed lists.
+    pub fn meta(&self) -> Meta {
+        Meta {
+            districts: self.districts.clone(),
+            departments: self.departments.clone(),
+            categories: self.categories.clone(),
+            kinds: CaseKind::ALL
+                .iter()
+                .map(|&code| KindTerm {
+                    code,
+                    name: code.name(),
+                })
+                .collect(),
+            statuses: CaseStatus::ALL
+                .iter()
+                .map(|&code| StatusTerm {
+                    code,
+                    name: code.name(),
+                })
+                .collect(),
+            hotline: HOTLINE.to_owned(),
+            texts: false,
+        }
+    }
+}
 
 /// Chengdu's taxonomy.
 pub fn chengdu() -> Taxonomy {

@@ -11,9 +11,9 @@ use time::Date;
 use std::sync::Arc;
 
 use super::notify::{Notices, Outgoing, Recipient};
+use super::records::{CaseExtras, CaseRecord, EventRecord, FiledCase};
 use crate::clock;
 use crate::rules::ReplyDays;
-use crate::storage::{CaseExtras, CaseRecord, EventRecord, FiledCase};
 
 /// A case that passed every check; its text is trimmed and its phone normalised.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,7 +254,7 @@ mod tests {
     use api::Contact;
 
     fn meta() -> Meta {
-        crate::routes::build_meta(&crate::taxonomy::chengdu())
+        crate::taxonomy::chengdu().meta()
     }
 
     fn case() -> NewCase {

@@ -4,9 +4,9 @@
 use api::{ActionKind, CaseNumber, CaseStatus, StaffAction, StaffActionResult};
 use time::Date;
 
+use super::records::EventRecord;
 use super::{CaseState, Change, Refusal, ReplyRecord};
 use crate::clock;
-use crate::storage::EventRecord;
 
 /// The timeline note of a case closed because its rating period ended (content is in the
 /// platform's language, like every staff note).

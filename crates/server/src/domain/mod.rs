@@ -3,7 +3,7 @@
 //! Every way a case changes (a staff action, the resident's rating or follow-up, the
 //! housekeeper's automatic close) is a function from the case's current [`CaseState`] to a
 //! [`Change`] or a [`Refusal`]. A store loads the state inside its transaction, calls the
-//! function and saves the change ([`crate::storage::Store::change_case`]), so both stores
+//! function and saves the change (the storage's `CaseStore::change_case`), so both stores
 //! apply the same rules and neither holds one of its own.
 
 pub mod filing;
@@ -11,12 +11,13 @@ pub mod lifecycle;
 pub mod notify;
 pub mod owner;
 pub mod publication;
+pub mod records;
 pub mod staff;
 
 use api::{CaseKind, CaseStatus, IllegalMove, Rating};
 use time::Date;
 
-use crate::storage::EventRecord;
+use records::EventRecord;
 
 /// What the rules need to know of a case to decide how it may change.
 #[derive(Debug, Clone, PartialEq, Eq)]

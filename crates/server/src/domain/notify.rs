@@ -513,11 +513,11 @@ impl RetryRule {
 mod tests {
     use super::*;
     use crate::domain::lifecycle;
-    use crate::storage::EventRecord;
+    use crate::domain::records::EventRecord;
     use api::{CaseKind, StaffAction};
 
     fn notices() -> Notices {
-        let meta = crate::routes::build_meta(&crate::taxonomy::chengdu());
+        let meta = crate::taxonomy::chengdu().meta();
         Notices {
             texts: true,
             events: true,

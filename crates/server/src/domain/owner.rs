@@ -4,10 +4,10 @@
 
 use api::{CaseStatus, Rating};
 
+use super::records::EventRecord;
 use super::{CaseState, Change, Refusal};
 use crate::clock;
 use crate::rules::ReplyDays;
-use crate::storage::EventRecord;
 
 /// The resident's rating of the reply, given at `at`: it closes the case.
 pub fn rate(

@@ -31,7 +31,7 @@ pub fn public_view(detail: CaseDetail) -> CaseDetail {
 
 /// A case's public timeline from its stored moves: what each move did, never who made it,
 /// and without the moves between staff (a request to transfer).
-pub fn timeline(events: &[crate::storage::EventRecord]) -> Vec<api::TimelineEntry> {
+pub fn timeline(events: &[super::records::EventRecord]) -> Vec<api::TimelineEntry> {
     events
         .iter()
         .filter(|e| e.action.is_none_or(api::ActionKind::on_public_timeline))
@@ -100,7 +100,7 @@ pub fn review(
             withheld_reason,
             public_text,
         }),
-        event: crate::storage::EventRecord {
+        event: super::records::EventRecord {
             at,
             status: state.status,
             department: state.department.clone(),

@@ -3,9 +3,9 @@
 
 use api::{ActionKind, AuditEntry, StaffAction, StaffRole};
 
+use super::records::{EventRecord, StaffAccount};
 use super::{CaseState, Change, Refusal, lifecycle};
 use crate::clock;
-use crate::storage::{EventRecord, StaffAccount};
 
 /// Who makes a staff move.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn names_the_audit_trail_uses_are_not_for_accounts() {
-        let meta = crate::routes::build_meta(&crate::taxonomy::chengdu());
+        let meta = crate::taxonomy::chengdu().meta();
         for name in ["bootstrap", "demo", "civic-server case"] {
             assert!(
                 new_account(&meta, name, "dispatcher", None, 1).is_err(),

@@ -10,13 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{bad_cursor, check_code, known, parse_number, search_query};
-use crate::clock;
 use crate::domain::filing::{self, ValidCase};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, ClientAddress};
 use crate::service::{self, CitizenOutcome};
 use crate::state::AppState;
 use crate::storage::{CaseCursor, CaseFilter, CaseSort};
+use crate::{clock, presenter};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -139,12 +139,9 @@ pub async fn list_cases(
         sort,
     };
     let today = clock::cst_date(clock::now());
-    let slice = state
-        .store
-        .published_cases(&filter, cursor, limit, today)
-        .await?;
+    let slice = state.store.published_cases(&filter, cursor, limit).await?;
     Ok(Json(Page {
-        items: slice.items,
+        items: presenter::case_summaries(slice.items, today),
         next_cursor: slice.next.map(|cursor| encode_cursor(sort, cursor)),
     }))
 }
@@ -159,11 +156,8 @@ pub async fn similar_cases(
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
     let limit = query.validate().map_err(ApiError::bad_query)?;
     let today = clock::cst_date(clock::now());
-    let cases = state
-        .store
-        .similar_cases(query.text.trim(), limit, today)
-        .await?;
-    Ok(Json(cases))
+    let cases = state.store.similar_cases(query.text.trim(), limit).await?;
+    Ok(Json(presenter::case_summaries(cases, today)))
 }
 
 /// The hash of a tracking code as a person typed it, or a 401 when it cannot be one.

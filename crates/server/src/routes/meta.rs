@@ -1,43 +1,14 @@
-use api::{CaseKind, CaseStatus, KindTerm, Meta, StatusTerm};
+use api::Meta;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
 use crate::state::AppState;
-use crate::taxonomy::Taxonomy;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default().routes(routes!(meta))
-}
-
-/// The hotline every page offers as the alternative to filing online.
-pub const HOTLINE: &str = "12345";
-
-/// Builds the meta document from the stored taxonomy and the contract's fixed lists.
-pub fn build_meta(taxonomy: &Taxonomy) -> Meta {
-    Meta {
-        districts: taxonomy.districts.clone(),
-        departments: taxonomy.departments.clone(),
-        categories: taxonomy.categories.clone(),
-        kinds: CaseKind::ALL
-            .iter()
-            .map(|&code| KindTerm {
-                code,
-                name: code.name(),
-            })
-            .collect(),
-        statuses: CaseStatus::ALL
-            .iter()
-            .map(|&code| StatusTerm {
-                code,
-                name: code.name(),
-            })
-            .collect(),
-        hotline: HOTLINE.to_owned(),
-        texts: false,
-    }
 }
 
 /// How long a browser keeps the taxonomy before asking again, and how much longer it may

@@ -21,8 +21,6 @@ use utoipa_axum::routes;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub use meta::build_meta;
-
 /// Every API answer to a request that carried a credential (`Authorization`,
 /// `X-Tracking-Code`), every staff answer and every answer to a change (`POST`: the owner's
 /// view after a rating) is `Cache-Control: no-store`, so no cache keeps a resident's name,

@@ -141,9 +141,9 @@ pub async fn work_queue(
         awaiting_review: query.awaiting_review == Some(true),
         ..CaseFilter::default()
     };
-    let slice = state.store.all_cases(&filter, cursor, limit, today).await?;
+    let slice = state.store.all_cases(&filter, cursor, limit).await?;
     Ok(Json(Page {
-        items: slice.items,
+        items: crate::presenter::case_summaries(slice.items, today),
         next_cursor: slice.next.map(|c| format!("q{}.{}", c.key, c.id)),
     }))
 }

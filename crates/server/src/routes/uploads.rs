@@ -186,13 +186,12 @@ pub async fn case_photo(
         .await?;
     } else {
         let actor = super::staff::authenticate(&state, client, &headers).await?;
-        let today = clock::cst_date(clock::now());
         let case = state
             .store
-            .case_detail(&number, None, today)
+            .case_detail(&number, None)
             .await?
             .ok_or(ApiError::NotFound)?;
-        if !actor.may_see(case.summary.department.as_deref()) {
+        if !actor.may_see(case.listing.department.as_deref()) {
             return Err(ApiError::Forbidden);
         }
     }

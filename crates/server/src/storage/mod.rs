@@ -17,8 +17,8 @@ mod sqlite;
 use std::sync::Arc;
 
 use api::{
-    Announcement, AnnouncementSummary, CaseDetail, CaseKind, CaseNumber, CaseStatus, CaseSummary,
-    Document, DocumentSummary, DocumentType, Validity,
+    Announcement, AnnouncementSummary, CaseKind, CaseNumber, CaseStatus, Document, DocumentSummary,
+    DocumentType, Validity,
 };
 use async_trait::async_trait;
 use time::Date;
@@ -28,6 +28,10 @@ pub use sqlite::SqliteStore;
 
 use crate::domain::filing::Filing;
 use crate::domain::notify::Receiver;
+pub use crate::domain::records::{
+    CaseExtras, CaseFile, CaseListing, CaseRecord, EventRecord, Filed, FiledCase, OwnerRecord,
+    StaffAccount,
+};
 use crate::domain::{CaseState, Change, Refusal};
 use crate::taxonomy::Taxonomy;
 
@@ -257,121 +261,6 @@ pub struct PeriodCounts {
     pub reply_days: Vec<(u32, u64)>,
 }
 
-/// A case as stored: what the public sees, and apart from it the contact and the hash of
-/// the tracking code. Filing, demo data and `civic-server copy` all store cases as these.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseRecord {
-    /// `YYYYMMDD-NNNN`.
-    pub number: CaseNumber,
-    /// The kind.
-    pub kind: CaseKind,
-    /// A category code (a child).
-    pub category: String,
-    /// A district code.
-    pub district: String,
-    /// The place in words.
-    pub place: String,
-    /// Latitude and longitude, when the resident shared them.
-    pub coordinates: Option<(f64, f64)>,
-    /// The title.
-    pub title: String,
-    /// The description.
-    pub description: String,
-    /// The current status.
-    pub status: CaseStatus,
-    /// The department handling it, once assigned.
-    pub department: Option<String>,
-    /// Where its publication stands (public only when `Published`).
-    pub publication: api::PublicationState,
-    /// The submitter's name and phone; `None` for an anonymous hotline case.
-    pub contact: Option<(String, String)>,
-    /// When it was filed, Unix seconds.
-    pub submitted_at: i64,
-    /// The reply deadline, once accepted.
-    pub deadline: Option<Date>,
-    /// The official reply: when, which department, what.
-    pub reply: Option<(i64, String, String)>,
-    /// Every move, oldest first.
-    pub events: Vec<EventRecord>,
-    /// The SHA-256 of the tracking code, hex.
-    pub tracking_hash: String,
-    /// What a case gathers after filing that a copy keeps as it is.
-    pub extras: CaseExtras,
-}
-
-/// What a stored case carries beyond what filing or demo data make, so that a copy to
-/// another store loses nothing.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CaseExtras {
-    /// When and why the deadline was extended.
-    pub extension: Option<(i64, String)>,
-    /// Whether the reply met its deadline, as decided when it was given; `None` decides it
-    /// from the record's deadline (new records).
-    pub replied_on_time: Option<bool>,
-    /// The comment that came with the rating.
-    pub rating_comment: Option<String>,
-    /// The uploads the case claimed.
-    pub photos: Vec<String>,
-    /// The idempotency key it was filed with, its request's hash, and when.
-    pub idempotency: Option<(String, String, i64)>,
-    /// Why the centre withheld it from publication.
-    pub withheld_reason: Option<String>,
-    /// What its resident wrote, when it was published redacted (the record's title,
-    /// description and place are then the public text).
-    pub original: Option<api::PublicText>,
-    /// The language its resident filed in.
-    pub language: api::ContentLanguage,
-    /// Whether its resident gets texts about it.
-    pub texts: bool,
-}
-
-/// One move of a case.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRecord {
-    /// When, Unix seconds.
-    pub at: i64,
-    /// The status moved to.
-    pub status: CaseStatus,
-    /// The department involved.
-    pub department: Option<String>,
-    /// A public note.
-    pub note: Option<String>,
-    /// The resident's rating, when this move is the rating.
-    pub rating: Option<api::Rating>,
-    /// Whether this move is the resident's follow-up.
-    pub follow_up: bool,
-    /// The staff action this move was; `None` for the resident's and the system's moves.
-    pub action: Option<api::ActionKind>,
-    /// The staff account that made it (its name), for the audit trail only.
-    pub actor: Option<String>,
-}
-
-/// What filing did.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Filed {
-    /// A new case was stored.
-    Created(FiledCase),
-    /// The key was seen before with the same request: this is the case it made.
-    Replayed(FiledCase),
-    /// The key was seen before with a different request.
-    KeyReused,
-    /// A photo id names no upload, or one another case already claimed.
-    UnknownPhotos,
-}
-
-/// The stored facts a receipt is made of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FiledCase {
-    /// The number given to the case.
-    pub number: CaseNumber,
-    /// Its status now.
-    pub status: CaseStatus,
-    /// When it was filed, Unix seconds.
-    pub submitted_at: i64,
-    /// Its reply deadline, `YYYY-MM-DD`.
-    pub deadline: String,
-}
-
 /// Which case a change is for: any case with the number, or only the one whose tracking
 /// code hashes to `owner` (the resident's own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -549,15 +438,13 @@ pub trait CaseStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<(i64, CaseRecord)>, StoreError>;
 
-    /// Published cases matching `filter`, newest first, after `cursor`. `today` decides
-    /// which cases are overdue.
+    /// Published cases matching `filter`, newest first, after `cursor`.
     async fn published_cases(
         &self,
         filter: &CaseFilter,
         cursor: Option<CaseCursor>,
         limit: u32,
-        today: Date,
-    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError>;
+    ) -> Result<Slice<CaseListing, CaseCursor>, StoreError>;
 
     /// Every case matching `filter`, published or not, newest first, after `cursor`: the
     /// staff's work queue.
@@ -566,24 +453,14 @@ pub trait CaseStore: Send + Sync {
         filter: &CaseFilter,
         cursor: Option<CaseCursor>,
         limit: u32,
-        today: Date,
-    ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError>;
+    ) -> Result<Slice<CaseListing, CaseCursor>, StoreError>;
 
     /// A case as staff see it: the whole page with the owner's part (contact, rating),
     /// every stored move, and the ids of its photos; `None` when no case has this number.
-    async fn staff_case(
-        &self,
-        number: &CaseNumber,
-        today: Date,
-    ) -> Result<Option<StaffCaseRecord>, StoreError>;
+    async fn staff_case(&self, number: &CaseNumber) -> Result<Option<StaffCaseRecord>, StoreError>;
 
     /// Recent published cases whose titles share terms with `text`, most shared first.
-    async fn similar_cases(
-        &self,
-        text: &str,
-        limit: u32,
-        today: Date,
-    ) -> Result<Vec<CaseSummary>, StoreError>;
+    async fn similar_cases(&self, text: &str, limit: u32) -> Result<Vec<CaseListing>, StoreError>;
 
     /// A case's page as stored, or `None` when no case has this number. With `owner`, only
     /// the case whose tracking code hashes to it, with the owner's view; what the public
@@ -592,17 +469,15 @@ pub trait CaseStore: Send + Sync {
         &self,
         number: &CaseNumber,
         owner: Option<&str>,
-        today: Date,
-    ) -> Result<Option<CaseDetail>, StoreError>;
+    ) -> Result<Option<CaseFile>, StoreError>;
 }
 
 /// A case as staff see it, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffCaseRecord {
-    /// The whole page, with the owner's part (contact, rating).
-    pub detail: CaseDetail,
-    /// Every move, oldest first, with its action and actor.
-    pub events: Vec<EventRecord>,
+    /// The whole page, with the owner's part (contact, rating) and every move with its
+    /// action and actor.
+    pub file: CaseFile,
     /// The ids of its photos.
     pub photos: Vec<String>,
     /// Whether its deadline was extended (which may happen once).
@@ -610,21 +485,6 @@ pub struct StaffCaseRecord {
     /// What the public sees instead of what the resident wrote, when it was published
     /// redacted.
     pub public_text: Option<api::PublicText>,
-}
-
-/// A staff account as stored; its token is kept only as a hash, and never read back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffAccount {
-    /// The account's name, unique for ever (accounts are revoked, not deleted).
-    pub name: String,
-    /// Its role.
-    pub role: api::StaffRole,
-    /// Its department, for a department's staff.
-    pub department: Option<String>,
-    /// When it was made, Unix seconds.
-    pub created_at: i64,
-    /// When it was revoked.
-    pub revoked_at: Option<i64>,
 }
 
 /// Staff accounts.

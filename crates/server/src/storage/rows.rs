@@ -1,18 +1,33 @@
 //! What both stores read and filter alike: rows as both databases return them (the same
-//! columns, the same types), decoded into the contract's types.
+//! columns, the same types), decoded into records (`crate::domain::records`) and, for
+//! documents and announcements, the contract's types.
 
 use api::{
-    AnnouncementSummary, Block, CaseKind, CaseNumber, CaseStatus, CaseSummary, ContentLanguage,
-    DocumentSummary, DocumentType, Validity,
+    AnnouncementSummary, Block, CaseKind, CaseNumber, CaseStatus, ContentLanguage, DocumentSummary,
+    DocumentType, Validity,
 };
 use sqlx::{Database, Encode, FromRow, QueryBuilder, Type};
-use time::Date;
 
 use super::{
     CaseCursor, CaseExtras, CaseFilter, CaseRecord, CaseSort, DocumentFilter, EventRecord, Filed,
     FiledCase, Migrations, PoolStatus, Slice, StoreError,
 };
-use crate::{clock, domain};
+use crate::clock;
+use crate::domain::records::{CaseFile, CaseListing, OwnerRecord};
+
+/// The statuses of a case that owes a reply ([`CaseStatus::awaits_reply`], the one
+/// definition), as an SQL list of literals: `'submitted', 'accepted', …`. Written into
+/// queries as literals, not bound, so that they repeat the partial index
+/// `cases_open_deadline`'s condition (which the migrations spell out the same; a test
+/// holds them to this).
+pub(super) fn owing_statuses() -> String {
+    let codes: Vec<String> = CaseStatus::ALL
+        .into_iter()
+        .filter(|status| status.awaits_reply())
+        .map(|status| format!("'{}'", status.code()))
+        .collect();
+    codes.join(", ")
+}
 
 pub(super) fn decode_code<T>(code: &str, from: fn(&str) -> Option<T>) -> Result<T, StoreError> {
     from(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
@@ -50,23 +65,18 @@ pub(super) struct CaseRow {
 }
 
 impl CaseRow {
-    pub(super) fn into_summary(self, today: Date) -> Result<CaseSummary, StoreError> {
-        let status = decode_code(&self.status, CaseStatus::from_code)?;
-        let deadline = self.deadline.as_deref().and_then(clock::parse_iso_date);
-        let overdue = domain::publication::is_overdue(status, deadline, today);
-        Ok(CaseSummary {
-            number: CaseNumber::parse(&self.number)
-                .map_err(|_| StoreError::Corrupt(format!("case number {:?}", self.number)))?,
-            kind: Some(decode_code(&self.kind, CaseKind::from_code)?),
+    pub(super) fn into_listing(self) -> Result<CaseListing, StoreError> {
+        Ok(CaseListing {
+            number: decode_number(&self.number)?,
+            kind: decode_code(&self.kind, CaseKind::from_code)?,
             category: self.category,
             district: self.district,
             title: self.title,
-            status,
+            status: decode_code(&self.status, CaseStatus::from_code)?,
             department: self.department,
-            submitted_at: clock::rfc3339(self.submitted_at),
-            deadline: self.deadline,
-            replied_at: self.replied_at.map(clock::rfc3339),
-            overdue,
+            submitted_at: self.submitted_at,
+            deadline: self.deadline.as_deref().and_then(clock::parse_iso_date),
+            replied_at: self.replied_at,
         })
     }
 }
@@ -479,7 +489,7 @@ pub(super) struct DetailRows {
 }
 
 /// A case's page from its rows; the owner's part only when [`DetailRows::owner`] is read.
-pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDetail, StoreError> {
+pub(super) fn case_file(rows: DetailRows) -> Result<CaseFile, StoreError> {
     let (
         place,
         description,
@@ -492,47 +502,31 @@ pub(super) fn case_detail(rows: DetailRows, today: Date) -> Result<api::CaseDeta
         withheld_reason,
         texts,
     ) = rows.detail;
-    let publication = decode_code(&publication, api::PublicationState::from_code)?;
-    let events = rows
-        .events
-        .into_iter()
-        .map(event_record)
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let timeline = domain::publication::timeline(&events);
-    let reply = match (replied_at, reply_department, reply_text) {
-        (Some(at), Some(department), Some(text)) => Some(api::Reply {
-            at: clock::rfc3339(at),
-            department,
-            text,
-        }),
-        _ => None,
-    };
-    let summary = rows.summary.into_summary(today)?;
     let owner = rows.owner.map(|(contact, rating)| {
-        let (name, phone) = contact.unwrap_or_default();
+        // A rating this build does not know is left out, as if not given.
         let rating = rating.and_then(|(rating, comment, at)| {
-            api::Rating::from_code(&rating).map(|rating| api::RatingRecord {
-                rating,
-                comment,
-                at: clock::rfc3339(at),
-            })
+            api::Rating::from_code(&rating).map(|rating| (rating, comment, at))
         });
-        domain::publication::owner_view(
-            summary.status,
-            api::Contact { name, phone },
-            (publication, withheld_reason),
-            rating,
-            texts,
-        )
+        OwnerRecord { contact, rating }
     });
-    Ok(api::CaseDetail {
-        published,
-        summary,
+    Ok(CaseFile {
+        listing: rows.summary.into_listing()?,
         place,
         description,
         submitter,
-        timeline,
-        reply,
+        reply: match (replied_at, reply_department, reply_text) {
+            (Some(at), Some(department), Some(text)) => Some((at, department, text)),
+            _ => None,
+        },
+        published,
+        publication: decode_code(&publication, api::PublicationState::from_code)?,
+        withheld_reason,
+        texts,
+        events: rows
+            .events
+            .into_iter()
+            .map(event_record)
+            .collect::<Result<_, _>>()?,
         owner,
     })
 }
@@ -591,18 +585,11 @@ pub(super) fn push_case_filter<DB>(
         query.push(" AND publication = 'awaiting_review'");
     }
     if let Some(today) = filter.overdue_on {
-        let owing: Vec<String> = CaseStatus::ALL
-            .into_iter()
-            .filter(|s| s.awaits_reply())
-            .map(|s| s.code().to_owned())
-            .collect();
-        query.push(" AND status IN (");
-        let mut list = query.separated(", ");
-        for code in owing {
-            list.push_bind(code);
-        }
         query
-            .push(") AND deadline < ")
+            .push(format!(
+                " AND status IN ({}) AND deadline < ",
+                owing_statuses()
+            ))
             .push_bind(clock::iso_date(today));
     }
     let key = sort_key(filter.sort);
@@ -635,8 +622,7 @@ pub(super) fn case_slice(
     mut rows: Vec<CaseRow>,
     sort: CaseSort,
     limit: u32,
-    today: Date,
-) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+) -> Result<Slice<CaseListing, CaseCursor>, StoreError> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next = more.then(|| rows.last()).flatten().map(|row| CaseCursor {
@@ -648,7 +634,7 @@ pub(super) fn case_slice(
     });
     let items = rows
         .into_iter()
-        .map(|row| row.into_summary(today))
+        .map(CaseRow::into_listing)
         .collect::<Result<_, _>>()?;
     Ok(Slice { items, next })
 }
@@ -724,5 +710,48 @@ pub(super) fn recipient(
         language: api::ContentLanguage::from_tag(language).unwrap_or_default(),
         texts,
         contact,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The condition of the last index over `cases (deadline, submitted_at)` a migrations
+    /// folder creates (the "overdue now" index).
+    fn open_deadline_condition(folder: &str) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+            .collect();
+        files.sort();
+        let mut condition = None;
+        for file in files {
+            let sql = std::fs::read_to_string(&file).unwrap();
+            if let Some((_, rest)) = sql.rsplit_once("ON cases (deadline, submitted_at)") {
+                let statement = rest.split(';').next().unwrap();
+                let (_, predicate) = statement.split_once("WHERE").unwrap();
+                condition = Some(predicate.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+        }
+        condition.unwrap_or_else(|| panic!("no cases_open_deadline in {folder}"))
+    }
+
+    #[test]
+    fn the_overdue_index_owes_a_reply_as_the_contract_says() {
+        // The statuses, from the one definition.
+        assert_eq!(
+            owing_statuses(),
+            "'submitted', 'accepted', 'assigned', 'in_progress'"
+        );
+        for folder in ["migrations", "migrations/postgres"] {
+            assert_eq!(
+                open_deadline_condition(folder),
+                format!("status IN ({})", owing_statuses()),
+                "{folder}"
+            );
+        }
     }
 }

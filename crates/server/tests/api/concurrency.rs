@@ -52,7 +52,7 @@ fn new_case(title: &str) -> NewCase {
 }
 
 async fn filing(store: &dyn Store, title: &str, key: Option<&str>) -> Filing {
-    let meta = civic_server::routes::build_meta(&store.taxonomy().await.unwrap());
+    let meta = store.taxonomy().await.unwrap().meta();
     let valid = ValidCase::parse(&new_case(title), &meta).unwrap();
     let code = civic_server::domain::filing::tracking_code(key, b"test secret", [7; 10]);
     let idempotency = key.map(|key| (key.to_owned(), format!("hash of {title}")));
@@ -133,7 +133,7 @@ async fn replied_case(store: &dyn Store) -> (CaseNumber, String) {
     let Filed::Created(filed) = store.file_case(&filing).await.unwrap() else {
         panic!("filed");
     };
-    let meta = civic_server::routes::build_meta(&store.taxonomy().await.unwrap());
+    let meta = store.taxonomy().await.unwrap().meta();
     let now = civic_server::clock::now();
     for action in [
         StaffAction::Accept,
@@ -217,9 +217,7 @@ async fn two_closings_of_one_case_at_once_close_it_once() {
     let app = TestApp::spawn_with(false).await;
     let stores = two_stores(&app).await;
     let (number, _) = replied_case(stores[0].as_ref()).await;
-    let meta = Arc::new(civic_server::routes::build_meta(
-        &stores[0].taxonomy().await.unwrap(),
-    ));
+    let meta = Arc::new(stores[0].taxonomy().await.unwrap().meta());
     // A dispatcher's close through one process while the other's housekeeper closes the
     // unrated reply: one of them closes it, the other finds it closed.
     let now = civic_server::clock::now();

@@ -182,7 +182,7 @@ async fn an_imported_html_body_is_stored_as_plain_text_and_found_by_search() {
     let app = TestApp::spawn().await;
     let store = app.store().await;
     let taxonomy = store.taxonomy().await.unwrap();
-    let meta = civic_server::routes::build_meta(&taxonomy);
+    let meta = taxonomy.meta();
     let html = "<h2>第一章 总则</h2><p onclick=\"alert(1)\">为规范<b>电梯</b>加装工作，制定本办法。\
                 <script>alert(1)</script><img src=\"https://evil.example/t.gif\"></p>\
                 <ul><li><a href=\"javascript:alert(1)\">申请</a></li><li>审批</li></ul>\

@@ -30,7 +30,7 @@ impl TestApp {
     /// A new staff account (`civic-server staff add`), answering its token.
     pub async fn staff_account(&self, name: &str, role: &str, department: Option<&str>) -> String {
         let store = self.store().await;
-        let meta = civic_server::routes::build_meta(&store.taxonomy().await.unwrap());
+        let meta = store.taxonomy().await.unwrap().meta();
         let at = civic_server::clock::now();
         service::add_staff(store.as_ref(), &meta, name, role, department, at)
             .await
@@ -280,7 +280,7 @@ async fn the_staff_api_needs_a_live_accounts_token() {
 async fn staff_accounts_are_checked_when_made_and_keep_only_a_hash() {
     let app = TestApp::spawn_configured(false, None).await;
     let store = app.store().await;
-    let meta = civic_server::routes::build_meta(&store.taxonomy().await.unwrap());
+    let meta = store.taxonomy().await.unwrap().meta();
     for (name, role, department) in [
         ("张伟", "mayor", None),
         ("张伟", "department", None),

@@ -9,7 +9,6 @@ use sqlx::PgConnection;
 
 use super::*;
 use crate::clock;
-use crate::domain;
 
 /// PostgreSQL's writers need no turn: row locks and constraints order them.
 pub(super) struct SideBySide;
@@ -343,8 +342,7 @@ impl CaseColumns {
         self.original_description
             .push(original.map(|o| o.description.clone()));
         self.original_place.push(original.map(|o| o.place.clone()));
-        self.submitter_mask
-            .push(domain::filing::submitter_mask(case.contact.as_ref()));
+        self.submitter_mask.push(case.submitter_mask());
         self.submitted_at.push(case.submitted_at);
         self.deadline.push(case.deadline.map(clock::iso_date));
         self.replied_at.push(reply_at);
@@ -355,12 +353,7 @@ impl CaseColumns {
         );
         self.reply_text
             .push(case.reply.as_ref().map(|(_, _, text)| text.clone()));
-        // A record's deadline is the one its reply answered (see `replied_on_time`).
-        self.replied_on_time.push(
-            case.extras.replied_on_time.or_else(|| {
-                reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline))
-            }),
-        );
+        self.replied_on_time.push(case.replied_on_time());
         self.tracking_hash.push(case.tracking_hash.clone());
         self.terms
             .push(term_array(&[&case.title, &case.description, &case.place]).join(" "));

@@ -21,9 +21,8 @@ macro_rules! shared_cases {
             pub(super) async fn load_detail(
                 &self,
                 id: i64,
-                today: Date,
                 owner: bool,
-            ) -> Result<api::CaseDetail, StoreError> {
+            ) -> Result<CaseFile, StoreError> {
                 let detail: DetailRow = sqlx::query_as(AssertSqlSafe(format!(
                     "SELECT {} FROM cases WHERE id = $1",
                     detail_columns(owner)
@@ -59,15 +58,12 @@ macro_rules! shared_cases {
                 } else {
                     None
                 };
-                case_detail(
-                    DetailRows {
-                        detail,
-                        summary,
-                        events,
-                        owner,
-                    },
-                    today,
-                )
+                case_file(DetailRows {
+                    detail,
+                    summary,
+                    events,
+                    owner,
+                })
             }
 
             /// Case `id`'s timeline, oldest first.
@@ -553,27 +549,25 @@ macro_rules! shared_cases {
                 filter: &CaseFilter,
                 cursor: Option<CaseCursor>,
                 limit: u32,
-                today: Date,
-            ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+            ) -> Result<Slice<CaseListing, CaseCursor>, StoreError> {
                 if let Some(terms) = &filter.terms
                     && let Some(rows) = self.search_walk(filter, terms, cursor, limit).await?
                 {
-                    return case_slice(rows, filter.sort, limit, today);
+                    return case_slice(rows, filter.sort, limit);
                 }
                 let mut query: QueryBuilder<$db> = QueryBuilder::new(format!(
                     "SELECT {CASE_COLUMNS} FROM cases WHERE published = true"
                 ));
                 push_case_filter(&mut query, filter, cursor, limit, Self::push_case_terms);
                 let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
-                case_slice(rows, filter.sort, limit, today)
+                case_slice(rows, filter.sort, limit)
             }
 
             async fn similar_cases(
                 &self,
                 text: &str,
                 limit: u32,
-                today: Date,
-            ) -> Result<Vec<CaseSummary>, StoreError> {
+            ) -> Result<Vec<CaseListing>, StoreError> {
                 // A full-text OR over every term reads whole doclists (over 100 ms at a
                 // million cases); a similar case worth offering is a recent one, so the
                 // newest published titles are compared in memory instead: bounded work,
@@ -599,9 +593,7 @@ macro_rules! shared_cases {
                 let mut rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
                 // Back in the order of similarity.
                 rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
-                rows.into_iter()
-                    .map(|row| row.into_summary(today))
-                    .collect()
+                rows.into_iter().map(CaseRow::into_listing).collect()
             }
 
             async fn all_cases(
@@ -609,25 +601,22 @@ macro_rules! shared_cases {
                 filter: &CaseFilter,
                 cursor: Option<CaseCursor>,
                 limit: u32,
-                today: Date,
-            ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
-                self.queue_cases(filter, cursor, limit, today).await
+            ) -> Result<Slice<CaseListing, CaseCursor>, StoreError> {
+                self.queue_cases(filter, cursor, limit).await
             }
 
             async fn staff_case(
                 &self,
                 number: &CaseNumber,
-                today: Date,
             ) -> Result<Option<StaffCaseRecord>, StoreError> {
-                self.staff_case_record(number, today).await
+                self.staff_case_record(number).await
             }
 
             async fn case_detail(
                 &self,
                 number: &CaseNumber,
                 owner: Option<&str>,
-                today: Date,
-            ) -> Result<Option<api::CaseDetail>, StoreError> {
+            ) -> Result<Option<CaseFile>, StoreError> {
                 let id: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM cases WHERE number = $1 \
                      AND (CAST($2 AS TEXT) IS NULL OR tracking_hash = $2)",
@@ -637,7 +626,7 @@ macro_rules! shared_cases {
                 .fetch_optional(&self.pool)
                 .await?;
                 match id {
-                    Some(id) => self.load_detail(id, today, owner.is_some()).await.map(Some),
+                    Some(id) => self.load_detail(id, owner.is_some()).await.map(Some),
                     None => Ok(None),
                 }
             }

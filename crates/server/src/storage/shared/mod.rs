@@ -78,20 +78,18 @@ macro_rules! shared_queries {
                 filter: &CaseFilter,
                 cursor: Option<CaseCursor>,
                 limit: u32,
-                today: Date,
-            ) -> Result<Slice<CaseSummary, CaseCursor>, StoreError> {
+            ) -> Result<Slice<CaseListing, CaseCursor>, StoreError> {
                 let mut query: QueryBuilder<$db> =
                     QueryBuilder::new(format!("SELECT {OWN_CASE_COLUMNS} FROM cases WHERE true"));
                 push_case_filter(&mut query, filter, cursor, limit, |_, _| {});
                 let rows: Vec<CaseRow> = query.build_query_as().fetch_all(&self.pool).await?;
-                case_slice(rows, filter.sort, limit, today)
+                case_slice(rows, filter.sort, limit)
             }
 
             /// A case as staff see it (see [`super::CaseStore::staff_case`]).
             async fn staff_case_record(
                 &self,
                 number: &CaseNumber,
-                today: Date,
             ) -> Result<Option<StaffCaseRecord>, StoreError> {
                 type Row = (i64, bool, bool, String, String, String);
                 let row: Option<Row> = sqlx::query_as(
@@ -109,21 +107,15 @@ macro_rules! shared_queries {
                     description,
                     place,
                 });
-                let detail = self.load_detail(id, today, true).await?;
-                let events = self.event_rows(id).await?;
+                let file = self.load_detail(id, true).await?;
                 let photos: Vec<String> = sqlx::query_scalar(
                     "SELECT id FROM uploads WHERE case_id = $1 ORDER BY created_at, id",
                 )
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
-                let events = events
-                    .into_iter()
-                    .map(super::rows::event_record)
-                    .collect::<Result<_, _>>()?;
                 Ok(Some(StaffCaseRecord {
-                    detail,
-                    events,
+                    file,
                     photos,
                     extended,
                     public_text,

@@ -80,13 +80,13 @@ macro_rules! shared_stats {
                 today: &str,
                 district: Option<&str>,
             ) -> Result<u64, StoreError> {
-                // The condition repeats the partial index's, so SQLite uses it.
+                // The condition repeats the partial index's, so both databases use it.
                 let count: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-                    "SELECT COUNT(*) FROM cases{} \
-                     WHERE status IN ('accepted', 'assigned', 'in_progress') \
+                    "SELECT COUNT(*) FROM cases{} WHERE status IN ({}) \
                      AND deadline < $1 AND submitted_at >= $2 AND submitted_at < $3 \
                      AND (CAST($4 AS TEXT) IS NULL OR district = $4)",
-                    Self::indexed_by("cases_open_deadline")
+                    Self::indexed_by("cases_open_deadline"),
+                    crate::storage::rows::owing_statuses()
                 )))
                 .bind(today)
                 .bind(filed_from)

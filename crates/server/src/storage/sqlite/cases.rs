@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::clock;
-use crate::domain;
 
 impl SqliteStore {
     /// Nothing to lock row by row: a change's transaction holds SQLite's one writer.
@@ -84,7 +83,6 @@ impl SqliteStore {
 
 /// Writes one case's rows: the case, its search terms, contact, timeline and rating.
 async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Result<i64, StoreError> {
-    let mask = domain::filing::submitter_mask(case.contact.as_ref());
     let (reply_at, reply_department, reply_text) = match &case.reply {
         Some((at, department, text)) => (Some(*at), Some(department), Some(text)),
         None => (None, None, None),
@@ -109,18 +107,13 @@ async fn write_case(tx: &mut sqlx::SqliteConnection, case: &CaseRecord) -> Resul
     .bind(case.status.code())
     .bind(&case.department)
     .bind(case.publication.is_public())
-    .bind(mask)
+    .bind(case.submitter_mask())
     .bind(case.submitted_at)
     .bind(case.deadline.map(clock::iso_date))
     .bind(reply_at)
     .bind(reply_department)
     .bind(reply_text)
-    // A record's deadline is the one its reply answered (see `replied_on_time`).
-    .bind(
-        case.extras
-            .replied_on_time
-            .or_else(|| reply_at.map(|at| domain::lifecycle::replied_on_time(at, case.deadline))),
-    )
+    .bind(case.replied_on_time())
     .bind(&case.tracking_hash)
     .bind(case.publication.code())
     .bind(&case.extras.withheld_reason)

@@ -11,7 +11,6 @@ use sqlx::sqlite::{
 // Dynamic SQL here is only ever assembled from this file's constants and fixed table
 // names; every value a request carries is bound, never formatted in.
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
-use time::Date;
 
 mod cases;
 mod stats;
@@ -19,7 +18,7 @@ mod stats;
 use super::rows::{
     AnnouncementHit, AnnouncementRow, CASE_COLUMNS, CaseRow, DOCUMENT_COLUMNS, DetailRow,
     DetailRows, DocumentHit, DocumentRow, EARLIER_FILING_COLUMNS, EXPORT_COLUMNS, EarlierRow,
-    ExportRow, OWN_CASE_COLUMNS, SIMILAR_WINDOW, SideRows, case_detail, case_slice, decode_body,
+    ExportRow, OWN_CASE_COLUMNS, SIMILAR_WINDOW, SideRows, case_file, case_slice, decode_body,
     decode_code, decode_number, detail_columns, earlier_filing, encode_body, export_records,
     migrations, pool_status, push_case_filter, push_document_filter, recipient, unix_seconds,
 };
