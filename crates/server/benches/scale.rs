@@ -349,6 +349,8 @@ async fn processes(url: &str, dir: &Path, number: &str) {
     );
     for count in [1usize, 2] {
         let mut servers = Vec::new();
+        // Every process files with the key the in-process server made for these databases.
+        let key = dir.join("data").join("filing.key").display().to_string();
         for i in 0..count {
             let (data, dist) = (dir.join(format!("data-{i}")), dir.join("dist"));
             servers.push(
@@ -359,6 +361,7 @@ async fn processes(url: &str, dir: &Path, number: &str) {
                         ("CIVIC_ADDR", "127.0.0.1:0"),
                         ("DATABASE_URL", url),
                         ("CIVIC_DATA_DIR", &data.display().to_string()),
+                        ("CIVIC_FILING_KEY_FILE", &key),
                         ("CIVIC_STATIC_DIR", &dist.display().to_string()),
                         ("RUST_LOG", "info"),
                     ],
