@@ -319,3 +319,61 @@ async fn a_change_in_flight_while_its_day_is_recounted_is_counted_once_it_commit
     store.refresh_stats(None).await.unwrap();
     assert_eq!(accepted().await, 1, "counted once it committed");
 }
+
+/// Sixteen residents filing at once, while the statistics are recounted (each request to
+/// `/stats` helps, besides the background counter): every valid filing is a 201 on either
+/// store. On SQLite every writer of the process takes its turn before SQLite's lock, so none
+/// waits in SQLite's busy handler and none can time out there ("database is locked").
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_clients_filing_during_a_recount_all_get_201() {
+    let app = TestApp::spawn_custom(false, None, |settings| {
+        // One address files here for all sixteen: no limit applies.
+        settings.filing_rate = civic_server::ratelimit::parse_rate("1000000000/1").unwrap();
+    })
+    .await;
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut counters = Vec::new();
+    for _ in 0..2 {
+        let (client, url, done) = (
+            app.client.clone(),
+            format!("{}/api/v1/stats", app.address),
+            done.clone(),
+        );
+        counters.push(tokio::spawn(async move {
+            let mut asked = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let status = client.get(&url).send().await.unwrap().status();
+                assert_eq!(status, 200, "the statistics answer while cases are filed");
+                asked += 1;
+            }
+            asked
+        }));
+    }
+    let mut filers = Vec::new();
+    for client_number in 0..16 {
+        let (client, url) = (app.client.clone(), format!("{}/api/v1/cases", app.address));
+        filers.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for n in 0..20 {
+                let case = new_case(&format!("夜间施工噪音扰民 {client_number}-{n}"));
+                let response = client.post(&url).json(&case).send().await.unwrap();
+                statuses.push(response.status().as_u16());
+            }
+            statuses
+        }));
+    }
+    let mut statuses = Vec::new();
+    for filer in filers {
+        statuses.extend(filer.await.unwrap());
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut asked = 0;
+    for counter in counters {
+        asked += counter.await.unwrap();
+    }
+    let refused: Vec<_> = statuses.iter().filter(|s| **s != 201).collect();
+    assert!(refused.is_empty(), "every filing a 201, not {refused:?}");
+    assert_eq!(statuses.len(), 320);
+    assert!(asked > 0, "the statistics were asked for meanwhile");
+    assert_eq!(case_count(&app).await, 320);
+}

@@ -10,17 +10,9 @@ use sqlx::PgConnection;
 use super::*;
 use crate::clock;
 
-/// PostgreSQL's writers need no turn: row locks and constraints order them.
-pub(super) struct SideBySide;
-
 impl PostgresStore {
     /// A change locks its case's row until it commits.
     pub(super) const FOR_UPDATE: &'static str = " FOR UPDATE";
-
-    /// Nothing to wait for (see [`SideBySide`]).
-    pub(super) async fn writer_turn(&self) -> SideBySide {
-        SideBySide
-    }
 
     /// Filing `day`'s next number and the filing's transaction. The number comes from a
     /// transaction of its own, committed at once, so the day's counter row is locked for an

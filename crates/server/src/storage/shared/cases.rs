@@ -1,6 +1,6 @@
 //! Cases: filing, changes decided by `crate::domain`, the board and a case's page, the same
 //! SQL on both stores. Where the databases differ a store's own method says how:
-//! - `writer_turn` and `begin_filing`: SQLite has one writer, so a process takes turns
+//! - `write` and `begin_filing`: SQLite has one writer, so a process's writers take turns
 //!   before `BEGIN IMMEDIATE` and a day's number comes inside the filing's transaction;
 //!   PostgreSQL takes the number in a short transaction of its own (the counter row is
 //!   locked for an instant), and several processes file side by side;
@@ -314,7 +314,6 @@ macro_rules! shared_cases {
             }
 
             async fn file_case(&self, filing: &Filing) -> Result<Filed, StoreError> {
-                let _writer = self.writer_turn().await;
                 let (mut tx, sequence) = self.begin_filing(&filing.day()).await?;
                 if let Some((key, request_hash)) = &filing.idempotency {
                     // The same key from two processes at once: the second waits here until
@@ -365,7 +364,6 @@ macro_rules! shared_cases {
                 key: CaseKey<'_>,
                 decide: &Decide<'_>,
             ) -> Result<Decided, StoreError> {
-                let _writer = self.writer_turn().await;
                 let mut tx = self.write().await?;
                 // Lock first, then read: the read is a new statement, so it sees what a
                 // change that held the lock before us committed (a rating, a reply).
@@ -455,7 +453,6 @@ macro_rules! shared_cases {
             }
 
             async fn insert_cases(&self, cases: &[CaseRecord]) -> Result<(), StoreError> {
-                let _writer = self.writer_turn().await;
                 let mut tx = self.write().await?;
                 Self::write_records(&mut tx, cases).await?;
                 // Filing continues each day's numbers after the highest one imported.

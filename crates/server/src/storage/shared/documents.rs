@@ -245,7 +245,6 @@ macro_rules! shared_documents {
                 media_type: &str,
                 bytes: &[u8],
             ) -> Result<u32, StoreError> {
-                let _writer = self.writer_turn().await;
                 let mut tx = self.write().await?;
                 // Two processes adding files to one document at once take turns.
                 Self::lock_key(&mut tx, &format!("document-attachments:{document_id}")).await?;

@@ -9,18 +9,9 @@ impl SqliteStore {
     /// Nothing to lock row by row: a change's transaction holds SQLite's one writer.
     pub(super) const FOR_UPDATE: &'static str = "";
 
-    /// This process's turn to write: SQLite allows one writer anyway, and taking turns
-    /// before `BEGIN IMMEDIATE` keeps writers from waiting on the busy timeout.
-    pub(super) async fn writer_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.filing.lock().await
-    }
-
     /// The filing's transaction and filing `day`'s next number, taken in it (given back if
     /// the filing is not kept).
-    pub(super) async fn begin_filing(
-        &self,
-        day: &str,
-    ) -> Result<(sqlx::Transaction<'static, Sqlite>, i64), StoreError> {
+    pub(super) async fn begin_filing(&self, day: &str) -> Result<(Write, i64), StoreError> {
         let mut tx = self.write().await?;
         let sequence = Self::next_sequence(&mut tx, day).await?;
         Ok((tx, sequence))

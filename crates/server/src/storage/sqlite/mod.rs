@@ -28,19 +28,71 @@ use super::*;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    // Filings are serialised in the process: SQLite allows one writer anyway, and taking the
-    // lock before the transaction avoids a deferred transaction failing to upgrade.
-    filing: std::sync::Arc<tokio::sync::Mutex<()>>,
+    // This process's turn to write (see `write`).
+    turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction in this process's turn to write (see [`SqliteStore::write`]): the
+/// connection of the transaction, and the turn, given up after the transaction ends.
+pub(super) struct Write {
+    // Dropped first: a transaction neither committed nor rolled back rolls back before the
+    // turn passes on.
+    tx: sqlx::Transaction<'static, Sqlite>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Write {
+    pub(super) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub(super) async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for Write {
+    type Target = sqlx::SqliteConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl SqliteStore {
-    /// A transaction that writes. It takes SQLite's write lock at `BEGIN IMMEDIATE`, waiting
-    /// up to the busy timeout, instead of reading first and upgrading later: an upgrade fails
-    /// at once (`SQLITE_BUSY_SNAPSHOT`, which no waiting cures) when another connection
-    /// committed in between, as a single-statement write outside `filing` (an upload, the
-    /// housekeeping's expiry) may.
-    async fn write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// A transaction that writes, in this process's turn. SQLite has one writer: the
+    /// process's writers queue for their turn here (fairly, without a time limit) rather than
+    /// in SQLite's busy handler, which polls, so a writer that arrives while others hand the
+    /// lock on to each other could wait past the busy timeout and fail with "database is
+    /// locked". In its turn the transaction takes SQLite's write lock at `BEGIN IMMEDIATE`
+    /// instead of reading first and upgrading later: an upgrade fails at once
+    /// (`SQLITE_BUSY_SNAPSHOT`) when another connection committed in between, as a
+    /// single-statement write outside the turn (an upload, the housekeeping's expiry) may.
+    async fn write(&self) -> Result<Write, StoreError> {
+        let turn = self.turn.clone().lock_owned().await;
+        Ok(self.begin(turn).await?)
+    }
+
+    /// [`Self::write`] if it is this process's turn now, else `None` (for a request that
+    /// must not wait behind the writers).
+    async fn try_write(&self) -> Result<Option<Write>, StoreError> {
+        match self.turn.clone().try_lock_owned() {
+            Ok(turn) => Ok(Some(self.begin(turn).await?)),
+            Err(_) => Ok(None),
+        }
+    }
+
+    async fn begin(&self, turn: tokio::sync::OwnedMutexGuard<()>) -> Result<Write, sqlx::Error> {
+        Ok(Write {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            _turn: turn,
+        })
     }
 
     /// Holds `key` for the rest of a [`Self::write`] transaction: nothing to do, as that
@@ -159,7 +211,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         let store = Self {
             pool,
-            filing: Default::default(),
+            turn: Default::default(),
         };
         store.index_unindexed_text().await?;
         Ok(store)

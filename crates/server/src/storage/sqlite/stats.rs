@@ -37,15 +37,14 @@ impl SqliteStore {
             }
             // A request (`max_days`) never waits behind the writer (a filing, or the
             // background counter's batch): it answers from what is counted.
-            let _writer = if max_days.is_some() {
-                match self.filing.try_lock() {
-                    Ok(writer) => writer,
-                    Err(_) => return self.pending(recounted).await,
+            let mut tx = if max_days.is_some() {
+                match self.try_write().await? {
+                    Some(tx) => tx,
+                    None => return self.pending(recounted).await,
                 }
             } else {
-                self.filing.lock().await
+                self.write().await?
             };
-            let mut tx = self.write().await?;
             let days: Vec<String> =
                 sqlx::query_scalar("SELECT day FROM stats_dirty ORDER BY day LIMIT $1")
                     .bind(crate::storage::counting::DAYS_PER_TRANSACTION)
