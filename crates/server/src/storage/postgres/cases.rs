@@ -105,78 +105,70 @@ impl PostgresStore {
         tx: &mut PgConnection,
         cases: &[CaseRecord],
     ) -> Result<Vec<i64>, StoreError> {
-        insert_arrays(tx, cases).await
-    }
-}
-
-/// See [`PostgresStore::insert_records`].
-async fn insert_arrays(
-    tx: &mut PgConnection,
-    cases: &[CaseRecord],
-) -> Result<Vec<i64>, StoreError> {
-    let ids = insert_case_rows(tx, cases).await?;
-    let mut contacts = (Vec::new(), Vec::new(), Vec::new());
-    let mut events = EventColumns::default();
-    let mut ratings = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (case, id) in cases.iter().zip(&ids) {
-        if let Some((name, phone)) = &case.contact {
-            contacts.0.push(*id);
-            contacts.1.push(name.as_str());
-            contacts.2.push(phone.as_str());
-        }
-        for event in &case.events {
-            events.push(*id, event);
-            if let Some(rating) = event.rating {
-                ratings.0.push(*id);
-                ratings.1.push(rating.code());
-                ratings.2.push(case.extras.rating_comment.as_deref());
-                ratings.3.push(event.at);
+        let ids = insert_case_rows(tx, cases).await?;
+        let mut contacts = (Vec::new(), Vec::new(), Vec::new());
+        let mut events = EventColumns::default();
+        let mut ratings = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (case, id) in cases.iter().zip(&ids) {
+            if let Some((name, phone)) = &case.contact {
+                contacts.0.push(*id);
+                contacts.1.push(name.as_str());
+                contacts.2.push(phone.as_str());
+            }
+            for event in &case.events {
+                events.push(*id, event);
+                if let Some(rating) = event.rating {
+                    ratings.0.push(*id);
+                    ratings.1.push(rating.code());
+                    ratings.2.push(case.extras.rating_comment.as_deref());
+                    ratings.3.push(event.at);
+                }
             }
         }
+        if !contacts.0.is_empty() {
+            sqlx::query(
+                "INSERT INTO case_contacts (case_id, name, phone) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[])",
+            )
+            .bind(&contacts.0)
+            .bind(&contacts.1)
+            .bind(&contacts.2)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if !events.case_id.is_empty() {
+            sqlx::query(
+                "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up, \
+                 action, actor) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[], $7::boolean[], $8::text[], $9::text[])",
+            )
+            .bind(&events.case_id)
+            .bind(&events.at)
+            .bind(&events.status)
+            .bind(&events.department)
+            .bind(&events.note)
+            .bind(&events.rating)
+            .bind(&events.follow_up)
+            .bind(&events.action)
+            .bind(&events.actor)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if !ratings.0.is_empty() {
+            sqlx::query(
+                "INSERT INTO ratings (case_id, rating, comment, at) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[])",
+            )
+            .bind(&ratings.0)
+            .bind(&ratings.1)
+            .bind(&ratings.2)
+            .bind(&ratings.3)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(ids)
     }
-    if !contacts.0.is_empty() {
-        sqlx::query(
-            "INSERT INTO case_contacts (case_id, name, phone) \
-             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[])",
-        )
-        .bind(&contacts.0)
-        .bind(&contacts.1)
-        .bind(&contacts.2)
-        .execute(&mut *tx)
-        .await?;
-    }
-    if !events.case_id.is_empty() {
-        sqlx::query(
-            "INSERT INTO case_events (case_id, at, status, department, note, rating, follow_up, \
-             action, actor) \
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
-             $5::text[], $6::text[], $7::boolean[], $8::text[], $9::text[])",
-        )
-        .bind(&events.case_id)
-        .bind(&events.at)
-        .bind(&events.status)
-        .bind(&events.department)
-        .bind(&events.note)
-        .bind(&events.rating)
-        .bind(&events.follow_up)
-        .bind(&events.action)
-        .bind(&events.actor)
-        .execute(&mut *tx)
-        .await?;
-    }
-    if !ratings.0.is_empty() {
-        sqlx::query(
-            "INSERT INTO ratings (case_id, rating, comment, at) \
-             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[])",
-        )
-        .bind(&ratings.0)
-        .bind(&ratings.1)
-        .bind(&ratings.2)
-        .bind(&ratings.3)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(ids)
 }
 
 /// How many of the newest cases (of a board's other filters) a search walks in order before

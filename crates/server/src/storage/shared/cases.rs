@@ -41,7 +41,13 @@ macro_rules! shared_cases {
                 .bind(id)
                 .fetch_one(&self.pool)
                 .await?;
-                let events = self.event_rows(id).await?;
+                let events = sqlx::query_as(
+                    "SELECT at, status, department, note, rating, follow_up, action, actor \
+                     FROM case_events WHERE case_id = $1 ORDER BY at, id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
                 let owner = if owner {
                     let contact =
                         sqlx::query_as("SELECT name, phone FROM case_contacts WHERE case_id = $1")
@@ -64,17 +70,6 @@ macro_rules! shared_cases {
                     events,
                     owner,
                 })
-            }
-
-            /// Case `id`'s timeline, oldest first.
-            async fn event_rows(&self, id: i64) -> Result<Vec<super::rows::EventRow>, StoreError> {
-                Ok(sqlx::query_as(
-                    "SELECT at, status, department, note, rating, follow_up, action, actor \
-                     FROM case_events WHERE case_id = $1 ORDER BY at, id",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?)
             }
 
             /// The case an earlier request with idempotency `key` made, if any.
